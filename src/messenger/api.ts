@@ -1,0 +1,95 @@
+// The contract between the socket protocol (above) and the account's behaviour (below).
+// The socket layer depends only on this file; the messenger implements it.
+
+export interface OutgoingAttachment {
+  data: Buffer;
+  filename?: string;
+  contentType?: string;
+}
+
+/** Exactly one of the two is set; the socket layer checks that before calling. */
+export interface SendTarget {
+  /** E.164 phone number (`+4915...`) or an ACI UUID. */
+  recipient?: string;
+  /** base64 of the 32-byte group identifier. */
+  groupId?: string;
+}
+
+export interface ReactionRequest {
+  emoji: string;
+  /** E.164 or ACI of the reacted-to message's author. */
+  author: string;
+  remove: boolean;
+  /** Sent timestamp (ms) of the reacted-to message. */
+  timestamp: number;
+}
+
+export interface RecipientResult {
+  recipient: string | null;
+  aci: string | null;
+  success: boolean;
+  unidentified: boolean;
+  error?: string;
+}
+
+export interface SendResult {
+  timestamp: number;
+  results: RecipientResult[];
+}
+
+export interface InboxAttachment {
+  base64Data?: string;
+  filename: string | null;
+  contentType: string | null;
+  size: number | null;
+  /** Set when the attachment could not be downloaded or verified. */
+  error?: string;
+}
+
+export interface InboxReaction {
+  emoji: string;
+  author: string | null;
+  authorUuid: string | null;
+  timestamp: number;
+  remove: boolean;
+}
+
+/** One entry of `receive_messages`' `messages[]`, already in protocol shape. */
+export type InboxEntry =
+  | {
+      timestamp: number;
+      sender: string | null;
+      senderUuid: string | null;
+      body: string | null;
+      groupId?: string;
+      attachments: InboxAttachment[];
+      reaction?: InboxReaction;
+    }
+  | { statusCode: number; errorMessage: string };
+
+/**
+ * Entries handed out exclusively to one caller. `commit()` deletes them for good (call it only
+ * once the response carrying them was written completely); `release()` returns them to the
+ * front of the queue for the next caller.
+ */
+export interface InboxLease {
+  entries: InboxEntry[];
+  commit(): void;
+  release(): void;
+}
+
+export interface GroupSummary {
+  groupId: string;
+  title: string;
+  members: { number: string | null; uuid: string }[];
+  isMember: boolean;
+  revision: number;
+}
+
+export interface Messenger {
+  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult>;
+  sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult>;
+  /** Resolves at once when entries are queued, else when the first arrives or `timeoutMs` passes (empty lease). */
+  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease>;
+  listGroups(): Promise<GroupSummary[]>;
+}
