@@ -1,0 +1,90 @@
+// The shape every CLI command shares, and the global options that come before the command name.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+
+export interface GlobalOptions {
+  account?: string;
+  configDir?: string;
+  serverConfig?: string;
+  trustNewIdentities: 'on-first-use' | 'always' | 'never';
+  verbose: boolean;
+}
+
+export interface CommandContext {
+  global: GlobalOptions;
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export interface Command {
+  name: string;
+  aliases?: string[];
+  summary: string;
+  usage: string;
+  /** Extra lines of help after the option list. */
+  details?: string;
+  options: Record<string, OptionSpec>;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  account: { type: 'string', short: 'a', valueName: '+NUMBER', description: 'the account (phone number) to use' },
+  config: { type: 'string', valueName: 'DIR', description: 'data directory (default $XDG_DATA_HOME/sigsock)' },
+  'server-config': {
+    type: 'string',
+    valueName: 'ENV|FILE',
+    description: 'Signal service: production (default), staging, or a server file (JSON) such as `sigsock sandbox network` writes',
+  },
+  'trust-new-identities': {
+    type: 'string',
+    valueName: 'MODE',
+    description: 'on-first-use (default): trust a contact\'s first key, block sends after it changes until `trust`; always; never',
+  },
+  verbose: { type: 'boolean', short: 'v', description: 'log connection events to stderr' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+};
+
+export function parseCommandArgs(command: Command, args: string[]) {
+  const options = { ...command.options, help: GLOBAL_OPTIONS.help };
+  try {
+    return parseArgs({ args, options: stripDescriptions(options), allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${command.name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export function stripDescriptions(options: Record<string, OptionSpec>): NonNullable<ParseArgsConfig['options']> {
+  const out: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, spec] of Object.entries(options)) {
+    const { description: _d, valueName: _v, ...rest } = spec;
+    out[name] = rest;
+  }
+  return out;
+}
+
+export function formatOptions(options: Record<string, OptionSpec>): string {
+  const rows = Object.entries(options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+    return [flag, spec.description] as const;
+  });
+  const width = Math.max(0, ...rows.map(([f]) => f.length)) + 2;
+  return rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`).join('\n');
+}
+
+export function commandHelp(command: Command): string {
+  const parts = [`Usage: sigsock ${command.usage}`, '', command.summary];
+  const opts = { ...command.options, help: GLOBAL_OPTIONS.help };
+  parts.push('', 'Options:', formatOptions(opts));
+  if (command.details) parts.push('', command.details);
+  return parts.join('\n') + '\n';
+}

@@ -1,0 +1,54 @@
+import qrcode from 'qrcode-terminal';
+import { linkAccount } from '../messenger/linkAccount.js';
+import { stderrLog } from '../util/log.js';
+import { dataDirOf, serverConfigOf, untilSignal } from './accountSetup.js';
+import type { Command } from './command.js';
+
+export const linkCommand: Command = {
+  name: 'link',
+  summary: 'link sigsock to your Signal account as a new device (scan the QR code with your phone)',
+  usage: 'link [--name NAME] [--timeout SEC]',
+  details: [
+    'Prints a sgnl://linkdevice URI (and a QR code of it when stdout is a terminal). On the phone:',
+    'Signal → Settings → Linked devices → Link new device, then scan it. When linking is done the',
+    "account's number is printed; use it with -a for every other command.",
+  ].join('\n'),
+  options: {
+    name: { type: 'string', short: 'n', valueName: 'NAME', description: 'device name shown on the phone (default "sigsock")' },
+    timeout: { type: 'string', valueName: 'SEC', description: 'give up after this many seconds (default 300)' },
+  },
+  async run(ctx) {
+    const timeoutSec = Number(ctx.values.timeout ?? 300);
+    if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new Error('--timeout must be a positive number of seconds');
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`linking timed out after ${timeoutSec} s`)), timeoutSec * 1000);
+    const signals = untilSignal();
+    void signals.promise.then(() => abort.abort(new Error('linking cancelled')));
+    try {
+      const linked = await linkAccount({
+        dataDir: dataDirOf(ctx),
+        serverConfig: serverConfigOf(ctx),
+        deviceName: (ctx.values.name as string | undefined) ?? 'sigsock',
+        trustMode: ctx.global.trustNewIdentities,
+        signal: abort.signal,
+        log: stderrLog(ctx.global.verbose),
+        onLinkUri: (uri) => {
+          ctx.stdout.write(`${uri}\n`);
+          if ((ctx.stdout as NodeJS.WriteStream).isTTY) qrcode.generate(uri, { small: true }, (qr) => ctx.stdout.write(`${qr}\n`));
+          ctx.stderr.write('Scan this with Signal on your phone: Settings → Linked devices → Link new device.\n');
+        },
+      });
+      ctx.stdout.write(`Linked: ${linked.number}\n`);
+      return 0;
+    } catch (err) {
+      if (abort.signal.aborted) {
+        ctx.stderr.write(`sigsock: ${(abort.signal.reason as Error).message}\n`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signals.dispose();
+    }
+  },
+};

@@ -1,0 +1,86 @@
+// Entry point: global options, then a command name, then that command's options.
+import { parseArgs } from 'node:util';
+import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, stripDescriptions, parseCommandArgs, type Command, type GlobalOptions } from './command.js';
+import { COMMANDS } from './commands.js';
+
+const TRUST_MODES = ['on-first-use', 'always', 'never'] as const;
+
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'sigsock: a Signal messenger daemon for bots, scripts and home servers',
+    '',
+    'Usage: sigsock [GLOBAL OPTIONS] COMMAND [OPTIONS]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}${c.aliases ? ` (alias: ${c.aliases.join(', ')})` : ''}`),
+    '',
+    'Global options:',
+    formatOptions(GLOBAL_OPTIONS),
+    '',
+    'Try it without a phone: `sigsock sandbox`. Help for one command: `sigsock COMMAND --help`.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const stdout = process.stdout;
+  const stderr = process.stderr;
+  try {
+    const commandIndex = argv.findIndex((arg, i) => !arg.startsWith('-') && !takesValue(argv[i - 1]));
+    const globalArgs = commandIndex < 0 ? argv : argv.slice(0, commandIndex);
+    const { values } = parseGlobal(globalArgs);
+    if (commandIndex < 0) {
+      if (values.help || globalArgs.length === 0) {
+        stdout.write(mainHelp());
+        return 0;
+      }
+      throw new UsageError('no command given; see `sigsock --help`');
+    }
+    const name = argv[commandIndex];
+    const command = findCommand(name);
+    if (!command) throw new UsageError(`unknown command "${name}"; see \`sigsock --help\``);
+    const parsed = parseCommandArgs(command, argv.slice(commandIndex + 1));
+    if (parsed.values.help || values.help) {
+      stdout.write(commandHelp(command));
+      return 0;
+    }
+    const trust = (values['trust-new-identities'] as string | undefined) ?? 'on-first-use';
+    if (!(TRUST_MODES as readonly string[]).includes(trust)) {
+      throw new UsageError(`--trust-new-identities must be one of ${TRUST_MODES.join(', ')}`);
+    }
+    const global: GlobalOptions = {
+      account: values.account as string | undefined,
+      configDir: values.config as string | undefined,
+      serverConfig: values['server-config'] as string | undefined,
+      trustNewIdentities: trust as GlobalOptions['trustNewIdentities'],
+      verbose: Boolean(values.verbose),
+    };
+    return await command.run({ global, values: parsed.values, positionals: parsed.positionals, stdout, stderr });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      stderr.write(`sigsock: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function takesValue(arg: string | undefined): boolean {
+  if (!arg || !arg.startsWith('-') || arg.includes('=')) return false;
+  const name = arg.replace(/^--?/, '');
+  const spec = Object.entries(GLOBAL_OPTIONS).find(([long, s]) => long === name || s.short === name)?.[1];
+  return spec?.type === 'string';
+}
+
+function parseGlobal(args: string[]) {
+  try {
+    return parseArgs({ args, options: stripDescriptions(GLOBAL_OPTIONS), allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { MessengerError } from '../messenger/errors.js';
+import { openMessenger } from './accountSetup.js';
+import { UsageError, type Command } from './command.js';
+
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'send a text (and files) to a phone number or ACI, print the message timestamp',
+  usage: '-a +NUMBER send -m TEXT [--attachment FILE]... RECIPIENT',
+  options: {
+    message: { type: 'string', short: 'm', valueName: 'TEXT', description: 'the text to send' },
+    attachment: { type: 'string', multiple: true, valueName: 'FILE', description: 'attach a file (repeatable)' },
+  },
+  async run(ctx) {
+    if (ctx.positionals.length !== 1) throw new UsageError('send needs exactly one RECIPIENT (+NUMBER or ACI)');
+    const text = ctx.values.message as string | undefined;
+    const files = (ctx.values.attachment as string[] | undefined) ?? [];
+    if (text === undefined && files.length === 0) throw new UsageError('nothing to send: give -m TEXT and/or --attachment FILE');
+    const attachments = files.map((f) => ({ data: readFileSync(f), filename: basename(f) }));
+    const messenger = openMessenger(ctx);
+    try {
+      messenger.start();
+      const result = await messenger.sendMessage({ recipient: ctx.positionals[0] }, text, attachments);
+      ctx.stdout.write(`${result.timestamp}\n`);
+      return 0;
+    } catch (err) {
+      if (err instanceof MessengerError) {
+        ctx.stderr.write(`sigsock: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      await messenger.stop();
+    }
+  },
+};

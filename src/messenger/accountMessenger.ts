@@ -1,0 +1,415 @@
+// One linked (or registered) account, live: its store, its connections to Signal, the receive
+// pipeline and the send path. This is the `Messenger` the socket layer talks to.
+import { Aci, PublicKey, SenderCertificate } from '@signalapp/libsignal-client';
+import { ProfileKey } from '@signalapp/libsignal-client/zkgroup.js';
+import type { AuthenticatedChatConnection, Net, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
+import { encryptAttachment } from '../signal/attachmentCrypto.js';
+import { uploadBlob } from '../signal/cdn.js';
+import { httpsClient, type HttpsClient } from '../signal/https.js';
+import { KeptConnection } from '../signal/keptConnection.js';
+import { getSenderCertificate } from '../signal/messagesApi.js';
+import { createNet } from '../signal/net.js';
+import type { ServerConfig } from '../signal/serverConfig.js';
+import { AccountStore, type TrustMode } from '../store/accountStore.js';
+import type { AttachmentPointer } from '../proto/index.js';
+import type { Log } from '../util/log.js';
+import { Mutex } from '../util/mutex.js';
+import type {
+  GroupSummary,
+  InboxLease,
+  Messenger,
+  OutgoingAttachment,
+  ReactionRequest,
+  RecipientResult,
+  SendResult,
+  SendTarget,
+} from './api.js';
+import { AttachmentFetcher, MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js';
+import { parseContactStream } from './contactSync.js';
+import type { ContentEffects } from './contentInterpreter.js';
+import { deliver, type DeliveryEnvironment } from './deliverer.js';
+import { MessengerError } from './errors.js';
+import { InboxQueue } from './inboxQueue.js';
+import { buildDataMessage, dataMessageContent, sentTranscriptContent, syncRequestContent, SyncRequestType } from './outgoingContent.js';
+import { refillPreKeys } from './preKeyRefill.js';
+import { Receiver } from './receiver.js';
+import { RecipientResolver, type KnownRecipient } from './recipientResolver.js';
+
+export interface OpenOptions {
+  dataDir: string;
+  number: string;
+  serverConfig: ServerConfig;
+  trustMode: TrustMode;
+  log: Log;
+}
+
+const SENDER_CERTIFICATE_MARGIN_MS = 60 * 60 * 1000;
+const CONTACT_SYNC_WAIT_MS = 5_000;
+
+export class AccountMessenger implements Messenger {
+  readonly store: AccountStore;
+  private readonly net: Net;
+  private readonly https: HttpsClient;
+  private readonly protocolLock = new Mutex();
+  private readonly chat: KeptConnection<AuthenticatedChatConnection>;
+  private readonly unauthChat: KeptConnection<UnauthenticatedChatConnection>;
+  private readonly receiver: Receiver;
+  private readonly inbox: InboxQueue;
+  private readonly attachments: AttachmentFetcher;
+  private readonly resolver: RecipientResolver;
+  private senderCert: SenderCertificate | null = null;
+  private contactSync: { promise: Promise<void>; resolve: () => void } | null = null;
+  private queueEmptyWaiters: (() => void)[] = [];
+  private queueEmptySeen = false;
+  private maintained!: () => void;
+  private readonly maintainedPromise = new Promise<void>((resolve) => (this.maintained = resolve));
+  /** Prekey fetches so far; tests use it to prove that established sessions are reused. */
+  preKeyFetches = 0;
+
+  static open(options: OpenOptions): AccountMessenger {
+    const store = AccountStore.open({ dataDir: options.dataDir, number: options.number, trustMode: options.trustMode });
+    return new AccountMessenger(store, options.serverConfig, options.log);
+  }
+
+  constructor(
+    store: AccountStore,
+    private readonly serverConfig: ServerConfig,
+    private readonly log: Log,
+  ) {
+    this.store = store;
+    const account = this.account;
+    this.net = createNet(serverConfig);
+    this.https = httpsClient(serverConfig);
+    this.inbox = new InboxQueue(store.inbox);
+    this.attachments = new AttachmentFetcher(store.inbox, serverConfig, this.https, log, () => this.inbox.notify());
+    const trustRoot = PublicKey.deserialize(new Uint8Array(serverConfig.serverTrustRoot));
+    this.receiver = new Receiver({
+      store: { hasSeenEnvelope: (id) => store.inbox.hasSeenEnvelope(id), recordEnvelope: (id, effects, error) => this.recordEnvelope(id, effects, error) },
+      openBatch: (kind) => store.protocolBatch(kind),
+      protocolLock: this.protocolLock,
+      local: { aci: account.aci, pni: account.pni, e164: account.number, deviceId: account.deviceId },
+      trustRoot,
+      log,
+      afterCommit: (effects) => this.afterCommit(effects),
+    });
+    this.chat = new KeptConnection(
+      (onInterrupted) =>
+        this.net.connectAuthenticatedChat(`${account.aci}.${account.deviceId}`, account.password, false, {
+          onIncomingMessage: (envelope, _ts, ack) => this.receiver.enqueue(envelope, () => ack.send(200)),
+          onQueueEmpty: () => this.onQueueEmpty(),
+          onConnectionInterrupted: (cause) => onInterrupted(cause),
+        }),
+      {
+        name: 'chat',
+        log,
+        isFatal: (err) => /DeviceDelinked|delinked|401|Unauthorized|AppExpired/i.test(`${err.name} ${err.message}`),
+        onFatal: (err) => log(`chat: the server refused this device (${err.message}); was it unlinked? Link again with \`sigsock link\``),
+        onConnected: () => void this.afterConnect(),
+      },
+    );
+    this.unauthChat = new KeptConnection((onInterrupted) => this.net.connectUnauthenticatedChat({ onConnectionInterrupted: (cause) => onInterrupted(cause) }), {
+      name: 'unauthenticated chat',
+      log,
+    });
+    this.resolver = new RecipientResolver({
+      byE164: (e164) => toKnown(store.recipients.byE164(e164)),
+      byAci: (aci) => toKnown(store.recipients.byAci(aci)),
+      contactSyncSettled: () => this.contactSyncSettled(),
+      discover: null,
+      remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
+    });
+  }
+
+  get account() {
+    const account = this.store.account.getAccount();
+    if (!account) throw new Error('the account record is missing; link or register again');
+    return account;
+  }
+
+  start(): void {
+    this.chat.start();
+    this.unauthChat.start();
+    this.attachments.kick();
+  }
+
+  async stop(): Promise<void> {
+    await this.chat.stop();
+    await this.unauthChat.stop();
+    await this.receiver.idle();
+    this.store.close();
+  }
+
+  /** Resolves when the server said it has delivered every queued envelope and they were handled. */
+  async drained(timeoutMs: number): Promise<void> {
+    if (!this.queueEmptySeen) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.queueEmptyWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await this.receiver.idle();
+  }
+
+  private onQueueEmpty(): void {
+    this.queueEmptySeen = true;
+    for (const wake of this.queueEmptyWaiters.splice(0)) wake();
+  }
+
+  private async afterConnect(): Promise<void> {
+    try {
+      const account = this.account;
+      for (const kind of ['aci', 'pni'] as const) {
+        await refillPreKeys(await this.chat.get(), this.store, kind, kind === 'aci' ? account.aciIdentityKey : account.pniIdentityKey);
+      }
+      if (!this.store.account.getSetting('contactSyncRequested')) await this.requestContactSync();
+    } catch (err) {
+      this.log(`maintenance after connect failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.maintained();
+    }
+  }
+
+  /** Resolves once, after the first connection's key refill and sync request (or the timeout). */
+  async whenMaintained(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.maintainedPromise, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Asks our other devices (the phone) for its contact list; the answer arrives as a sync message. */
+  async requestContactSync(): Promise<void> {
+    if (!this.contactSync) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.contactSync = { promise, resolve };
+    }
+    const account = this.account;
+    await this.deliverToOwnDevices(syncRequestContent(SyncRequestType.CONTACTS), Date.now());
+    this.store.account.setSetting('contactSyncRequested', String(Date.now()));
+    void account;
+  }
+
+  async waitForContactSync(timeoutMs: number): Promise<boolean> {
+    if (!this.contactSync) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      this.contactSync.promise.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  private async contactSyncSettled(): Promise<void> {
+    if (this.contactSync) await this.waitForContactSync(CONTACT_SYNC_WAIT_MS);
+  }
+
+  private recordEnvelope(id: string, effects: ContentEffects | null, errorEntry: { statusCode: number; errorMessage: string } | null): void {
+    const { inbox, recipients } = this.store;
+    inbox.markEnvelopeSeen(id);
+    if (errorEntry) inbox.insertEntry(errorEntry, []);
+    if (!effects) return;
+    const sender = effects.sender;
+    const known = recipients.byAci(sender.aci);
+    if (sender.e164 || sender.profileKey || !known) {
+      recipients.upsertRecipient({ aci: sender.aci, e164: sender.e164 ?? undefined, profileKey: sender.profileKey ?? undefined });
+    }
+    for (const pair of effects.learned) recipients.upsertRecipient(pair);
+    if (effects.entry) {
+      const fields = { ...effects.entry.fields };
+      fields.sender = fields.sender ?? recipients.byAci(fields.senderUuid)?.e164 ?? null;
+      if (fields.reaction?.authorUuid) {
+        fields.reaction = { ...fields.reaction, author: recipients.byAci(fields.reaction.authorUuid)?.e164 ?? (fields.reaction.authorUuid === this.account.aci ? this.account.number : null) };
+      }
+      inbox.insertEntry(fields, effects.entry.attachments);
+    }
+  }
+
+  private afterCommit(effects: ContentEffects | null): void {
+    this.inbox.notify();
+    if (effects?.entry?.attachments.length) this.attachments.kick();
+    if (effects?.contactSyncBlob) void this.applyContactSync(effects.contactSyncBlob);
+  }
+
+  private async applyContactSync(pointer: Uint8Array): Promise<void> {
+    try {
+      const result = await this.attachments.fetchOne(pointer);
+      if ('error' in result) throw new Error(result.error);
+      const contacts = parseContactStream(result);
+      this.store.transaction(() => {
+        for (const c of contacts) {
+          this.store.recipients.upsertRecipient({ aci: c.aci, e164: c.e164 ?? undefined, profileKey: c.profileKey ?? undefined, name: c.name ?? undefined });
+        }
+      });
+      this.log(`contact sync: ${contacts.length} contacts`);
+    } catch (err) {
+      this.log(`contact sync failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.contactSync?.resolve();
+      this.contactSync = null;
+    }
+  }
+
+  // ---- Messenger: receiving
+
+  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    return this.inbox.take(timeoutMs, signal);
+  }
+
+  // ---- Messenger: sending
+
+  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
+    if (target.groupId) throw new MessengerError('GROUP_NOT_FOUND', `group ${target.groupId} is not known to this account`);
+    const recipient = await this.resolver.resolve(target.recipient!);
+    const pointers = await this.uploadAttachments(attachments);
+    const timestamp = Date.now();
+    const message = buildDataMessage({ timestamp, body: text, attachments: pointers, profileKey: this.account.profileKey });
+    return this.sendDataMessage(recipient, target.recipient!, message, timestamp);
+  }
+
+  async sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
+    if (target.groupId) throw new MessengerError('GROUP_NOT_FOUND', `group ${target.groupId} is not known to this account`);
+    const recipient = await this.resolver.resolve(target.recipient!);
+    const author = reaction.author === this.account.number ? { aci: this.account.aci } : await this.resolver.resolve(reaction.author);
+    const timestamp = Date.now();
+    const message = buildDataMessage({
+      timestamp,
+      reaction: {
+        emoji: reaction.emoji,
+        remove: reaction.remove,
+        targetAuthorAciBinary: Aci.fromUuid(author.aci).getServiceIdBinary(),
+        targetSentTimestamp: reaction.timestamp,
+      },
+      profileKey: this.account.profileKey,
+    });
+    return this.sendDataMessage(recipient, target.recipient!, message, timestamp);
+  }
+
+  async listGroups(): Promise<GroupSummary[]> {
+    return this.store.groups.listGroups().map((g) => ({
+      groupId: g.id,
+      title: g.title,
+      members: g.members.map((m) => ({ uuid: m, number: this.store.recipients.byAci(m)?.e164 ?? null })),
+      isMember: g.isMember,
+      revision: g.revision,
+    }));
+  }
+
+  private async sendDataMessage(
+    recipient: KnownRecipient,
+    label: string,
+    message: ReturnType<typeof buildDataMessage>,
+    timestamp: number,
+  ): Promise<SendResult> {
+    const result = await this.sendToRecipient(recipient, label, dataMessageContent(message), timestamp);
+    if (result.success) {
+      const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
+      const transcript = sentTranscriptContent(message, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]);
+      await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
+        this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    } else if (result.error && result.fatal) {
+      throw result.fatal;
+    }
+    const { fatal: _fatal, ...plain } = result;
+    return { timestamp, results: [plain] };
+  }
+
+  private async sendToRecipient(
+    recipient: KnownRecipient,
+    label: string,
+    content: Uint8Array,
+    timestamp: number,
+  ): Promise<RecipientResult & { fatal?: Error }> {
+    const accessKey = recipient.profileKey ? new ProfileKey(new Uint8Array(recipient.profileKey)).deriveAccessKey() : null;
+    const base = { recipient: recipient.e164, aci: recipient.aci };
+    try {
+      const outcome = await deliver(this.deliveryEnvironment(), { serviceId: recipient.aci, label, content, timestamp, accessKey });
+      if (outcome.devices === 0) {
+        return { ...base, success: false, unidentified: false, error: `${label} has no devices`, fatal: new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`) };
+      }
+      return { ...base, success: true, unidentified: outcome.unidentified };
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const fatal = error instanceof MessengerError ? error : toMessengerError(error, label);
+      return { ...base, success: false, unidentified: false, error: error.message, fatal };
+    }
+  }
+
+  private async deliverToOwnDevices(content: Uint8Array, timestamp: number): Promise<void> {
+    const account = this.account;
+    await deliver(this.deliveryEnvironment(), {
+      serviceId: account.aci,
+      label: 'your own devices',
+      content,
+      timestamp,
+      accessKey: null,
+      excludeDeviceId: account.deviceId,
+      urgent: false,
+    });
+  }
+
+  private deliveryEnvironment(): DeliveryEnvironment {
+    const account = this.account;
+    return {
+      chat: this.chat,
+      unauthChat: this.unauthChat,
+      protocolLock: this.protocolLock,
+      openBatch: () => this.store.protocolBatch('aci'),
+      sessionDeviceIds: (serviceId) => this.store.sessionDeviceIds('aci', serviceId),
+      localAci: account.aci,
+      localDeviceId: account.deviceId,
+      senderCertificate: () => this.senderCertificate(),
+      onPreKeyFetch: () => {
+        this.preKeyFetches++;
+      },
+    };
+  }
+
+  private async senderCertificate(): Promise<SenderCertificate> {
+    if (this.senderCert && this.senderCert.expiration() - SENDER_CERTIFICATE_MARGIN_MS > Date.now()) return this.senderCert;
+    const bytes = await getSenderCertificate(await this.chat.get());
+    this.senderCert = SenderCertificate.deserialize(new Uint8Array(bytes));
+    return this.senderCert;
+  }
+
+  private async uploadAttachments(attachments: OutgoingAttachment[]): Promise<AttachmentPointer[]> {
+    const out: AttachmentPointer[] = [];
+    for (const [i, a] of attachments.entries()) {
+      if (a.data.length > MAX_ATTACHMENT_BYTES) {
+        throw new MessengerError('INVALID_ATTACHMENT', `attachment ${i} is ${a.data.length} bytes; the limit is ${MAX_ATTACHMENT_BYTES}`);
+      }
+      const encrypted = encryptAttachment(a.data);
+      let uploaded;
+      try {
+        uploaded = await uploadBlob(await this.chat.get(), this.https, encrypted.ciphertext);
+      } catch (err) {
+        throw new MessengerError('NETWORK', `uploading attachment ${i} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      out.push({
+        cdnKey: uploaded.cdnKey,
+        cdnNumber: uploaded.cdnNumber,
+        key: encrypted.key,
+        digest: encrypted.digest,
+        size: a.data.length,
+        contentType: a.contentType ?? 'application/octet-stream',
+        fileName: a.filename,
+        uploadTimestamp: Date.now(),
+      });
+    }
+    return out;
+  }
+}
+
+function toKnown(row: { aci: string; e164: string | null; profileKey: Uint8Array | null } | undefined): KnownRecipient | undefined {
+  return row ? { aci: row.aci, e164: row.e164, profileKey: row.profileKey } : undefined;
+}
+
+function toMessengerError(err: Error, label: string): MessengerError {
+  if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
+  if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
+  return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`);
+}

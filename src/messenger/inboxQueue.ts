@@ -1,0 +1,105 @@
+// Hands received entries to `receive_messages` callers: each entry to one caller at a time,
+// deleted only when that caller confirms its answer was written, returned to the queue otherwise.
+import type { InboxAttachment, InboxEntry, InboxLease } from './api.js';
+
+export interface StoredInboxEntry {
+  id: number;
+  entry: object;
+  attachments: { data?: Uint8Array | null; filename: string | null; contentType: string | null; size: number | null; error?: string | null }[];
+}
+
+export interface InboxSource {
+  readyEntries(limit: number, excludeIds: Set<number>): StoredInboxEntry[];
+  deleteEntries(ids: number[]): void;
+}
+
+/** Enough per answer to drain a backlog quickly, few enough that one answer stays a sane size. */
+const MAX_ENTRIES_PER_LEASE = 100;
+const MAX_BYTES_PER_LEASE = 64 * 1024 * 1024;
+
+export class InboxQueue {
+  private readonly leased = new Set<number>();
+  private waiters = new Set<() => void>();
+
+  constructor(private readonly source: InboxSource) {}
+
+  /** Wake waiting callers: call after new entries were committed or finished downloading. */
+  notify(): void {
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const wake of waiters) wake();
+  }
+
+  async take(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (signal?.aborted) return this.emptyLease();
+      const lease = this.tryLease();
+      if (lease) return lease;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return this.emptyLease();
+      await this.waitForNotify(remaining, signal);
+    }
+  }
+
+  private waitForNotify(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+      this.waiters.add(done);
+    });
+  }
+
+  private tryLease(): InboxLease | null {
+    const rows = this.source.readyEntries(MAX_ENTRIES_PER_LEASE, this.leased);
+    if (rows.length === 0) return null;
+    const picked: StoredInboxEntry[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const size = row.attachments.reduce((n, a) => n + (a.data?.length ?? 0), 0);
+      if (picked.length > 0 && bytes + size > MAX_BYTES_PER_LEASE) break;
+      picked.push(row);
+      bytes += size;
+    }
+    const ids = picked.map((r) => r.id);
+    for (const id of ids) this.leased.add(id);
+    let settled = false;
+    return {
+      entries: picked.map(toProtocolEntry),
+      commit: () => {
+        if (settled) return;
+        settled = true;
+        this.source.deleteEntries(ids);
+        for (const id of ids) this.leased.delete(id);
+      },
+      release: () => {
+        if (settled) return;
+        settled = true;
+        for (const id of ids) this.leased.delete(id);
+        this.notify();
+      },
+    };
+  }
+
+  private emptyLease(): InboxLease {
+    return { entries: [], commit: () => {}, release: () => {} };
+  }
+}
+
+function toProtocolEntry(row: StoredInboxEntry): InboxEntry {
+  const entry = row.entry as InboxEntry;
+  if ('statusCode' in entry) return entry;
+  const attachments: InboxAttachment[] = row.attachments.map((a) => {
+    const out: InboxAttachment = { filename: a.filename, contentType: a.contentType, size: a.size };
+    if (a.data) out.base64Data = Buffer.from(a.data).toString('base64');
+    if (a.error) out.error = a.error;
+    return out;
+  });
+  return { ...entry, attachments };
+}

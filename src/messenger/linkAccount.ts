@@ -1,0 +1,76 @@
+// Linking as a new device of an existing account, end to end: provisioning, the account's
+// first store, key upload, and the first contact sync, so the account is usable at once.
+import { createNet } from '../signal/net.js';
+import { linkDevice, type LinkedAccount } from '../signal/linking.js';
+import type { ServerConfig } from '../signal/serverConfig.js';
+import { AccountStore, type TrustMode } from '../store/accountStore.js';
+import type { Log } from '../util/log.js';
+import { AccountMessenger } from './accountMessenger.js';
+
+export interface LinkAccountOptions {
+  dataDir: string;
+  serverConfig: ServerConfig;
+  deviceName: string;
+  trustMode: TrustMode;
+  onLinkUri: (uri: string) => void;
+  signal?: AbortSignal;
+  log: Log;
+  /** How long to wait for the phone's contact list after linking. */
+  contactSyncTimeoutMs?: number;
+}
+
+export async function linkAccount(options: LinkAccountOptions): Promise<LinkedAccount> {
+  const net = createNet(options.serverConfig);
+  const linked = await linkDevice(net, {
+    deviceName: options.deviceName,
+    onLinkUri: options.onLinkUri,
+    signal: options.signal,
+    linkUsername: options.serverConfig.kind === 'local' ? 'aci' : 'number',
+  });
+  saveLinkedAccount(options.dataDir, linked, options.trustMode);
+
+  const messenger = AccountMessenger.open({
+    dataDir: options.dataDir,
+    number: linked.number,
+    serverConfig: options.serverConfig,
+    trustMode: options.trustMode,
+    log: options.log,
+  });
+  try {
+    messenger.start();
+    await messenger.whenMaintained(30_000);
+    await messenger.waitForContactSync(options.contactSyncTimeoutMs ?? 10_000);
+    await messenger.drained(2_000);
+  } finally {
+    await messenger.stop();
+  }
+  return linked;
+}
+
+function saveLinkedAccount(dataDir: string, linked: LinkedAccount, trustMode: TrustMode): void {
+  const store = AccountStore.create({ dataDir, number: linked.number, trustMode, overwrite: true });
+  try {
+    store.transaction(() => {
+      store.account.saveAccount({
+        aci: linked.aci,
+        pni: linked.pni,
+        number: linked.number,
+        deviceId: linked.deviceId,
+        password: linked.password,
+        aciRegistrationId: linked.aciKeys.registrationId,
+        pniRegistrationId: linked.pniKeys.registrationId,
+        aciIdentityKey: linked.aciKeys.identityKey.serialize(),
+        pniIdentityKey: linked.pniKeys.identityKey.serialize(),
+        profileKey: linked.profileKey,
+        masterKey: linked.masterKey,
+        accountEntropyPool: linked.accountEntropyPool,
+      });
+      for (const [kind, keys] of [['aci', linked.aciKeys], ['pni', linked.pniKeys]] as const) {
+        store.preKeys.storeSignedPreKey(kind, keys.signedPreKey);
+        store.preKeys.storeLastResortKyberPreKey(kind, keys.kyberLastResort);
+      }
+    });
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,115 @@
+// The receive pipeline for one account: decrypt each envelope, turn it into an inbox entry, and
+// commit entry, ratchet state and envelope id in one transaction — only then ack the server.
+import { createHash } from 'node:crypto';
+import { ErrorCode, LibSignalErrorBase, type PublicKey } from '@signalapp/libsignal-client';
+import { decodeContent, decodeEnvelope } from '../proto/index.js';
+import type { Log } from '../util/log.js';
+import type { Mutex } from '../util/mutex.js';
+import type { ProtocolBatch } from './deliverer.js';
+import { EnvelopeType, decryptEnvelope, type DecryptedEnvelope, type LocalIdentity } from './envelopeDecryptor.js';
+import { interpretContent, type ContentEffects } from './contentInterpreter.js';
+import { serviceIdFromBinary } from './serviceIds.js';
+
+export interface ReceiverStore {
+  hasSeenEnvelope(id: string): boolean;
+  /** Runs inside the batch's commit transaction. */
+  recordEnvelope(id: string, effects: ContentEffects | null, errorEntry: { statusCode: number; errorMessage: string } | null): void;
+}
+
+export interface ReceiverDeps {
+  store: ReceiverStore;
+  openBatch(kind: 'aci' | 'pni'): ProtocolBatch;
+  protocolLock: Mutex;
+  local: { aci: string; pni: string | null; e164: string | null; deviceId: number };
+  trustRoot: PublicKey;
+  log: Log;
+  /** After each commit: wake `receive_messages` waiters, start attachment downloads, etc. */
+  afterCommit(effects: ContentEffects | null): void;
+}
+
+/** Status codes of the seed's table used for entries that are not messages. */
+const MESSAGE_ERROR = 8;
+const MESSAGE_PARSING_ERROR = 10;
+
+export class Receiver {
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: ReceiverDeps) {}
+
+  /** Called from the chat listener, which is synchronous: envelopes are queued and handled in order. */
+  enqueue(envelope: Uint8Array, ack: () => void): void {
+    this.chain = this.chain.then(() => this.handle(envelope, ack)).catch((err: unknown) => {
+      // Not acked: the server redelivers it on the next connection.
+      this.deps.log(`receive: envelope left for redelivery: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  /** Resolves when every envelope queued so far has been handled. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private async handle(bytes: Uint8Array, ack: () => void): Promise<void> {
+    const env = decodeEnvelope(bytes);
+    const id = env.serverGuid || createHash('sha256').update(bytes).digest('base64');
+    if (this.deps.store.hasSeenEnvelope(id)) {
+      ack();
+      return;
+    }
+    if (env.type === EnvelopeType.SERVER_DELIVERY_RECEIPT || !env.content || env.content.length === 0) {
+      ack();
+      return;
+    }
+    const destination = env.destinationServiceIdBinary?.length
+      ? serviceIdFromBinary(env.destinationServiceIdBinary)
+      : (env.destinationServiceId ?? this.deps.local.aci);
+    const kind = destination.startsWith('PNI:') ? 'pni' : 'aci';
+    const local: LocalIdentity = {
+      serviceId: kind === 'pni' && this.deps.local.pni ? `PNI:${this.deps.local.pni}` : this.deps.local.aci,
+      e164: this.deps.local.e164,
+      deviceId: this.deps.local.deviceId,
+    };
+    const source = env.sourceServiceIdBinary?.length ? serviceIdFromBinary(env.sourceServiceIdBinary) : (env.sourceServiceId ?? null);
+
+    const effects = await this.deps.protocolLock.run(async () => {
+      const batch = this.deps.openBatch(kind);
+      let decrypted: DecryptedEnvelope;
+      try {
+        decrypted = await decryptEnvelope(
+          { type: env.type ?? 0, sourceServiceId: source, sourceDevice: env.sourceDevice ?? 1, content: env.content!, serverTimestamp: env.serverTimestamp ?? 0 },
+          local,
+          batch.stores,
+          this.deps.trustRoot,
+        );
+      } catch (err) {
+        batch.discard();
+        if (err instanceof LibSignalErrorBase && err.code === ErrorCode.DuplicatedMessage) {
+          this.deps.store.recordEnvelope.call(this.deps.store, id, null, null);
+          return null;
+        }
+        const errorEntry = { statusCode: MESSAGE_ERROR, errorMessage: `could not decrypt a message${source ? ` from ${source}` : ''}: ${describe(err)}` };
+        this.deps.log(`receive: decryption failed: ${describe(err)}`);
+        const fresh = this.deps.openBatch(kind);
+        fresh.commit(() => this.deps.store.recordEnvelope(id, null, errorEntry));
+        return null;
+      }
+      let effects: ContentEffects;
+      try {
+        const content = decodeContent(decrypted.content);
+        effects = interpretContent(content, decrypted, { serverTimestamp: env.serverTimestamp ?? 0, clientTimestamp: env.clientTimestamp ?? 0, localAci: this.deps.local.aci });
+      } catch (err) {
+        const errorEntry = { statusCode: MESSAGE_PARSING_ERROR, errorMessage: `could not parse a message from ${decrypted.senderAci}: ${describe(err)}` };
+        batch.commit(() => this.deps.store.recordEnvelope(id, null, errorEntry));
+        return null;
+      }
+      batch.commit(() => this.deps.store.recordEnvelope(id, effects, null));
+      return effects;
+    });
+    ack();
+    this.deps.afterCommit(effects);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

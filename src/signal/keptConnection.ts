@@ -1,0 +1,146 @@
+// A chat connection that is kept open: reconnects with capped exponential backoff and jitter
+// after any drop, and lets callers wait (briefly) for it instead of failing during a blip.
+import type { ChatConnection } from '@signalapp/libsignal-client/dist/net.js';
+
+export type Connector<C extends ChatConnection> = (onInterrupted: (cause: Error | null) => void) => Promise<C>;
+
+export interface KeptConnectionOptions {
+  name: string;
+  log: (line: string) => void;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** An error for which retrying is pointless (e.g. the device was unlinked). */
+  isFatal?: (err: Error) => boolean;
+  onFatal?: (err: Error) => void;
+  onConnected?: () => void;
+}
+
+export class ConnectionUnavailableError extends Error {
+  constructor(name: string, cause: Error | null) {
+    super(`not connected to the Signal server (${name})${cause ? `: ${cause.message}` : ''}`);
+    this.name = 'ConnectionUnavailableError';
+  }
+}
+
+export class KeptConnection<C extends ChatConnection> {
+  private current: C | null = null;
+  private lastError: Error | null = null;
+  private stopped = true;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private waiters: { resolve: (c: C) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  private generation = 0;
+
+  constructor(
+    private readonly connect: Connector<C>,
+    private readonly options: KeptConnectionOptions,
+  ) {}
+
+  get connected(): boolean {
+    return this.current !== null;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.generation++;
+    const conn = this.current;
+    this.current = null;
+    this.failWaiters(new Error(`${this.options.name} connection closed`));
+    await conn?.disconnect().catch(() => {});
+  }
+
+  /** The open connection, waiting up to `waitMs` for a reconnect in progress. */
+  get(waitMs = 10_000): Promise<C> {
+    if (this.current) return Promise.resolve(this.current);
+    if (this.stopped) return Promise.reject(new ConnectionUnavailableError(this.options.name, this.lastError));
+    return new Promise<C>((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new ConnectionUnavailableError(this.options.name, this.lastError));
+        }, waitMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Drops the current connection (e.g. after a request timed out) and reconnects. */
+  reset(): void {
+    const conn = this.current;
+    if (!conn) return;
+    this.dropped(this.generation, new Error('reset'));
+    void conn.disconnect().catch(() => {});
+  }
+
+  private async open(): Promise<void> {
+    const generation = ++this.generation;
+    try {
+      const conn = await this.connect((cause) => this.dropped(generation, cause));
+      if (this.stopped || generation !== this.generation) {
+        await conn.disconnect().catch(() => {});
+        return;
+      }
+      this.current = conn;
+      this.attempt = 0;
+      this.lastError = null;
+      this.options.log(`${this.options.name}: connected`);
+      for (const w of this.waiters.splice(0)) {
+        clearTimeout(w.timer);
+        w.resolve(conn);
+      }
+      this.options.onConnected?.();
+    } catch (err) {
+      if (generation !== this.generation) return;
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.lastError = error;
+      if (this.options.isFatal?.(error)) {
+        this.options.log(`${this.options.name}: giving up: ${error.message}`);
+        this.stopped = true;
+        this.failWaiters(error);
+        this.options.onFatal?.(error);
+        return;
+      }
+      this.scheduleRetry(error);
+    }
+  }
+
+  private dropped(generation: number, cause: Error | null): void {
+    if (generation !== this.generation || this.stopped) return;
+    this.current = null;
+    this.lastError = cause;
+    this.generation++;
+    this.scheduleRetry(cause);
+  }
+
+  private scheduleRetry(cause: Error | null): void {
+    if (this.stopped) return;
+    const min = this.options.minBackoffMs ?? 250;
+    const max = this.options.maxBackoffMs ?? 30_000;
+    const ceiling = Math.min(max, min * 2 ** this.attempt);
+    // Full jitter: many daemons that lost the same server must not come back in lockstep.
+    const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    this.attempt++;
+    this.options.log(`${this.options.name}: disconnected${cause ? ` (${cause.message})` : ''}; retrying in ${delay} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.open();
+    }, delay);
+  }
+
+  private failWaiters(err: Error): void {
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+}
