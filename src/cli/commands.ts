@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { linkCommand } from './link.js';
 import { receiveCommand } from './receive.js';
 import { sendCommand } from './send.js';
+import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 
-export const COMMANDS: Command[] = [linkCommand, socketCommand, sendCommand, receiveCommand];
+export const COMMANDS: Command[] = [sandboxCommand, linkCommand, socketCommand, sendCommand, receiveCommand];

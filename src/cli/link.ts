@@ -24,10 +24,11 @@ export const linkCommand: Command = {
     const timer = setTimeout(() => abort.abort(new Error(`linking timed out after ${timeoutSec} s`)), timeoutSec * 1000);
     const signals = untilSignal();
     void signals.promise.then(() => abort.abort(new Error('linking cancelled')));
+    const serverConfig = serverConfigOf(ctx);
     try {
       const linked = await linkAccount({
         dataDir: dataDirOf(ctx),
-        serverConfig: serverConfigOf(ctx),
+        serverConfig,
         deviceName: (ctx.values.name as string | undefined) ?? 'sigsock',
         trustMode: ctx.global.trustNewIdentities,
         signal: abort.signal,
@@ -35,7 +36,14 @@ export const linkCommand: Command = {
         onLinkUri: (uri) => {
           ctx.stdout.write(`${uri}\n`);
           if ((ctx.stdout as NodeJS.WriteStream).isTTY) qrcode.generate(uri, { small: true }, (qr) => ctx.stdout.write(`${qr}\n`));
-          ctx.stderr.write('Scan this with Signal on your phone: Settings → Linked devices → Link new device.\n');
+          if (serverConfig.sandboxLinkUrl) {
+            // A sandbox network has a phone of its own that "scans" the URI for us.
+            void fetch(serverConfig.sandboxLinkUrl, { method: 'POST', body: uri }).catch((err: unknown) =>
+              ctx.stderr.write(`sigsock: the sandbox did not take the link request: ${err instanceof Error ? err.message : String(err)}\n`),
+            );
+          } else {
+            ctx.stderr.write('Scan this with Signal on your phone: Settings → Linked devices → Link new device.\n');
+          }
         },
       });
       ctx.stdout.write(`Linked: ${linked.number}\n`);

@@ -28,6 +28,8 @@ import { AttachmentFetcher, MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js'
 import { parseContactStream } from './contactSync.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { deliver, type DeliveryEnvironment } from './deliverer.js';
+import { GroupDirectory, type SendableGroup } from './groupDirectory.js';
+import { GroupsApi } from '../signal/groupsApi.js';
 import { MessengerError } from './errors.js';
 import { InboxQueue } from './inboxQueue.js';
 import { buildDataMessage, dataMessageContent, sentTranscriptContent, syncRequestContent, SyncRequestType } from './outgoingContent.js';
@@ -57,6 +59,7 @@ export class AccountMessenger implements Messenger {
   private readonly inbox: InboxQueue;
   private readonly attachments: AttachmentFetcher;
   private readonly resolver: RecipientResolver;
+  private readonly groups: GroupDirectory;
   private senderCert: SenderCertificate | null = null;
   private contactSync: { promise: Promise<void>; resolve: () => void } | null = null;
   private queueEmptyWaiters: (() => void)[] = [];
@@ -111,6 +114,7 @@ export class AccountMessenger implements Messenger {
       name: 'unauthenticated chat',
       log,
     });
+    this.groups = new GroupDirectory(store, new GroupsApi(serverConfig, this.https, { aci: account.aci, pni: account.pni }), this.chat, account.aci, log);
     this.resolver = new RecipientResolver({
       byE164: (e164) => toKnown(store.recipients.byE164(e164)),
       byAci: (aci) => toKnown(store.recipients.byAci(aci)),
@@ -218,6 +222,11 @@ export class AccountMessenger implements Messenger {
       recipients.upsertRecipient({ aci: sender.aci, e164: sender.e164 ?? undefined, profileKey: sender.profileKey ?? undefined });
     }
     for (const pair of effects.learned) recipients.upsertRecipient(pair);
+    if (effects.group && !this.store.groups.getGroup(effects.group.groupId)) {
+      // Remember the master key with the message, so a reply to this groupId works even before
+      // the group server was asked for titles and members (revision -1: not fetched yet).
+      this.store.groups.upsertGroup({ id: effects.group.groupId, masterKey: effects.group.masterKey, revision: -1, title: '', members: [], isMember: true });
+    }
     if (effects.entry) {
       const fields = { ...effects.entry.fields };
       fields.sender = fields.sender ?? recipients.byAci(fields.senderUuid)?.e164 ?? null;
@@ -232,6 +241,7 @@ export class AccountMessenger implements Messenger {
     this.inbox.notify();
     if (effects?.entry?.attachments.length) this.attachments.kick();
     if (effects?.contactSyncBlob) void this.applyContactSync(effects.contactSyncBlob);
+    if (effects?.group) void this.groups.learn(effects.group.masterKey, effects.group.revision);
   }
 
   private async applyContactSync(pointer: Uint8Array): Promise<void> {
@@ -253,6 +263,16 @@ export class AccountMessenger implements Messenger {
     }
   }
 
+  /** For the sandbox: resolves once a message from this group has been received (or the timeout). */
+  async waitForGroup(groupId: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.store.groups.getGroup(groupId)) return true;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return false;
+  }
+
   // ---- Messenger: receiving
 
   takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
@@ -262,17 +282,23 @@ export class AccountMessenger implements Messenger {
   // ---- Messenger: sending
 
   async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
-    if (target.groupId) throw new MessengerError('GROUP_NOT_FOUND', `group ${target.groupId} is not known to this account`);
-    const recipient = await this.resolver.resolve(target.recipient!);
+    const group = target.groupId ? await this.groups.forSend(target.groupId) : null;
+    const recipient = group ? null : await this.resolver.resolve(target.recipient!);
     const pointers = await this.uploadAttachments(attachments);
     const timestamp = Date.now();
-    const message = buildDataMessage({ timestamp, body: text, attachments: pointers, profileKey: this.account.profileKey });
-    return this.sendDataMessage(recipient, target.recipient!, message, timestamp);
+    const message = buildDataMessage({
+      timestamp,
+      body: text,
+      attachments: pointers,
+      profileKey: this.account.profileKey,
+      groupV2: group ? { masterKey: group.masterKey, revision: group.revision } : undefined,
+    });
+    return group ? this.sendGroupDataMessage(group, message, timestamp) : this.sendDataMessage(recipient!, target.recipient!, message, timestamp);
   }
 
   async sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
-    if (target.groupId) throw new MessengerError('GROUP_NOT_FOUND', `group ${target.groupId} is not known to this account`);
-    const recipient = await this.resolver.resolve(target.recipient!);
+    const group = target.groupId ? await this.groups.forSend(target.groupId) : null;
+    const recipient = group ? null : await this.resolver.resolve(target.recipient!);
     const author = reaction.author === this.account.number ? { aci: this.account.aci } : await this.resolver.resolve(reaction.author);
     const timestamp = Date.now();
     const message = buildDataMessage({
@@ -284,8 +310,9 @@ export class AccountMessenger implements Messenger {
         targetSentTimestamp: reaction.timestamp,
       },
       profileKey: this.account.profileKey,
+      groupV2: group ? { masterKey: group.masterKey, revision: group.revision } : undefined,
     });
-    return this.sendDataMessage(recipient, target.recipient!, message, timestamp);
+    return group ? this.sendGroupDataMessage(group, message, timestamp) : this.sendDataMessage(recipient!, target.recipient!, message, timestamp);
   }
 
   async listGroups(): Promise<GroupSummary[]> {
@@ -316,6 +343,30 @@ export class AccountMessenger implements Messenger {
     }
     const { fatal: _fatal, ...plain } = result;
     return { timestamp, results: [plain] };
+  }
+
+  /** Groups v2 without sender keys: the same content to each member, one by one, in parallel. */
+  private async sendGroupDataMessage(group: SendableGroup, message: ReturnType<typeof buildDataMessage>, timestamp: number): Promise<SendResult> {
+    const content = dataMessageContent(message);
+    const members = group.members.filter((m) => m !== this.account.aci && !m.startsWith('PNI:'));
+    const results = await Promise.all(
+      members.map((aci) => {
+        const known = toKnown(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
+      }),
+    );
+    const delivered = results.filter((r) => r.success);
+    if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
+    const transcript = sentTranscriptContent(
+      message,
+      timestamp,
+      null,
+      delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified })),
+    );
+    await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
+      this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
   }
 
   private async sendToRecipient(

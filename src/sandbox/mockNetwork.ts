@@ -1,0 +1,245 @@
+// A local Signal network on @signalapp/mock-server, for tests and `sigsock sandbox`: the mock
+// server on 127.0.0.1, the ServerConfig that points sigsock at it, and helpers that act for the
+// phone and the contacts (mock PrimaryDevices).
+//
+// The mock loads its own libsignal-client (0.100) next to ours (0.103). Only bytes and strings may
+// cross between them; never pass a libsignal object from one to the other.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFile, chmod } from 'node:fs/promises';
+import type { Http2SecureServer, ServerHttp2Session } from 'node:http2';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCertificates, Server, ServiceIdKind, type Device, type PrimaryDevice } from '@signalapp/mock-server';
+import { pemToDer, serverConfigToFile, type ServerConfig } from '../signal/serverConfig.js';
+import { closeDeviceWebSocket, replaceAciIdentity, settleServerQueues } from './mockInternals.js';
+import { ensurePromiseWithResolvers } from './promiseWithResolvers.js';
+
+export type MockPrimaryDevice = PrimaryDevice;
+export type MockDevice = Device;
+export { ServiceIdKind };
+
+export interface MockNetworkOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Only loopback: the mock has no real authentication. */
+  host?: '127.0.0.1';
+  /** Where CDN 3 files go; a temporary directory (removed on close) when absent. */
+  stateDir?: string;
+}
+
+export interface CreatePhoneOptions {
+  /** Sent to a linked device in the contact sync (blob on CDN 0). */
+  contacts?: MockPrimaryDevice[];
+}
+
+export interface MockNetwork {
+  readonly server: Server;
+  readonly host: string;
+  readonly port: number;
+  readonly serverConfig: ServerConfig;
+  readonly cdn3Path: string;
+  /** Writes `serverConfig` as a server file (see serverConfig.ts), mode 0600. */
+  writeServerConfigFile(path: string): Promise<void>;
+  /** The account sigsock links to. */
+  createPhone(name: string, options?: CreatePhoneOptions): Promise<MockPrimaryDevice>;
+  createContact(name: string): Promise<MockPrimaryDevice>;
+  /**
+   * Starts waiting for the next provisioning socket now, and returns the function that answers it
+   * (as the phone scanning the QR code) once the client printed its sgnl://linkdevice URL. The
+   * answer resolves with the mock's Device for the linked client, after that client has finished
+   * linking: `PUT /v1/devices/link` and one-time prekeys for ACI and PNI.
+   */
+  expectLink(phone: MockPrimaryDevice): (provisionUrl: string) => Promise<MockDevice>;
+  /** `expectLink(phone)(provisionUrl)`: call it once the client printed the URL. */
+  completeLink(phone: MockPrimaryDevice, provisionUrl: string): Promise<MockDevice>;
+  /**
+   * Lets `contact` start a session with `linkedDevice` (mock contacts cannot fetch prekeys):
+   * hands it one of the device's uploaded prekey sets (one-time EC if any, one-time or last-resort
+   * KEM). Needed once per contact before `contact.sendText(linkedDevice, ...)`.
+   */
+  introduce(contact: MockPrimaryDevice, linkedDevice: MockDevice, serviceIdKind?: ServiceIdKind): Promise<void>;
+  /**
+   * Registers another device for `contact` (device id 2, 3, ...). It has keys, so senders must
+   * encrypt for it (409 otherwise), but no client: messages to it are dropped.
+   */
+  addDevice(contact: MockPrimaryDevice): Promise<MockDevice>;
+  /** Closes the chat WebSocket of one device (as the server does on a conflict); false if offline. */
+  disconnect(device: MockDevice, code?: number): boolean;
+  /** Tears down every HTTP/2 connection, as a network failure would. */
+  dropAllConnections(): void;
+  /** Gives `contact` a new ACI identity key (a reinstall). Returns the new public key (33 bytes). */
+  changeIdentityKey(contact: MockPrimaryDevice): Promise<Uint8Array>;
+  /** Stops the server, ending open connections and pending waits; removes the temporary directory. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = '127.0.0.1';
+// The close code the mock itself uses when a second socket replaces a device's first.
+const CONFLICT_CLOSE_CODE = 4409;
+
+class NetworkClosedError extends Error {
+  constructor() {
+    super('the mock network was closed before the link completed');
+  }
+}
+
+// The mock's HTTPS server is protected; a subclass may watch it. Tracking sessions and sockets is
+// what lets close() finish: http2 close() waits for every session, and clients keep theirs open.
+class TrackedServer extends Server {
+  readonly sessions = new Set<ServerHttp2Session>();
+  readonly sockets = new Set<Socket>();
+
+  override async listen(port: number, host?: string): Promise<void> {
+    await super.listen(port, host);
+    const https = this.httpsServer();
+    https.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once('close', () => this.sessions.delete(session));
+    });
+    https.on('secureConnection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  httpsServer(): Http2SecureServer {
+    if (!this.https) throw new Error('mock server is not listening');
+    return this.https;
+  }
+
+  dropAll(): void {
+    for (const session of this.sessions) session.destroy();
+    for (const socket of this.sockets) socket.destroy();
+  }
+}
+
+export async function startMockNetwork(options: MockNetworkOptions = {}): Promise<MockNetwork> {
+  ensurePromiseWithResolvers();
+  const host = options.host ?? LOOPBACK;
+  if (host !== LOOPBACK) throw new Error(`the mock network listens on ${LOOPBACK} only`);
+  const tempDir = options.stateDir === undefined ? mkdtempSync(join(tmpdir(), 'sigsock-mock-')) : undefined;
+  const baseDir = options.stateDir ?? tempDir!;
+  const cdn3Path = join(baseDir, 'cdn3');
+  // The tus upload store writes <cdn3Path>/attachments/<key> and does not create the folder.
+  mkdirSync(join(cdn3Path, 'attachments'), { recursive: true, mode: 0o700 });
+
+  const server = new TrackedServer({ cdn3Path });
+  try {
+    await server.listen(options.port ?? 0, host);
+    const port = server.address().port;
+    const serverConfig = await mockServerConfig(host, port);
+    return new RunningMockNetwork(server, host, port, serverConfig, cdn3Path, tempDir);
+  } catch (err) {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** The ServerConfig of a mock listening on host:port, from the certificates the mock ships. */
+async function mockServerConfig(host: string, port: number): Promise<ServerConfig> {
+  const certificates = await loadCertificates();
+  const trustRoots = certificates.serverTrustRoots.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
+  const origin = `https://${host}:${port}`;
+  return {
+    name: 'sandbox',
+    kind: 'local',
+    chatHost: host,
+    chatPort: port,
+    rootCertificateDer: pemToDer(certificates.certificateAuthority),
+    httpVersion: 2,
+    serverTrustRoot: trustRoots[0]!,
+    serverTrustRoots: trustRoots,
+    zkgroupServerPublicParams: new Uint8Array(Buffer.from(certificates.serverPublicParams, 'base64')),
+    // CDN 0 is the mock's in-memory store (contact sync blobs), GET /attachments/<key>. CDN 3 is
+    // files under cdn3Path, GET /cdn3/attachments/<key>. The mock has no CDN 2; it maps to CDN 0's
+    // route so a download fails with a 404 rather than a connection error.
+    cdnUrls: { '0': origin, '2': origin, '3': `${origin}/cdn3` },
+    storageUrl: `${origin}/storageService`,
+  };
+}
+
+class RunningMockNetwork implements MockNetwork {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly server: TrackedServer,
+    readonly host: string,
+    readonly port: number,
+    readonly serverConfig: ServerConfig,
+    readonly cdn3Path: string,
+    private readonly tempDir: string | undefined,
+  ) {}
+
+  async writeServerConfigFile(path: string): Promise<void> {
+    const text = JSON.stringify(serverConfigToFile(this.serverConfig), null, 2) + '\n';
+    await writeFile(path, text, { mode: 0o600 });
+    // The mode above applies only when the file is created.
+    await chmod(path, 0o600);
+  }
+
+  createPhone(name: string, options: CreatePhoneOptions = {}): Promise<MockPrimaryDevice> {
+    return this.server.createPrimaryDevice({ profileName: name, contacts: options.contacts ?? [] });
+  }
+
+  createContact(name: string): Promise<MockPrimaryDevice> {
+    return this.server.createPrimaryDevice({ profileName: name });
+  }
+
+  // The mock pairs provisioning sockets and waiters through a queue, so either may come first; each
+  // side waits up to the mock's timeout (60 s) for the other. Pairing is in order: with several
+  // clients provisioning at once, answer them in the order they connected. An URL whose uuid is not
+  // the paired socket's makes the mock drop that socket and this answer time out.
+  expectLink(phone: MockPrimaryDevice): (provisionUrl: string) => Promise<MockDevice> {
+    const pending = this.server.waitForProvision();
+    // Until answered, a failure (timeout, close) must not become an unhandled rejection.
+    pending.catch(() => undefined);
+    return async (provisionUrl) => {
+      const provision = await pending;
+      const device = (await provision.complete({ provisionURL: provisionUrl, primaryDevice: phone })) as MockDevice | undefined;
+      if (!device) throw new NetworkClosedError();
+      return device;
+    };
+  }
+
+  completeLink(phone: MockPrimaryDevice, provisionUrl: string): Promise<MockDevice> {
+    return this.expectLink(phone)(provisionUrl);
+  }
+
+  async introduce(contact: MockPrimaryDevice, linkedDevice: MockDevice, serviceIdKind = ServiceIdKind.ACI): Promise<void> {
+    const key = await linkedDevice.popSingleUseKey(serviceIdKind);
+    await contact.addSingleUseKey(linkedDevice, key, serviceIdKind);
+  }
+
+  addDevice(contact: MockPrimaryDevice): Promise<MockDevice> {
+    return this.server.createSecondaryDevice(contact);
+  }
+
+  disconnect(device: MockDevice, code = CONFLICT_CLOSE_CODE): boolean {
+    return closeDeviceWebSocket(this.server, device, code);
+  }
+
+  dropAllConnections(): void {
+    this.server.dropAll();
+  }
+
+  changeIdentityKey(contact: MockPrimaryDevice): Promise<Uint8Array> {
+    return replaceAciIdentity(contact);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    try {
+      const closed = this.server.close();
+      this.server.dropAll();
+      settleServerQueues(this.server, { complete: () => Promise.reject(new NetworkClosedError()) });
+      await closed;
+    } finally {
+      if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// Every size and time bound of the socket protocol in one place, so the CLI can expose them.
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_BYTES } from './jsonReader.js';
+
+export interface SocketLimits {
+  /** Largest command, in bytes of JSON text (attachments travel inside it as base64). */
+  maxCommandBytes: number;
+  /** Deepest nesting of objects and arrays in a command. */
+  maxNestingDepth: number;
+  /** Largest decoded attachment. */
+  maxAttachmentBytes: number;
+  /** Longest `receive_messages` timeout; larger ones are cut to this. */
+  maxReceiveTimeoutMs: number;
+  /** Commands read but not yet answered on one connection before reading pauses. */
+  maxPendingPerConnection: number;
+  /** How long `close()` lets in-flight commands finish and their answers flush. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_LIMITS: SocketLimits = {
+  maxCommandBytes: DEFAULT_MAX_VALUE_BYTES,
+  maxNestingDepth: DEFAULT_MAX_DEPTH,
+  maxAttachmentBytes: 100 * 1024 * 1024,
+  maxReceiveTimeoutMs: 60 * 60 * 1000,
+  maxPendingPerConnection: 256,
+  shutdownGraceMs: 5000,
+};
+
+export function resolveLimits(overrides: Partial<SocketLimits> = {}): SocketLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(overrides) as [keyof SocketLimits, number | undefined][]) {
+    if (value !== undefined) limits[key] = value;
+  }
+  return limits;
+}

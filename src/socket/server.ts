@@ -1,0 +1,121 @@
+// Listens on TCP or a Unix socket and gives each client its own Connection.
+import { lstatSync, chmodSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Messenger } from '../messenger/api.js';
+import { Connection } from './connection.js';
+import { resolveLimits, type SocketLimits } from './limits.js';
+
+export interface SocketServerOptions {
+  messenger: Messenger;
+  /** TCP address; default 127.0.0.1. Ignored when `path` is set. */
+  host?: string;
+  /** TCP port; default 6789, 0 picks a free one. */
+  port?: number;
+  /** Listen on this Unix domain socket instead of TCP. */
+  path?: string;
+  log: (line: string) => void;
+  /** Lines only useful when chasing a problem; dropped unless given. */
+  debug?: (line: string) => void;
+  limits?: Partial<SocketLimits>;
+}
+
+export interface SocketServer {
+  /** `tcp://127.0.0.1:6789` or `unix:/path/to/socket`. */
+  address: string;
+  /** The bound TCP port (useful with port 0); undefined for a Unix socket. */
+  port?: number;
+  /** Stops accepting, answers what is in flight (within the shutdown grace time), closes every connection. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 6789;
+
+export async function startSocketServer(options: SocketServerOptions): Promise<SocketServer> {
+  const limits = resolveLimits(options.limits);
+  const connections = new Set<Connection>();
+  // Half-open: `echo cmd | socat` closes its sending side at once and still waits for the answer.
+  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket: Socket) => {
+    const connection = new Connection(socket, { messenger: options.messenger, limits, debug: options.debug });
+    connections.add(connection);
+    void connection.done.then(() => connections.delete(connection));
+  });
+  server.on('error', (err) => options.log(`socket server error: ${err.message}`));
+
+  const address = options.path ? await listenUnix(server, options.path) : await listenTcp(server, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
+  options.log(`listening on ${address.text}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    address: address.text,
+    port: address.port,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([...connections].map((c) => c.shutdown(limits.shutdownGraceMs)));
+        await stopped;
+        if (options.path) removeSocketFile(options.path);
+      })();
+      return closing;
+    },
+  };
+}
+
+async function listenTcp(server: Server, host: string, port: number): Promise<{ text: string; port: number }> {
+  await listen(server, { host, port });
+  const bound = server.address() as AddressInfo;
+  const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  return { text: `tcp://${shownHost}:${bound.port}`, port: bound.port };
+}
+
+async function listenUnix(server: Server, path: string): Promise<{ text: string; port?: number }> {
+  await removeStaleSocket(path);
+  // The socket must never be reachable by other users, not even between bind and chmod.
+  const previousMask = process.umask(0o177);
+  try {
+    await listen(server, { path });
+  } finally {
+    process.umask(previousMask);
+  }
+  chmodSync(path, 0o600);
+  return { text: `unix:${path}` };
+}
+
+function listen(server: Server, where: { host?: string; port?: number; path?: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** A socket file left by a daemon that died is removed; one a live daemon listens on is not. */
+async function removeStaleSocket(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return;
+  }
+  if (!isSocket) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = createConnection({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`another process is already listening on ${path}`);
+  unlinkSync(path);
+}
+
+function removeSocketFile(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,113 @@
+// The e2e fixture: a mock Signal network, a phone with contacts, and sigsock linked to the phone
+// by running the real CLI as a child process. Tests then drive the CLI or the daemon like a user.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startMockNetwork, type MockDevice, type MockNetwork, type MockPrimaryDevice } from '../../src/sandbox/mockNetwork.js';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
+export const BIN = join(ROOT, 'bin/sigsock.js');
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface LinkedFixture {
+  network: MockNetwork;
+  phone: MockPrimaryDevice;
+  bob: MockPrimaryDevice;
+  carol: MockPrimaryDevice;
+  /** The mock's view of the linked sigsock device: the target for contacts' messages. */
+  device: MockDevice;
+  number: string;
+  dataDir: string;
+  serverFile: string;
+  /** Runs `sigsock --config DIR --server-config FILE -a NUMBER ...args` to completion. */
+  run(args: string[], options?: { account?: boolean; timeoutMs?: number }): Promise<RunResult>;
+  spawn(args: string[]): ChildProcess;
+  /** Lets a mock contact start a session with the linked device (mock contacts cannot fetch prekeys themselves). */
+  introduce(contact: MockPrimaryDevice): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function globalArgs(dataDir: string, serverFile: string): string[] {
+  return ['--config', dataDir, '--server-config', serverFile];
+}
+
+export function runCli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sigsock ${args.join(' ')} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+export async function linkedAccount(): Promise<LinkedFixture> {
+  const network = await startMockNetwork();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sigsock-e2e-'));
+  const serverFile = join(dataDir, 'server.json');
+  try {
+    await network.writeServerConfigFile(serverFile);
+    const bob = await network.createContact('Bob');
+    const carol = await network.createContact('Carol');
+    const phone = await network.createPhone('Alice', { contacts: [bob, carol] });
+    const g = globalArgs(dataDir, serverFile);
+
+    const child = spawn(process.execPath, [BIN, ...g, 'link', '--name', 'e2e'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const lines = createInterface({ input: child.stdout });
+    let stdout = '';
+    const uri = await new Promise<string>((resolveUri, reject) => {
+      lines.on('line', (line) => {
+        stdout += line + '\n';
+        if (line.startsWith('sgnl://')) resolveUri(line);
+      });
+      void exited.then((code) => reject(new Error(`link exited (${code}) before printing a URI: ${stderr}`)));
+    });
+    const device = await network.completeLink(phone, uri);
+    const code = await exited;
+    if (code !== 0) throw new Error(`link exited with ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
+    const number = phone.device.number!;
+    if (!stdout.includes(number)) throw new Error(`link did not print the number ${number}: ${stdout}`);
+
+    return {
+      network,
+      phone,
+      bob,
+      carol,
+      device,
+      number,
+      dataDir,
+      serverFile,
+      run: (args, options) => runCli([...g, ...(options?.account === false ? [] : ['-a', number]), ...args], options?.timeoutMs),
+      spawn: (args) => spawn(process.execPath, [BIN, ...g, '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
+      introduce: (contact) => network.introduce(contact, device),
+      close: async () => {
+        await network.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await network.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,79 @@
+// Issue 2's smoke path through the real CLI: link, receive (sealed and unsealed, offline
+// delivery), send with sync transcript, the account lock, and state surviving a restart.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { linkedAccount, type LinkedFixture } from './harness.js';
+
+describe('link, receive and send through the CLI', () => {
+  let f: LinkedFixture;
+  before(async () => {
+    f = await linkedAccount();
+  });
+  after(async () => {
+    await f?.close();
+  });
+
+  it('prints the account number and stores it (link)', () => {
+    assert.match(f.number, /^\+\d+$/);
+  });
+
+  it('receives unsealed and sealed texts, including ones sent while offline', async () => {
+    await f.introduce(f.bob);
+    await f.bob.sendText(f.device, 'hello unsealed');
+    await f.bob.sendText(f.device, 'hello sealed', { sealed: true });
+    const res = await f.run(['receive', '--json', '--timeout', '2']);
+    assert.equal(res.code, 0, res.stderr);
+    const entries = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(
+      entries.map((e) => e.body),
+      ['hello unsealed', 'hello sealed'],
+    );
+    for (const e of entries) {
+      assert.equal(e.senderUuid, f.bob.device.aci);
+      assert.equal(e.sender, f.bob.device.number);
+      assert.equal(typeof e.timestamp, 'number');
+    }
+    const again = await f.run(['receive', '--json', '--timeout', '1']);
+    assert.equal(again.stdout, '', 'entries are removed once printed');
+  });
+
+  it('sends a text that reaches the contact, and a sync transcript to the phone', async () => {
+    const syncSeen = f.phone.waitForSyncMessage((e) => Boolean(e.syncMessage.sent));
+    const res = await f.run(['send', '-m', 'hi bob', f.bob.device.number!]);
+    assert.equal(res.code, 0, res.stderr);
+    const timestamp = Number(res.stdout.trim());
+    assert.ok(timestamp > 0);
+    const msg = await f.bob.waitForMessage();
+    assert.equal(msg.body, 'hi bob');
+    assert.equal(Number(msg.dataMessage.timestamp), timestamp);
+    const sync = await syncSeen;
+    assert.equal(sync.syncMessage.sent?.message?.body, 'hi bob');
+  });
+
+  it('keeps sessions across restarts: a second send fetches no prekeys', async () => {
+    const before = await f.bob.device.getPreKeyCount();
+    const res = await f.run(['send', '-m', 'second', f.bob.device.number!]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal((await f.bob.waitForMessage()).body, 'second');
+    assert.equal(await f.bob.device.getPreKeyCount(), before);
+  });
+
+  it('refuses a second process on the same account with a clear error', async () => {
+    const holder = f.spawn(['receive', '--timeout', '5']);
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const res = await f.run(['send', '-m', 'x', f.bob.device.number!]);
+      assert.notEqual(res.code, 0);
+      assert.match(res.stderr, /in use by another sigsock process/);
+    } finally {
+      holder.kill('SIGTERM');
+      await new Promise((r) => holder.once('close', r));
+    }
+  });
+
+  it('says clearly when a number is not on Signal', async () => {
+    const res = await f.run(['send', '-m', 'x', '+15550000000']);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /\+15550000000 is not on Signal/);
+  });
+});

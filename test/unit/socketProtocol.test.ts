@@ -1,0 +1,575 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  GroupSummary,
+  InboxEntry,
+  InboxLease,
+  Messenger,
+  OutgoingAttachment,
+  ReactionRequest,
+  SendResult,
+  SendTarget,
+} from '../../src/messenger/api.js';
+import { MessengerError } from '../../src/messenger/errors.js';
+import { Connection } from '../../src/socket/connection.js';
+import { resolveLimits } from '../../src/socket/limits.js';
+import { startSocketServer, type SocketServer } from '../../src/socket/server.js';
+import { StatusCode } from '../../src/socket/statusCodes.js';
+
+// ---------------------------------------------------------------- fakes
+
+interface FakeLease extends InboxLease {
+  /** Resolves with how the lease ended. */
+  settled: Promise<'committed' | 'released'>;
+}
+
+function fakeLease(entries: InboxEntry[]): FakeLease {
+  let settle!: (how: 'committed' | 'released') => void;
+  const settled = new Promise<'committed' | 'released'>((resolve) => (settle = resolve));
+  return { entries, settled, commit: () => settle('committed'), release: () => settle('released') };
+}
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+type Take = (timeoutMs: number, signal?: AbortSignal) => Promise<InboxLease>;
+
+class FakeMessenger implements Messenger {
+  sent: { target: SendTarget; text: string | undefined; attachments: OutgoingAttachment[] }[] = [];
+  reactions: { target: SendTarget; reaction: ReactionRequest }[] = [];
+  /** Replace to make a command slow or failing. */
+  onSend: () => Promise<void> = async () => {};
+  onListGroups: () => Promise<GroupSummary[]> = async () => [];
+  onTake: Take = async (_timeout, signal) => {
+    // Like the real queue: nothing queued, so wait until aborted (tests never rely on the timeout).
+    if (!signal?.aborted) await new Promise((resolve) => signal?.addEventListener('abort', resolve));
+    return fakeLease([]);
+  };
+  takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
+
+  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
+    this.sent.push({ target, text, attachments });
+    await this.onSend();
+    return { timestamp: 1700000000000 + this.sent.length, results: [] };
+  }
+
+  async sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
+    this.reactions.push({ target, reaction });
+    await this.onSend();
+    return { timestamp: 1700000000999, results: [] };
+  }
+
+  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    this.takeCalls.push({ timeoutMs, signal });
+    return this.onTake(timeoutMs, signal);
+  }
+
+  listGroups(): Promise<GroupSummary[]> {
+    return this.onListGroups();
+  }
+}
+
+// ---------------------------------------------------------------- a line-reading client
+
+class Client {
+  private buffered = '';
+  private lines: string[] = [];
+  private waiters: ((line: string | null) => void)[] = [];
+  private ended = false;
+
+  constructor(readonly socket: Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      this.buffered += text;
+      let nl;
+      while ((nl = this.buffered.indexOf('\n')) >= 0) {
+        this.deliver(this.buffered.slice(0, nl));
+        this.buffered = this.buffered.slice(nl + 1);
+      }
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      for (const wake of this.waiters.splice(0)) wake(null);
+    });
+    socket.on('error', () => {});
+  }
+
+  static open(port: number): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(new Client(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  send(text: string): void {
+    this.socket.write(text);
+  }
+
+  /** The next answer, parsed; also checks it is one line of strict JSON. */
+  async next(): Promise<Record<string, unknown>> {
+    const line = await this.nextLine();
+    assert.ok(line !== null, 'connection closed before an answer arrived');
+    return JSON.parse(line) as Record<string, unknown>;
+  }
+
+  nextLine(): Promise<string | null> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async request(body: string): Promise<Record<string, unknown>> {
+    this.send(body + '\n');
+    return this.next();
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private deliver(line: string): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(line);
+    else this.lines.push(line);
+  }
+}
+
+async function withServer(
+  run: (ctx: { server: SocketServer; messenger: FakeMessenger; client: () => Promise<Client>; logs: string[] }) => Promise<void>,
+  limits = {},
+): Promise<void> {
+  const messenger = new FakeMessenger();
+  const logs: string[] = [];
+  const server = await startSocketServer({ messenger, port: 0, log: (line) => logs.push(line), limits: { shutdownGraceMs: 2000, ...limits } });
+  const clients: Client[] = [];
+  try {
+    await run({
+      server,
+      messenger,
+      logs,
+      client: async () => {
+        const c = await Client.open(server.port!);
+        clients.push(c);
+        return c;
+      },
+    });
+  } finally {
+    for (const c of clients) c.close();
+    await server.close();
+  }
+}
+
+const PHONE = '+4915112345678';
+const UUID_UPPER = 'A1B2C3D4-0000-4000-8000-00000000ABCD';
+const GROUP_ID = Buffer.alloc(32, 7).toString('base64');
+
+// ---------------------------------------------------------------- tests over TCP
+
+test('logs one line with the listening address', async () => {
+  await withServer(async ({ server, logs }) => {
+    assert.deepEqual(logs, [`listening on tcp://127.0.0.1:${server.port}`]);
+    assert.equal(server.address, `tcp://127.0.0.1:${server.port}`);
+  });
+});
+
+test('every bad-input status code, on one connection that survives them all', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const c = await client();
+    const expectCode = async (body: string, code: number, message?: RegExp) => {
+      const answer = await c.request(body);
+      assert.equal(answer.statusCode, code, `${body} → ${JSON.stringify(answer)}`);
+      if (code !== 0) assert.equal(typeof answer.errorMessage, 'string');
+      if (message) assert.match(answer.errorMessage as string, message, body);
+      return answer;
+    };
+    const send = (fields: string) => `{"command": "send_message", ${fields}}`;
+
+    const syntax = await expectCode('{"command": "send_message", oops}', StatusCode.INVALID_JSON, /invalid JSON/);
+    assert.equal(syntax.command, null);
+    await expectCode("{command:'list_groups'}", StatusCode.SUCCESS);
+    await expectCode('42', StatusCode.INVALID_JSON, /expected a JSON object or array/);
+
+    const unknown = await expectCode('{"command": "fly"}', StatusCode.UNKNOWN_COMMAND, /unknown command 'fly'.*send_message, send_reaction, receive_messages, list_groups/);
+    assert.equal(unknown.command, 'fly');
+    const missing = await expectCode('{"reqId": 1}', StatusCode.UNKNOWN_COMMAND, /missing command/);
+    assert.equal(missing.command, null);
+    await expectCode('{"command": 5}', StatusCode.UNKNOWN_COMMAND);
+
+    await expectCode(send(`"recipient": "${PHONE}", "groupId": "${GROUP_ID}", "dataMessage": {"message": "x"}`), StatusCode.INVALID_RECIPIENT, /both/);
+    await expectCode(send('"dataMessage": {"message": "x"}'), StatusCode.INVALID_RECIPIENT, /none/);
+    await expectCode(send('"recipient": "015112345678", "dataMessage": {"message": "x"}'), StatusCode.INVALID_NUMBER, /start with '\+'/);
+    await expectCode(send('"recipient": "+49 151 1234", "dataMessage": {"message": "x"}'), StatusCode.INVALID_NUMBER, /only digits/);
+    await expectCode(send('"recipient": "+0123456789", "dataMessage": {"message": "x"}'), StatusCode.INVALID_NUMBER);
+    await expectCode(send('"recipient": "+123", "dataMessage": {"message": "x"}'), StatusCode.INVALID_NUMBER, /too few/);
+    await expectCode(send('"recipient": 4915112345678, "dataMessage": {"message": "x"}'), StatusCode.INVALID_NUMBER);
+    await expectCode(send('"groupId": "not base64!", "dataMessage": {"message": "x"}'), StatusCode.GROUP_NOT_FOUND, /malformed groupId/);
+    await expectCode(send('"groupId": "QUJD", "dataMessage": {"message": "x"}'), StatusCode.GROUP_NOT_FOUND, /32 bytes/);
+
+    await expectCode(send(`"recipient": "${PHONE}"`), StatusCode.MISSING_MESSAGE_CONTENT);
+    await expectCode(send(`"recipient": "${PHONE}", "dataMessage": {}`), StatusCode.MISSING_MESSAGE_CONTENT);
+    await expectCode(send(`"recipient": "${PHONE}", "dataMessage": {"message": "", "attachments": []}`), StatusCode.MISSING_MESSAGE_CONTENT);
+
+    const attach = (list: string) => send(`"recipient": "${PHONE}", "dataMessage": {"attachments": ${list}}`);
+    await expectCode(attach('[{"base64Data": "QUJD"}, {"base64Data": "QU*D"}]'), StatusCode.INVALID_ATTACHMENT, /attachment 1: .*not valid base64/);
+    await expectCode(attach('[{"base64Data": ""}]'), StatusCode.INVALID_ATTACHMENT, /attachment 0/);
+    await expectCode(attach('[{"filename": "a.txt"}]'), StatusCode.INVALID_ATTACHMENT, /attachment 0/);
+    await expectCode(attach('[{"base64Data": "QUJDR"}]'), StatusCode.INVALID_ATTACHMENT);
+    await expectCode(attach('[{"base64Data": "QU=D"}]'), StatusCode.INVALID_ATTACHMENT);
+    await expectCode(attach('["QUJD"]'), StatusCode.INVALID_ATTACHMENT);
+    await expectCode(attach('{"base64Data": "QUJD"}'), StatusCode.INVALID_ATTACHMENT);
+    await expectCode(attach(`[{"base64Data": "${'QUJD'.repeat(100)}"}]`), StatusCode.INVALID_ATTACHMENT, /larger than the limit of 200 bytes/);
+
+    const react = (reaction: string) => `{"command": "send_reaction", "recipient": "${PHONE}", "reaction": ${reaction}}`;
+    await expectCode(`{"command": "send_reaction", "recipient": "${PHONE}"}`, StatusCode.MISSING_REACTION, /reaction is missing/);
+    await expectCode(react(`{"author": "${PHONE}", "timestamp": 5}`), StatusCode.MISSING_REACTION, /emoji/);
+    await expectCode(react('{"emoji": "👍", "timestamp": 5}'), StatusCode.MISSING_REACTION, /author/);
+    await expectCode(react(`{"emoji": "👍", "author": "${PHONE}"}`), StatusCode.MISSING_REACTION, /timestamp/);
+    await expectCode(react(`{"emoji": "👍", "author": "${PHONE}", "timestamp": -1}`), StatusCode.MISSING_REACTION, /timestamp/);
+    await expectCode(react(`{"emoji": "👍", "author": "${PHONE}", "timestamp": 5, "remove": "yes"}`), StatusCode.MISSING_REACTION, /remove/);
+    await expectCode(react('{"emoji": "👍", "author": "bob", "timestamp": 5}'), StatusCode.INVALID_NUMBER, /reaction.author/);
+
+    await expectCode('{"command": "receive_messages", "timeout": -5}', StatusCode.UNKNOWN, /timeout must be a non-negative number of milliseconds/);
+    await expectCode('{"command": "receive_messages", "timeout": "soon"}', StatusCode.UNKNOWN, /timeout/);
+
+    await expectCode('[1]', StatusCode.INVALID_JSON, /expected an object/);
+    await expectCode('[]', StatusCode.INVALID_JSON, /empty batch/);
+
+    // None of the refused commands reached the messenger.
+    assert.equal(messenger.sent.length, 0);
+    assert.equal(messenger.reactions.length, 0);
+  }, { maxAttachmentBytes: 200 });
+});
+
+test('messenger failures map to their status codes; other exceptions become -1', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const c = await client();
+    const body = `{"command": "send_message", "recipient": "${PHONE}", "dataMessage": {"message": "hi"}}`;
+    const cases: [unknown, number, string][] = [
+      [new MessengerError('INVALID_NUMBER', 'not on Signal'), StatusCode.INVALID_NUMBER, 'not on Signal'],
+      [new MessengerError('GROUP_NOT_FOUND', 'no such group'), StatusCode.GROUP_NOT_FOUND, 'no such group'],
+      [new MessengerError('NOT_A_GROUP_MEMBER', 'left'), StatusCode.NOT_A_GROUP_MEMBER, 'left'],
+      [new MessengerError('UNTRUSTED_IDENTITY', 'safety number changed'), StatusCode.UNKNOWN, 'safety number changed'],
+      [new MessengerError('NETWORK', 'offline'), StatusCode.UNKNOWN, 'offline'],
+      [new TypeError('boom'), StatusCode.UNKNOWN, 'boom'],
+      ['a string', StatusCode.UNKNOWN, 'a string'],
+    ];
+    for (const [error, code, message] of cases) {
+      messenger.onSend = () => Promise.reject(error);
+      const answer = await c.request(body);
+      assert.deepEqual(answer, { command: 'send_message', statusCode: code, errorMessage: message });
+    }
+  });
+});
+
+test('reqId is echoed verbatim, and omitted when the request had none', async () => {
+  await withServer(async ({ client }) => {
+    const c = await client();
+    for (const reqId of [7, 'abc', 0, null, { a: [1] }, 1.5]) {
+      const answer = await c.request(JSON.stringify({ command: 'list_groups', reqId }));
+      assert.deepEqual(answer, { command: 'list_groups', reqId, statusCode: 0, groups: [] });
+    }
+    assert.equal('reqId' in (await c.request('{"command": "list_groups"}')), false);
+    // Echoed on errors too, before the command was even recognised.
+    assert.deepEqual(await c.request('{"command": "nope", reqId: 12}'), {
+      command: 'nope',
+      reqId: 12,
+      statusCode: StatusCode.UNKNOWN_COMMAND,
+      errorMessage: "unknown command 'nope'; known commands: send_message, send_reaction, receive_messages, list_groups",
+    });
+  });
+});
+
+test('send_message passes normalised fields to the messenger and answers with the timestamp', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const c = await client();
+    const urlSafe = Buffer.from([0xfb, 0xff, 0xfe, 1]).toString('base64url');
+    const answer = await c.request(
+      JSON.stringify({
+        command: 'send_message',
+        reqId: 'r1',
+        recipient: UUID_UPPER,
+        extra: 'ignored',
+        dataMessage: {
+          message: 'hello',
+          attachments: [
+            { base64Data: 'aGVs\nbG8=', filename: 'note.TXT' },
+            { base64Data: urlSafe, filename: 'x.bin' },
+            { base64Data: 'aGk', contentType: 'image/png' },
+          ],
+        },
+      }),
+    );
+    assert.deepEqual(answer, { command: 'send_message', reqId: 'r1', statusCode: 0, timestamp: 1700000000001, results: [] });
+    const [sent] = messenger.sent;
+    assert.deepEqual(sent.target, { recipient: UUID_UPPER.toLowerCase() });
+    assert.equal(sent.text, 'hello');
+    assert.deepEqual(
+      sent.attachments.map((a) => [a.data.toString('latin1'), a.filename, a.contentType]),
+      [
+        ['hello', 'note.TXT', 'text/plain'],
+        [Buffer.from([0xfb, 0xff, 0xfe, 1]).toString('latin1'), 'x.bin', 'application/octet-stream'],
+        ['hi', undefined, 'image/png'],
+      ],
+    );
+
+    const group = Buffer.alloc(32, 0xfb);
+    await c.request(JSON.stringify({ command: 'send_message', groupId: group.toString('base64url'), dataMessage: { message: 'g' } }));
+    assert.deepEqual(messenger.sent[1].target, { groupId: group.toString('base64') });
+  });
+});
+
+test('send_reaction passes the reaction on, remove defaulting to false', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const c = await client();
+    const answer = await c.request(`{command: 'send_reaction', groupId: '${GROUP_ID}', reaction: {emoji: '👍', author: '${PHONE}', timestamp: 1234567}}`);
+    assert.deepEqual(answer, { command: 'send_reaction', statusCode: 0, timestamp: 1700000000999, results: [] });
+    assert.deepEqual(messenger.reactions, [{ target: { groupId: GROUP_ID }, reaction: { emoji: '👍', author: PHONE, timestamp: 1234567, remove: false } }]);
+  });
+});
+
+test('answers come in arrival order even when a later command finishes first', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const c = await client();
+    const slowStarted = deferred();
+    const slowGate = deferred();
+    const fastDone = deferred();
+    messenger.onSend = async () => {
+      slowStarted.resolve();
+      await slowGate.promise;
+    };
+    messenger.onListGroups = async () => {
+      fastDone.resolve();
+      return [];
+    };
+    c.send(`{"command": "send_message", "reqId": 1, "recipient": "${PHONE}", "dataMessage": {"message": "slow"}}{"command": "list_groups", "reqId": 2}\n`);
+    // Both run at once: the fast one finished while the slow one is still going.
+    await Promise.all([slowStarted.promise, fastDone.promise]);
+    slowGate.resolve();
+    assert.equal((await c.next()).reqId, 1);
+    assert.equal((await c.next()).reqId, 2);
+  });
+});
+
+test('a slow receive_messages on one connection does not hold up another connection', async () => {
+  await withServer(async ({ client }) => {
+    const a = await client();
+    const b = await client();
+    a.send('{"command": "receive_messages", "timeout": 60000}\n');
+    assert.equal((await b.request('{"command": "list_groups"}')).statusCode, 0);
+  });
+});
+
+test('a batch array is answered element by element, in order', async () => {
+  await withServer(async ({ client }) => {
+    const c = await client();
+    c.send(`[{"command": "list_groups", "reqId": 1}, "junk", {"command": "fly", "reqId": 3}, {command: 'list_groups', reqId: 4},]\n`);
+    const answers = [await c.next(), await c.next(), await c.next(), await c.next()];
+    assert.deepEqual(
+      answers.map((a) => [a.reqId, a.statusCode]),
+      [
+        [1, 0],
+        [undefined, StatusCode.INVALID_JSON],
+        [3, StatusCode.UNKNOWN_COMMAND],
+        [4, 0],
+      ],
+    );
+  });
+});
+
+test('receive_messages hands out the lease entries and commits the lease after the answer is written', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const entry: InboxEntry = {
+      timestamp: 1,
+      sender: PHONE,
+      senderUuid: UUID_UPPER.toLowerCase(),
+      body: 'hi',
+      attachments: [{ base64Data: 'QUJD', filename: 'a.txt', contentType: 'text/plain', size: 3 }],
+    };
+    const lease = fakeLease([entry, { statusCode: 10, errorMessage: 'bad content' }]);
+    messenger.onTake = async () => lease;
+    const c = await client();
+    const answer = await c.request('{"command": "receive_messages", "reqId": 9, "ignoreAttachments": true}');
+    assert.deepEqual(answer, {
+      command: 'receive_messages',
+      reqId: 9,
+      statusCode: 0,
+      messages: [
+        { ...entry, attachments: [{ filename: 'a.txt', contentType: 'text/plain', size: 3 }] },
+        { statusCode: 10, errorMessage: 'bad content' },
+      ],
+    });
+    assert.equal(await lease.settled, 'committed');
+    // The lease's own entries were not touched by ignoreAttachments.
+    assert.equal((lease.entries[0] as { attachments: { base64Data?: string }[] }).attachments[0].base64Data, 'QUJD');
+    assert.equal(messenger.takeCalls[0].timeoutMs, 1000);
+  });
+});
+
+test('receive_messages caps the timeout at the configured maximum', async () => {
+  await withServer(
+    async ({ client, messenger }) => {
+      messenger.onTake = async () => fakeLease([]);
+      const c = await client();
+      assert.deepEqual(await c.request('{command: "receive_messages", timeout: 99999999}'), { command: 'receive_messages', statusCode: 0, messages: [] });
+      assert.equal(messenger.takeCalls[0].timeoutMs, 5000);
+    },
+    { maxReceiveTimeoutMs: 5000 },
+  );
+});
+
+test('a client that disconnects while receive_messages waits: the wait is aborted and a late lease is released', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const waiting = deferred();
+    const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'late', attachments: [] }]);
+    messenger.onTake = async (_timeout, signal) => {
+      waiting.resolve();
+      await new Promise((resolve) => signal!.addEventListener('abort', resolve));
+      // A messenger that hands out entries anyway must get them back.
+      return lease;
+    };
+    const c = await client();
+    c.send('{"command": "receive_messages", "timeout": 60000}\n');
+    await waiting.promise;
+    c.close();
+    assert.equal(await lease.settled, 'released');
+    assert.equal(messenger.takeCalls[0].signal!.aborted, true);
+  });
+});
+
+test('close(): in-flight commands are answered, a waiting receive_messages gets an empty list, then connections end', async () => {
+  const messenger = new FakeMessenger();
+  const server = await startSocketServer({ messenger, port: 0, log: () => {} });
+  const c = await Client.open(server.port!);
+  const sendStarted = deferred();
+  const sendGate = deferred();
+  messenger.onSend = async () => {
+    sendStarted.resolve();
+    await sendGate.promise;
+  };
+  const receiveStarted = deferred();
+  const defaultTake = messenger.onTake;
+  messenger.onTake = (timeout, signal) => {
+    receiveStarted.resolve();
+    return defaultTake(timeout, signal);
+  };
+  c.send(`{"command": "receive_messages", "reqId": 1, "timeout": 3600000}\n{"command": "send_message", "reqId": 2, "recipient": "${PHONE}", "dataMessage": {"message": "x"}}\n`);
+  await Promise.all([sendStarted.promise, receiveStarted.promise]);
+
+  const closed = server.close();
+  sendGate.resolve();
+  assert.deepEqual(await c.next(), { command: 'receive_messages', reqId: 1, statusCode: 0, messages: [] });
+  assert.deepEqual(await c.next(), { command: 'send_message', reqId: 2, statusCode: 0, timestamp: 1700000000001, results: [] });
+  assert.equal(await c.nextLine(), null);
+  c.close();
+  await closed;
+  await assert.rejects(Client.open(server.port!));
+});
+
+test('a client that half-closes right after sending still gets its answers', async () => {
+  await withServer(async ({ client }) => {
+    const c = await client();
+    c.socket.end("{command:'list_groups', reqId: 1}\n{\"command\": \"list_groups\", \"reqId\": 2");
+    assert.equal((await c.next()).reqId, 1);
+    assert.match((await c.next()).errorMessage as string, /unexpected end of input/);
+    assert.equal(await c.nextLine(), null);
+  });
+});
+
+test('a Unix socket is created 0600, a stale one is replaced, and removed on close', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigsock-'));
+  const path = join(dir, 'daemon.sock');
+  try {
+    const logs: string[] = [];
+    const first = await startSocketServer({ messenger: new FakeMessenger(), path, log: (l) => logs.push(l) });
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.deepEqual(logs, [`listening on unix:${path}`]);
+    // A live daemon's socket is not taken over.
+    await assert.rejects(startSocketServer({ messenger: new FakeMessenger(), path, log: () => {} }), /already listening/);
+    await first.close();
+    assert.equal(existsSync(path), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------- Connection over a scripted stream
+
+/** A stream whose writes complete only when the test says so. */
+class ScriptedSocket extends Duplex {
+  written: string[] = [];
+  private callbacks: ((err?: Error | null) => void)[] = [];
+
+  constructor() {
+    super({ writableHighWaterMark: 16 });
+  }
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    this.written.push(chunk.toString());
+    this.callbacks.push(callback);
+  }
+
+  /** Completes the oldest write, successfully or not. */
+  finishWrite(err?: Error): void {
+    this.callbacks.shift()!(err);
+  }
+
+  async writeCount(n: number): Promise<void> {
+    while (this.written.length < n) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function scriptedConnection(messenger: Messenger) {
+  const socket = new ScriptedSocket();
+  socket.on('error', () => {});
+  const connection = new Connection(socket, { messenger, limits: resolveLimits() });
+  return { socket, connection };
+}
+
+test('the lease is committed only once its answer was written', async () => {
+  const messenger = new FakeMessenger();
+  const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'x', attachments: [] }]);
+  let settledHow: string | undefined;
+  void lease.settled.then((how) => (settledHow = how));
+  messenger.onTake = async () => lease;
+  const { socket } = scriptedConnection(messenger);
+  socket.push('{"command": "receive_messages"}\n');
+  await socket.writeCount(1);
+  assert.match(socket.written[0], /"body":"x"/);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(settledHow, undefined, 'settled before the write completed');
+  socket.finishWrite();
+  assert.equal(await lease.settled, 'committed');
+});
+
+test('the lease is released when writing its answer fails', async () => {
+  const messenger = new FakeMessenger();
+  const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'x', attachments: [] }]);
+  messenger.onTake = async () => lease;
+  const { socket } = scriptedConnection(messenger);
+  socket.push('{"command": "receive_messages"}\n');
+  await socket.writeCount(1);
+  socket.finishWrite(new Error('EPIPE'));
+  assert.equal(await lease.settled, 'released');
+});
+
+test('reading pauses while the client does not take its answers, and resumes on drain', async () => {
+  const { socket } = scriptedConnection(new FakeMessenger());
+  socket.push('{"command": "list_groups", "reqId": "a long enough id to pass the high-water mark"}\n');
+  await socket.writeCount(1);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(socket.isPaused(), true);
+  socket.finishWrite();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(socket.isPaused(), false);
+});
