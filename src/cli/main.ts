@@ -1,6 +1,6 @@
 // Entry point: global options, then a command name, then that command's options.
 import { parseArgs } from 'node:util';
-import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, stripDescriptions, parseCommandArgs, type Command, type GlobalOptions } from './command.js';
+import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, stripDescriptions, parseCommandArgs, type Command, type CommandContext, type GlobalOptions } from './command.js';
 import { COMMANDS } from './commands.js';
 
 const TRUST_MODES = ['on-first-use', 'always', 'never'] as const;
@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       trustNewIdentities: trust as GlobalOptions['trustNewIdentities'],
       verbose: Boolean(values.verbose),
     };
-    return await command.run({ global, values: parsed.values, positionals: parsed.positionals, stdout, stderr });
+    return await command.run({ global, values: parsed.values as CommandContext['values'], positionals: parsed.positionals, stdout, stderr });
   } catch (err) {
     if (err instanceof UsageError) {
       stderr.write(`sigsock: ${err.message}\n`);

@@ -67,12 +67,11 @@ async function runFullSandbox(ctx: CommandContext): Promise<number> {
     await world.welcome(device);
     await messenger.waitForGroup(world.group.groupId, 10_000);
     server = await startSocketServer({ messenger, host: '127.0.0.1', port, log });
-    const address = server.address;
     const ready = {
       ready: true,
       account: linked.number,
       host: '127.0.0.1',
-      port: typeof address === 'object' && address && 'port' in address ? address.port : port,
+      port: server.port ?? port,
       contacts: world.contacts,
       groups: [{ name: world.group.name, groupId: world.group.groupId }],
     };

@@ -64,7 +64,10 @@ export interface MockNetwork {
    * encrypt for it (409 otherwise), but no client: messages to it are dropped.
    */
   addDevice(contact: MockPrimaryDevice): Promise<MockDevice>;
-  /** Closes the chat WebSocket of one device (as the server does on a conflict); false if offline. */
+  /**
+   * Closes the chat WebSocket of one device; false if it has none. The default code (1011) is a plain
+   * server failure; libsignal reports 4409 as ConnectedElsewhere and 4401 as ConnectionInvalidated.
+   */
   disconnect(device: MockDevice, code?: number): boolean;
   /** Tears down every HTTP/2 connection, as a network failure would. */
   dropAllConnections(): void;
@@ -75,8 +78,8 @@ export interface MockNetwork {
 }
 
 const LOOPBACK = '127.0.0.1';
-// The close code the mock itself uses when a second socket replaces a device's first.
-const CONFLICT_CLOSE_CODE = 4409;
+// A plain server-side failure: clients should reconnect. (4409 would read as "connected elsewhere".)
+const INTERNAL_ERROR_CLOSE_CODE = 1011;
 
 class NetworkClosedError extends Error {
   constructor() {
@@ -215,7 +218,7 @@ class RunningMockNetwork implements MockNetwork {
     return this.server.createSecondaryDevice(contact);
   }
 
-  disconnect(device: MockDevice, code = CONFLICT_CLOSE_CODE): boolean {
+  disconnect(device: MockDevice, code = INTERNAL_ERROR_CLOSE_CODE): boolean {
     return closeDeviceWebSocket(this.server, device, code);
   }
 

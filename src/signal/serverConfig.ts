@@ -29,6 +29,11 @@ export interface ServerConfig {
   cdnUrls: Record<string, string>;
   /** Base for /v1/storage and /v2/groups (the mock mounts them under /storageService). */
   storageUrl: string;
+  /**
+   * 'local' sandbox only: where `sigsock link` POSTs its sgnl://linkdevice URI so that the sandbox
+   * phone "scans" it. Plain http is accepted only on a loopback host.
+   */
+  sandboxLinkUrl?: string;
 }
 
 // Public constants, as published by Signal's clients (Signal-Desktop config/production.json,
@@ -99,7 +104,8 @@ function stagingConfig(): ServerConfig {
  *   "serverTrustRoots": ["<base64>", ...],            (optional: further accepted roots)
  *   "zkgroupServerPublicParams": "<base64>",
  *   "cdn": { "0": "https://127.0.0.1:8443", "2": "...", "3": "https://127.0.0.1:8443/cdn3" },
- *   "storageUrl": "https://127.0.0.1:8443/storageService"
+ *   "storageUrl": "https://127.0.0.1:8443/storageService",
+ *   "sandboxLinkUrl": "http://127.0.0.1:40123/link"   (optional, see ServerConfig)
  * }
  * ```
  * `name` defaults to the file name. The file may hold no secrets: everything in it is public.
@@ -114,6 +120,7 @@ export interface ServerConfigFile {
   zkgroupServerPublicParams: string;
   cdn: Record<string, string>;
   storageUrl: string;
+  sandboxLinkUrl?: string;
 }
 
 export function loadServerConfig(nameOrFile: string | undefined): ServerConfig {
@@ -123,14 +130,14 @@ export function loadServerConfig(nameOrFile: string | undefined): ServerConfig {
   try {
     text = readFileSync(nameOrFile, 'utf8');
   } catch (err) {
-    throw new Error(`server config ${nameOrFile}: cannot read the file (${(err as Error).message}); ` +
-      `use 'production', 'staging' or the path of a server file`);
+    const hint = `use 'production', 'staging' or the path of a server file`;
+    throw new Error(`server config ${nameOrFile}: cannot read the file (${(err as Error).message}); ${hint}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`server config ${nameOrFile}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`server config ${nameOrFile}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   return parseServerConfigFile(json, nameOrFile);
 }
@@ -180,6 +187,7 @@ export function parseServerConfigFile(json: unknown, source: string): ServerConf
     cdnUrls[number] = checkHttpsUrl(url, `cdn.${number}`, fail);
   }
   const storageUrl = checkHttpsUrl(json.storageUrl, 'storageUrl', fail);
+  const sandboxLinkUrl = json.sandboxLinkUrl === undefined ? undefined : checkLinkUrl(json.sandboxLinkUrl, fail);
 
   return {
     name: name as string,
@@ -193,6 +201,7 @@ export function parseServerConfigFile(json: unknown, source: string): ServerConf
     zkgroupServerPublicParams,
     cdnUrls,
     storageUrl,
+    ...(sandboxLinkUrl === undefined ? {} : { sandboxLinkUrl }),
   };
 }
 
@@ -213,6 +222,7 @@ export function serverConfigToFile(config: ServerConfig): ServerConfigFile {
     zkgroupServerPublicParams: b64(config.zkgroupServerPublicParams),
     cdn: { ...config.cdnUrls },
     storageUrl: config.storageUrl,
+    ...(config.sandboxLinkUrl === undefined ? {} : { sandboxLinkUrl: config.sandboxLinkUrl }),
   };
 }
 
@@ -258,15 +268,29 @@ function decodeTrustRoot(value: unknown, field: string, fail: Fail): Uint8Array 
   return bytes;
 }
 
-function checkHttpsUrl(value: unknown, field: string, fail: Fail): string {
+function parseUrl(value: unknown, field: string, fail: Fail): URL {
   if (typeof value !== 'string') return fail(field, 'is missing (an https URL)');
-  let url: URL;
   try {
-    url = new URL(value);
+    return new URL(value);
   } catch {
     return fail(field, `is not a URL: ${value}`);
   }
-  if (url.protocol !== 'https:') fail(field, `must be an https URL: ${value}`);
+}
+
+function checkHttpsUrl(value: unknown, field: string, fail: Fail): string {
+  const url = parseUrl(value, field, fail);
+  if (url.protocol !== 'https:') fail(field, `must be an https URL: ${value as string}`);
   // Callers append paths, so a trailing slash would double it.
-  return value.replace(/\/+$/, '');
+  return (value as string).replace(/\/+$/, '');
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function checkLinkUrl(value: unknown, fail: Fail): string {
+  const url = parseUrl(value, 'sandboxLinkUrl', fail);
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    fail('sandboxLinkUrl', `must be an https URL, or http on 127.0.0.1/localhost: ${value as string}`);
+  }
+  return value as string;
 }

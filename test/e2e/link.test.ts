@@ -38,7 +38,7 @@ describe('link, receive and send through the CLI', () => {
   });
 
   it('sends a text that reaches the contact, and a sync transcript to the phone', async () => {
-    const syncSeen = f.phone.waitForSyncMessage((e) => Boolean(e.syncMessage.sent));
+    const syncSeen = f.phone.waitForSyncMessage((e) => Boolean(e.syncMessage.content?.sent));
     const res = await f.run(['send', '-m', 'hi bob', f.bob.device.number!]);
     assert.equal(res.code, 0, res.stderr);
     const timestamp = Number(res.stdout.trim());
@@ -47,7 +47,7 @@ describe('link, receive and send through the CLI', () => {
     assert.equal(msg.body, 'hi bob');
     assert.equal(Number(msg.dataMessage.timestamp), timestamp);
     const sync = await syncSeen;
-    assert.equal(sync.syncMessage.sent?.message?.body, 'hi bob');
+    assert.equal(sync.syncMessage.content?.sent?.message?.body, 'hi bob');
   });
 
   it('keeps sessions across restarts: a second send fetches no prekeys', async () => {

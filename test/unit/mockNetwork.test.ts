@@ -88,26 +88,54 @@ test('CDN 3 downloads and the storage service are where the config says', async 
   assert.ok(groups.headers['x-signal-timestamp'], `storage namespace reached (HTTP ${groups.status})`);
 });
 
+test('disconnect() and dropAllConnections() end a device chat connection', async () => {
+  // A primary with a known password stands in for a linked device: both authenticate as ACI.deviceId.
+  const bob = await network.server.createPrimaryDevice({ profileName: 'Bob', password: 'bob-password' });
+  const net = netFor(network.serverConfig);
+  for (const drop of [() => network.disconnect(bob.device), () => (network.dropAllConnections(), true)]) {
+    let interrupted!: (cause: Error | null) => void;
+    const cause = new Promise<Error | null>((resolve) => (interrupted = resolve));
+    const chat = await net.connectAuthenticatedChat(`${bob.device.aci}.${bob.device.deviceId}`, 'bob-password', false, {
+      onIncomingMessage: (_envelope, _timestamp, ack) => ack.send(200),
+      onQueueEmpty: () => undefined,
+      onReceivedAlerts: () => undefined,
+      onConnectionInterrupted: (err) => interrupted(err),
+    });
+    // An authenticated answer means the mock has registered the socket for the device.
+    assert.equal((await chat.fetch({ verb: 'GET', path: '/v1/accounts/whoami', headers: [] })).status, 200);
+    assert.equal(drop(), true);
+    assert.ok(await cause, 'interrupted with an error');
+  }
+  assert.equal(network.disconnect(bob.device), false, 'no socket left');
+});
+
 test('a provisioning socket is paired with expectLink; close ends the unanswered link', async () => {
   const local = await startMockNetwork();
   const phone = await local.createPhone('Alice');
   const answer = local.expectLink(phone);
   const net = netFor(local.serverConfig);
+  let gotEnvelope!: (envelope: Uint8Array) => void;
+  const envelope = new Promise<Uint8Array>((resolve) => (gotEnvelope = resolve));
   const address = new Promise<string>((resolve) => {
     void net.connectProvisioning({
       onReceivedAddress: (addr, ack) => {
         ack.send(200);
         resolve(addr);
       },
-      onReceivedEnvelope: (_envelope, ack) => ack.send(200),
+      onReceivedEnvelope: (body, ack) => {
+        ack.send(200);
+        gotEnvelope(body);
+      },
       onConnectionInterrupted: () => undefined,
     });
   });
   const uuid = await address;
   const pub = Buffer.from(PrivateKey.generate().getPublicKey().serialize()).toString('base64');
   const linked = answer(`sgnl://linkdevice?uuid=${encodeURIComponent(uuid)}&pub_key=${encodeURIComponent(pub)}`);
-  // The client never links, so the answer waits; close must end it instead of its 60 s timer.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // The phone answered: the client gets the encrypted ProvisionMessage.
+  assert.ok((await envelope).length > 0);
+  // The client never sends PUT /v1/devices/link, so the answer waits; close must end it instead of
+  // the mock's 60 s timer.
   const started = Date.now();
   await local.close();
   await assert.rejects(linked, /closed before the link completed/);
@@ -139,4 +167,27 @@ test('close resolves with a chat connection still open, and the process exits pr
   assert.equal(result.status, 0, `exit status ${result.status}, signal ${result.signal}: ${result.stderr}`);
   assert.match(result.stdout, /closed/);
   assert.ok(elapsed < 10_000, `process took ${elapsed} ms to exit`);
+});
+
+test('changeIdentityKey gives a contact a working new identity; addDevice adds device 2', async () => {
+  const alice = await network.createContact('Alice');
+  const carol = await network.createContact('Carol');
+  const before = Buffer.from((await carol.device.getIdentityKey()).serialize());
+
+  const after = await network.changeIdentityKey(carol);
+  assert.ok(!before.equals(Buffer.from(after)), 'a new key');
+  assert.ok(Buffer.from((await carol.device.getIdentityKey()).serialize()).equals(Buffer.from(after)), 'served by the mock');
+
+  // Carol seals with a fresh certificate and session under the new key; Alice decrypts it.
+  await network.introduce(carol, alice.device);
+  await alice.receive(carol.device, await carol.encryptText(alice.device, 'new me', { sealed: true }));
+  assert.equal((await alice.waitForMessage()).body, 'new me');
+  // Alice encrypts to Carol's new prekeys; Carol decrypts with her new identity.
+  await network.introduce(alice, carol.device);
+  await carol.receive(alice.device, await alice.encryptText(carol.device, 'hello again'));
+  assert.equal((await carol.waitForMessage()).body, 'hello again');
+
+  const second = await network.addDevice(carol);
+  assert.equal(second.deviceId, 2);
+  assert.equal(second.aci, carol.device.aci);
 });

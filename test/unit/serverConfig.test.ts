@@ -111,6 +111,15 @@ test('the name defaults to the file name, httpVersion to 2, extra trust roots ar
   });
 });
 
+test('a sandbox link URL on loopback is kept and written back', () => {
+  withTempDir((dir) => {
+    const config = loadFrom(dir, { ...validFile(), sandboxLinkUrl: 'http://127.0.0.1:40123/link' });
+    assert.equal(config.sandboxLinkUrl, 'http://127.0.0.1:40123/link');
+    assert.equal(serverConfigToFile(config).sandboxLinkUrl, 'http://127.0.0.1:40123/link');
+    assert.equal(loadFrom(dir, validFile()).sandboxLinkUrl, undefined);
+  });
+});
+
 test('bad server files give errors naming the file and the field', () => {
   withTempDir((dir) => {
     const cases: Array<[string, unknown, RegExp]> = [
@@ -129,6 +138,7 @@ test('bad server files give errors naming the file and the field', () => {
       ['http cdn', { ...validFile(), cdn: { '3': 'http://127.0.0.1/cdn3' } }, /"cdn\.3" must be an https URL/],
       ['bad cdn key', { ...validFile(), cdn: { three: 'https://x' } }, /"cdn\.three" is not a CDN number/],
       ['no storage', { ...validFile(), storageUrl: undefined }, /"storageUrl" is missing/],
+      ['remote http link', { ...validFile(), sandboxLinkUrl: 'http://example.com/link' }, /"sandboxLinkUrl" must be an https URL, or http on 127/],
     ];
     for (const [label, content, message] of cases) {
       const path = join(dir, 'bad.json');

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -426,7 +427,7 @@ test('receive_messages caps the timeout at the configured maximum', async () => 
   );
 });
 
-test('a client that disconnects while receive_messages waits: the wait is aborted and a late lease is released', async () => {
+test('a client that drops the connection while receive_messages waits: the wait is aborted and a late lease is released', async () => {
   await withServer(async ({ client, messenger }) => {
     const waiting = deferred();
     const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'late', attachments: [] }]);
@@ -439,7 +440,9 @@ test('a client that disconnects while receive_messages waits: the wait is aborte
     const c = await client();
     c.send('{"command": "receive_messages", "timeout": 60000}\n');
     await waiting.promise;
-    c.close();
+    // A reset, as when the client process dies with unread data; a plain FIN looks like `socat`'s
+    // half-close, which still waits for its answer.
+    c.socket.resetAndDestroy();
     assert.equal(await lease.settled, 'released');
     assert.equal(messenger.takeCalls[0].signal!.aborted, true);
   });
@@ -496,6 +499,15 @@ test('a Unix socket is created 0600, a stale one is replaced, and removed on clo
     await assert.rejects(startSocketServer({ messenger: new FakeMessenger(), path, log: () => {} }), /already listening/);
     await first.close();
     assert.equal(existsSync(path), false);
+
+    // A daemon killed with -9 leaves its socket file behind.
+    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('ready'))`]);
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(statSync(path).isSocket(), true);
+    const second = await startSocketServer({ messenger: new FakeMessenger(), path, log: () => {} });
+    await second.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,132 @@
+// Everything stored for one account, opened together: the database (under the account lock),
+// the account record, protocol stores, inbox, recipients and groups.
+import { existsSync, rmSync } from 'node:fs';
+import { AccountLock } from './lock.js';
+import { AccountRecordStore } from './accountRecord.js';
+import { accountDbPath, ensureDataDir, loadOrCreateDbKey } from './dataDirectory.js';
+import { openDatabase, type Db } from './database.js';
+import { Groups } from './groups.js';
+import { Inbox } from './inbox.js';
+import { OwnPreKeys } from './preKeyStore.js';
+import { ProtocolBatch, TrustLevel, type IdentityKind, type TrustMode } from './protocolStores.js';
+import { Recipients } from './recipients.js';
+
+export type { TrustMode, IdentityKind };
+
+export interface OpenStoreOptions {
+  dataDir: string;
+  number: string;
+  trustMode: TrustMode;
+  /** 64 hex digits; default: SIGSOCK_DB_KEY or the data directory's key file. */
+  key?: string;
+}
+
+export interface IdentityInfo {
+  address: string;
+  publicKey: Uint8Array;
+  trust: 'untrusted' | 'trusted' | 'verified';
+}
+
+export class AccountStore {
+  readonly account: AccountRecordStore;
+  readonly inbox: Inbox;
+  readonly recipients: Recipients;
+  readonly groups: Groups;
+  readonly preKeys: OwnPreKeys;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly lock: AccountLock,
+    private readonly trustMode: TrustMode,
+  ) {
+    this.account = new AccountRecordStore(db);
+    this.inbox = new Inbox(db);
+    this.recipients = new Recipients(db);
+    this.groups = new Groups(db);
+    this.preKeys = new OwnPreKeys(db, this.account);
+  }
+
+  static open(options: OpenStoreOptions): AccountStore {
+    const path = accountDbPath(options.dataDir, options.number);
+    if (!existsSync(path)) {
+      throw new Error(`no account ${options.number} in ${options.dataDir}; link one with \`sigsock link\` (or pass --config DIR)`);
+    }
+    return AccountStore.openPath(path, options);
+  }
+
+  /** A new account's store; an existing one for the same number is replaced only with `overwrite`. */
+  static create(options: OpenStoreOptions & { overwrite?: boolean }): AccountStore {
+    ensureDataDir(options.dataDir);
+    const path = accountDbPath(options.dataDir, options.number);
+    if (existsSync(path)) {
+      if (!options.overwrite) throw new Error(`account ${options.number} already exists in ${options.dataDir}`);
+      const lock = AccountLock.acquire(`${path}.lock`, options.number);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      lock.release();
+    }
+    return AccountStore.openPath(path, options);
+  }
+
+  private static openPath(path: string, options: OpenStoreOptions): AccountStore {
+    ensureDataDir(options.dataDir);
+    const lock = AccountLock.acquire(`${path}.lock`, options.number);
+    try {
+      const db = openDatabase(path, options.key ?? loadOrCreateDbKey(options.dataDir));
+      return new AccountStore(db, lock, options.trustMode);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  protocolBatch(kind: IdentityKind): ProtocolBatch {
+    return new ProtocolBatch(
+      this.db,
+      kind,
+      () => {
+        const a = this.account.getAccount();
+        if (!a) throw new Error('account record missing');
+        return kind === 'aci'
+          ? { identityKey: a.aciIdentityKey, registrationId: a.aciRegistrationId }
+          : { identityKey: a.pniIdentityKey, registrationId: a.pniRegistrationId };
+      },
+      this.trustMode,
+    );
+  }
+
+  /** Devices of `name` we hold a session with. */
+  sessionDeviceIds(kind: IdentityKind, name: string): number[] {
+    return this.db
+      .prepare('SELECT device_id FROM session WHERE kind = ? AND name = ? ORDER BY device_id')
+      .all([kind, name])
+      .map((r) => Number(r.device_id));
+  }
+
+  listIdentities(kind: IdentityKind = 'aci'): IdentityInfo[] {
+    const names = ['untrusted', 'trusted', 'verified'] as const;
+    return this.db
+      .prepare('SELECT address, public_key, trust FROM identity WHERE kind = ? ORDER BY address')
+      .all([kind])
+      .map((r) => ({ address: String(r.address), publicKey: r.public_key as Uint8Array, trust: names[Number(r.trust)] ?? 'untrusted' }));
+  }
+
+  /** Accepts the current key of `address` for sending. Returns false when no key is known. */
+  trustIdentity(address: string, verified = false, kind: IdentityKind = 'aci'): boolean {
+    const { changes } = this.db
+      .prepare('UPDATE identity SET trust = ?, updated_at = ? WHERE kind = ? AND address = ?')
+      .run([verified ? TrustLevel.TRUSTED_VERIFIED : TrustLevel.TRUSTED_UNVERIFIED, Date.now(), kind, address]);
+    return changes > 0;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+    this.lock.release();
+  }
+}

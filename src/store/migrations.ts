@@ -1,0 +1,39 @@
+// Schema changes in order; `PRAGMA user_version` counts how many were applied.
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE account (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE identity (
+    kind TEXT NOT NULL, address TEXT NOT NULL, public_key BLOB NOT NULL,
+    trust INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, address));
+  CREATE TABLE session (
+    kind TEXT NOT NULL, name TEXT NOT NULL, device_id INTEGER NOT NULL, record BLOB NOT NULL,
+    PRIMARY KEY (kind, name, device_id));
+  CREATE TABLE prekey (kind TEXT NOT NULL, id INTEGER NOT NULL, record BLOB NOT NULL, PRIMARY KEY (kind, id));
+  CREATE TABLE signed_prekey (kind TEXT NOT NULL, id INTEGER NOT NULL, record BLOB NOT NULL, PRIMARY KEY (kind, id));
+  CREATE TABLE kyber_prekey (
+    kind TEXT NOT NULL, id INTEGER NOT NULL, record BLOB NOT NULL, last_resort INTEGER NOT NULL,
+    PRIMARY KEY (kind, id));
+  CREATE TABLE kyber_prekey_use (
+    kind TEXT NOT NULL, id INTEGER NOT NULL, signed_id INTEGER NOT NULL, base_key BLOB NOT NULL,
+    PRIMARY KEY (kind, id, signed_id, base_key));
+  CREATE TABLE sender_key (
+    name TEXT NOT NULL, device_id INTEGER NOT NULL, distribution_id TEXT NOT NULL, record BLOB NOT NULL,
+    PRIMARY KEY (name, device_id, distribution_id));
+  CREATE TABLE inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, received_at INTEGER NOT NULL, entry TEXT NOT NULL,
+    pending_attachments INTEGER NOT NULL);
+  CREATE TABLE inbox_attachment (
+    inbox_id INTEGER NOT NULL REFERENCES inbox(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+    pointer BLOB NOT NULL, data BLOB, filename TEXT, content_type TEXT, size INTEGER, error TEXT,
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (inbox_id, idx));
+  CREATE TABLE seen_envelope (id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL);
+  CREATE INDEX seen_envelope_age ON seen_envelope (seen_at);
+  CREATE TABLE recipient (
+    aci TEXT PRIMARY KEY, e164 TEXT UNIQUE, pni TEXT, profile_key BLOB, name TEXT, updated_at INTEGER NOT NULL);
+  CREATE TABLE grp (
+    id TEXT PRIMARY KEY, master_key BLOB NOT NULL, revision INTEGER NOT NULL, title TEXT NOT NULL,
+    members TEXT NOT NULL, is_member INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+  `,
+];

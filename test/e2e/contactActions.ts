@@ -1,0 +1,49 @@
+// What mock contacts do in tests beyond plain text: attachments and reactions (the mock has no
+// helper for either, so the Content is built here from the mock's own protos and crypto).
+import { randomUUID } from 'node:crypto';
+import { EMPTY_DATA_MESSAGE, type Device, type PrimaryDevice } from '@signalapp/mock-server';
+import { encryptAttachment } from '@signalapp/mock-server/src/crypto.js';
+import { attachmentToPointer } from '@signalapp/mock-server/src/data/attachment.js';
+import type { MockNetwork } from '../../src/sandbox/mockNetwork.js';
+
+function rawContent(fields: Partial<typeof EMPTY_DATA_MESSAGE>) {
+  return {
+    content: { dataMessage: { ...EMPTY_DATA_MESSAGE, timestamp: BigInt(Date.now()), ...fields } },
+    pniSignatureMessage: null,
+    senderKeyDistributionMessage: null,
+  };
+}
+
+export async function sendAttachment(
+  network: MockNetwork,
+  from: PrimaryDevice,
+  to: Device,
+  data: Buffer,
+  meta: { fileName: string; contentType: string; body?: string },
+): Promise<void> {
+  const encrypted = encryptAttachment(Buffer.from(data));
+  const key = randomUUID();
+  await network.server.storeAttachmentOnCdn(3, key, encrypted.blob);
+  const pointer = { ...attachmentToPointer(key, encrypted), cdnNumber: 3, fileName: meta.fileName, contentType: meta.contentType };
+  await from.sendRaw(to, rawContent({ body: meta.body ?? null, attachments: [pointer] }));
+}
+
+export async function sendReaction(from: PrimaryDevice, to: Device, emoji: string, target: { aciBinary: Uint8Array; timestamp: number }): Promise<void> {
+  await from.sendRaw(
+    to,
+    rawContent({
+      reaction: { emoji, remove: false, targetAuthorAci: null, targetAuthorAciBinary: Buffer.from(target.aciBinary), targetSentTimestamp: BigInt(target.timestamp) },
+    }),
+  );
+}
+
+/** A mock wait with a deadline, so a broken test fails instead of hanging. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    }),
+  ]);
+}
