@@ -19,9 +19,13 @@ describe('link, receive and send through the CLI', () => {
 
   it('receives unsealed and sealed texts, including ones sent while offline', async () => {
     await f.introduce(f.bob);
-    await f.bob.sendText(f.device, 'hello unsealed');
-    await f.bob.sendText(f.device, 'hello sealed', { sealed: true });
-    const res = await f.run(['receive', '--json', '--timeout', '2']);
+    // The mock resolves a send only once our device acked it, so these finish during `receive`.
+    const sent = (async () => {
+      await f.bob.sendText(f.device, 'hello unsealed');
+      await f.bob.sendText(f.device, 'hello sealed', { sealed: true });
+    })();
+    const res = await f.run(['receive', '--json', '--timeout', '3']);
+    await sent;
     assert.equal(res.code, 0, res.stderr);
     const entries = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(
