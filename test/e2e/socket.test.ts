@@ -4,6 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decryptAttachment } from '../../src/signal/attachmentCrypto.js';
 import { linkedAccount, type LinkedFixture } from './harness.js';
 import { client, receiveAll, startDaemon, type Client, type Daemon } from './daemon.js';
 import { sendAttachment, sendReaction, within } from './contactActions.js';
@@ -118,6 +121,8 @@ describe('the socket daemon', () => {
     const pointer = msg.dataMessage.attachments![0]!;
     assert.equal(pointer.fileName, 'blob.bin');
     assert.equal(Number(pointer.size), data.length);
+    const blob = readFileSync(join(f.network.cdn3Path, 'attachments', pointer.cdnKey!));
+    assert.ok(Buffer.from(decryptAttachment(blob, pointer.key!, pointer.digest!, Number(pointer.size))).equals(data), 'the bytes arrive intact');
     await syncSeen;
   });
 

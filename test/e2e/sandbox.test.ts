@@ -1,0 +1,104 @@
+// Issue 5: `sigsock sandbox` as a newcomer runs it — a child process, its ready line, then the
+// socket: Echo's text, attachment and 👍, the Sandbox group, and a clean SIGTERM exit.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { BIN } from './harness.js';
+import { client, type Client } from './daemon.js';
+import { within } from './contactActions.js';
+
+interface Ready {
+  ready: true;
+  account: string;
+  host: string;
+  port: number;
+  contacts: { name: string; number: string; uuid: string }[];
+  groups: { name: string; groupId: string }[];
+}
+
+/** Receives until `predicate` has matched `count` messages (in any order), or fails after the deadline. */
+async function receiveUntil(c: Client, count: number, predicate: (m: Record<string, any>) => boolean): Promise<Record<string, any>[]> {
+  const matched: Record<string, any>[] = [];
+  const deadline = Date.now() + 20_000;
+  while (matched.length < count) {
+    if (Date.now() > deadline) throw new Error(`only ${matched.length} of ${count} expected messages arrived`);
+    const res = await c.request({ command: 'receive_messages', timeout: 2000 });
+    matched.push(...(res.messages as Record<string, any>[]).filter(predicate));
+  }
+  return matched;
+}
+
+describe('sigsock sandbox', () => {
+  let child: ChildProcess;
+  let ready: Ready;
+  let c: Client;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  before(async () => {
+    child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    ready = await new Promise<Ready>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Ready));
+      void exited.then(() => reject(new Error(`sandbox exited before it was ready:\n${stderr}`)));
+    });
+    c = await client(ready.port);
+  });
+  after(() => {
+    c?.close();
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('prints one ready line with the account, contacts and group', () => {
+    assert.equal(ready.ready, true);
+    assert.equal(ready.host, '127.0.0.1');
+    assert.match(ready.account, /^\+\d+$/);
+    assert.deepEqual(ready.contacts.map((x) => x.name), ['Echo', 'Greeter']);
+    assert.equal(ready.groups[0]?.name, 'Sandbox group');
+  });
+
+  it("delivers Greeter's hello", async () => {
+    const greeter = ready.contacts[1]!;
+    const [hello] = await receiveUntil(c, 1, (m) => m.senderUuid === greeter.uuid && !m.groupId);
+    assert.match(hello!.body, /Hello from Greeter/);
+  });
+
+  it('echoes text and attachments, and reacts 👍', async () => {
+    const echo = ready.contacts[0]!;
+    const data = randomBytes(30_000);
+    const sent = await c.request({
+      command: 'send_message',
+      recipient: echo.number,
+      dataMessage: { message: 'ping', attachments: [{ base64Data: data.toString('base64'), filename: 'x.bin' }] },
+    });
+    assert.equal(sent.statusCode, 0, JSON.stringify(sent));
+    const got = await receiveUntil(c, 3, (m) => m.senderUuid === echo.uuid && !m.groupId);
+    const text = got.find((m) => m.body === 'ping');
+    const file = got.find((m) => m.attachments.length > 0);
+    const like = got.find((m) => m.reaction);
+    assert.ok(text, 'the text comes back');
+    assert.equal(file?.attachments[0].filename, 'x.bin');
+    assert.equal(file?.attachments[0].contentType, 'application/octet-stream');
+    assert.ok(Buffer.from(file!.attachments[0].base64Data, 'base64').equals(data), 'the same bytes come back');
+    assert.deepEqual(like?.reaction, { emoji: '👍', author: ready.account, authorUuid: like?.reaction.authorUuid, timestamp: sent.timestamp, remove: false });
+  });
+
+  it('answers in the Sandbox group', async () => {
+    const { groupId } = ready.groups[0]!;
+    const sent = await c.request({ command: 'send_message', groupId, dataMessage: { message: 'hello group' } });
+    assert.equal(sent.statusCode, 0, JSON.stringify(sent));
+    const [reply] = await receiveUntil(c, 1, (m) => m.groupId === groupId && m.body === 'hello group');
+    assert.equal(reply!.senderUuid, ready.contacts[0]!.uuid);
+  });
+
+  it('exits 0 within 5 s of SIGTERM, leaving no process behind', async () => {
+    child.kill('SIGTERM');
+    // A liveness bound, not a speed figure: a sandbox that hangs on shutdown fails here.
+    const { code } = await within(exited, 5000, 'the sandbox to exit after SIGTERM');
+    assert.equal(code, 0);
+    assert.throws(() => process.kill(child.pid!, 0), /ESRCH/, 'no process is left behind');
+  });
+});
