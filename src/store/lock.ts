@@ -34,7 +34,7 @@ export class AccountLock {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      let owner = NaN;
+      let owner: number;
       try {
         owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
       } catch {

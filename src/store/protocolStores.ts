@@ -59,6 +59,8 @@ export class ProtocolBatch {
     local: () => LocalIdentityKeys,
     trustMode: TrustMode,
   ) {
+    // The libsignal store classes below share this batch's overlay and write list.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const batch = this;
     this.stores = {
       identity: new (class extends IdentityKeyStore {
