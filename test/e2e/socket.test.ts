@@ -121,7 +121,7 @@ describe('the socket daemon', () => {
     const pointer = msg.dataMessage.attachments![0]!;
     assert.equal(pointer.fileName, 'blob.bin');
     assert.equal(Number(pointer.size), data.length);
-    const blob = readFileSync(join(f.network.cdn3Path, 'attachments', pointer.cdnKey!));
+    const blob = readFileSync(join(f.network.cdn3Path, 'attachments', (pointer.attachmentIdentifier as { cdnKey: string }).cdnKey));
     assert.ok(Buffer.from(decryptAttachment(blob, pointer.key!, pointer.digest!, Number(pointer.size))).equals(data), 'the bytes arrive intact');
     await syncSeen;
   });
