@@ -4,5 +4,6 @@ import { receiveCommand } from './receive.js';
 import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
+import { trustCommand } from './trust.js';
 
-export const COMMANDS: Command[] = [sandboxCommand, linkCommand, socketCommand, sendCommand, receiveCommand];
+export const COMMANDS: Command[] = [sandboxCommand, linkCommand, socketCommand, sendCommand, receiveCommand, trustCommand];

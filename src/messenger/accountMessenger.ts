@@ -1,6 +1,6 @@
 // One linked (or registered) account, live: its store, its connections to Signal, the receive
 // pipeline and the send path. This is the `Messenger` the socket layer talks to.
-import { Aci, PublicKey, SenderCertificate } from '@signalapp/libsignal-client';
+import { Aci, Fingerprint, PrivateKey, PublicKey, SenderCertificate } from '@signalapp/libsignal-client';
 import { ProfileKey } from '@signalapp/libsignal-client/zkgroup.js';
 import type { AuthenticatedChatConnection, Net, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
 import { encryptAttachment } from '../signal/attachmentCrypto.js';
@@ -85,13 +85,13 @@ export class AccountMessenger implements Messenger {
     this.https = httpsClient(serverConfig);
     this.inbox = new InboxQueue(store.inbox);
     this.attachments = new AttachmentFetcher(store.inbox, serverConfig, this.https, log, () => this.inbox.notify());
-    const trustRoot = PublicKey.deserialize(new Uint8Array(serverConfig.serverTrustRoot));
+    const trustRoots = serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root)));
     this.receiver = new Receiver({
       store: { hasSeenEnvelope: (id) => store.inbox.hasSeenEnvelope(id), recordEnvelope: (id, effects, error) => this.recordEnvelope(id, effects, error) },
       openBatch: (kind) => store.protocolBatch(kind),
       protocolLock: this.protocolLock,
       local: { aci: account.aci, pni: account.pni, e164: account.number, deviceId: account.deviceId },
-      trustRoot,
+      trustRoots,
       log,
       afterCommit: (effects) => this.afterCommit(effects),
     });
@@ -315,6 +315,32 @@ export class AccountMessenger implements Messenger {
     return group ? this.sendGroupDataMessage(group, message, timestamp) : this.sendDataMessage(recipient!, target.recipient!, message, timestamp);
   }
 
+  async trustIdentity(recipient: string, verified: boolean): Promise<{ aci: string; safetyNumber: string | null }> {
+    const known = await this.resolver.resolve(recipient);
+    if (!this.store.trustIdentity(known.aci, verified)) {
+      throw new MessengerError('INVALID_NUMBER', `no safety number is known for ${recipient} yet: nothing was exchanged with them`);
+    }
+    return { aci: known.aci, safetyNumber: this.safetyNumber(known.aci) };
+  }
+
+  /** The 60-digit number both sides can compare (Signal's version 2, over ACIs). */
+  safetyNumber(aci: string): string | null {
+    const theirs = this.store.listIdentities().find((i) => i.address === aci);
+    if (!theirs) return null;
+    const account = this.account;
+    const ours = PrivateKey.deserialize(new Uint8Array(account.aciIdentityKey)).getPublicKey();
+    return Fingerprint.new(
+      5200,
+      2,
+      Aci.fromUuid(account.aci).getServiceIdBinary(),
+      ours,
+      Aci.fromUuid(aci).getServiceIdBinary(),
+      PublicKey.deserialize(new Uint8Array(theirs.publicKey)),
+    )
+      .displayableFingerprint()
+      .toString();
+  }
+
   async listGroups(): Promise<GroupSummary[]> {
     return this.store.groups.listGroups().map((g) => ({
       groupId: g.id,
@@ -414,6 +440,7 @@ export class AccountMessenger implements Messenger {
       localAci: account.aci,
       localDeviceId: account.deviceId,
       senderCertificate: () => this.senderCertificate(),
+      noteUntrustedIdentity: (serviceId, key) => this.store.noteUntrustedIdentity(serviceId, key),
       onPreKeyFetch: () => {
         this.preKeyFetches++;
       },

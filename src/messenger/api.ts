@@ -92,4 +92,6 @@ export interface Messenger {
   /** Resolves at once when entries are queued, else when the first arrives or `timeoutMs` passes (empty lease). */
   takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease>;
   listGroups(): Promise<GroupSummary[]>;
+  /** Accepts the recipient's current identity key for sending (after a safety-number change). */
+  trustIdentity(recipient: string, verified: boolean): Promise<{ aci: string; safetyNumber: string | null }>;
 }

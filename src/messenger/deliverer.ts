@@ -42,6 +42,8 @@ export interface DeliveryEnvironment {
   localAci: string;
   localDeviceId: number;
   senderCertificate(): Promise<SenderCertificate>;
+  /** Keep a refused new key, so that `trust` can accept it later. */
+  noteUntrustedIdentity(serviceId: string, identityKey: Uint8Array): void;
   /** Counted so tests and benchmarks can see that established sessions need no fetch. */
   onPreKeyFetch?(serviceId: string): void;
 }
@@ -115,7 +117,14 @@ async function establishSessions(env: DeliveryEnvironment, req: DeliveryRequest,
       for (const bundle of bundles) {
         if (bundle.deviceId() === req.excludeDeviceId) continue;
         const address = ProtocolAddress.new(req.serviceId, bundle.deviceId());
-        await processPreKeyBundle(bundle, address, local, batch.stores.session, batch.stores.identity);
+        try {
+          await processPreKeyBundle(bundle, address, local, batch.stores.session, batch.stores.identity);
+        } catch (err) {
+          if (err instanceof LibSignalErrorBase && err.code === ErrorCode.UntrustedIdentity) {
+            env.noteUntrustedIdentity(req.serviceId, bundle.identityKey().serialize());
+          }
+          throw err;
+        }
         devices.push(bundle.deviceId());
       }
       batch.commit();
@@ -183,7 +192,7 @@ export function translateProtocolError(err: unknown, label: string): unknown {
   if (err instanceof LibSignalErrorBase && err.code === ErrorCode.UntrustedIdentity) {
     return new MessengerError(
       'UNTRUSTED_IDENTITY',
-      `the safety number with ${label} has changed; messages to ${label} are blocked until you trust the new key: sigsock -a ACCOUNT trust ${label}`,
+      `the safety number with ${label} has changed; messages to ${label} are blocked until you accept the new key: socket command {command:'trust', recipient:'${label}'} or \`sigsock -a ACCOUNT trust ${label}\` (or run with --trust-new-identities always)`,
     );
   }
   return err;

@@ -61,13 +61,14 @@ export async function decryptEnvelope(
   env: EnvelopeInput,
   local: LocalIdentity,
   stores: ProtocolStoreSet,
-  trustRoot: PublicKey,
+  trustRoots: PublicKey[],
 ): Promise<DecryptedEnvelope> {
   const localAddress = ProtocolAddress.new(local.serviceId, local.deviceId);
   if (env.type === EnvelopeType.UNIDENTIFIED_SENDER) {
     const usmc = await sealedSenderDecryptToUsmc(new Uint8Array(env.content), stores.identity);
     const cert = usmc.senderCertificate();
-    if (!cert.validate(trustRoot, env.serverTimestamp)) throw new EnvelopeError('sealed sender certificate is not valid');
+    // Signal has rotated its root before: a certificate may chain to any of the published ones.
+    if (!cert.validateWithTrustRoots(trustRoots, env.serverTimestamp)) throw new EnvelopeError('sealed sender certificate is not valid');
     const senderAci = cert.senderUuid().toLowerCase();
     const senderDevice = cert.senderDeviceId();
     if (senderAci === local.serviceId && senderDevice === local.deviceId) throw new EnvelopeError('message from our own device');

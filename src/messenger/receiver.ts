@@ -21,7 +21,7 @@ export interface ReceiverDeps {
   openBatch(kind: 'aci' | 'pni'): ProtocolBatch;
   protocolLock: Mutex;
   local: { aci: string; pni: string | null; e164: string | null; deviceId: number };
-  trustRoot: PublicKey;
+  trustRoots: PublicKey[];
   log: Log;
   /** After each commit: wake `receive_messages` waiters, start attachment downloads, etc. */
   afterCommit(effects: ContentEffects | null): void;
@@ -79,12 +79,13 @@ export class Receiver {
           { type: env.type ?? 0, sourceServiceId: source, sourceDevice: env.sourceDevice ?? 1, content: env.content!, serverTimestamp: env.serverTimestamp ?? 0 },
           local,
           batch.stores,
-          this.deps.trustRoot,
+          this.deps.trustRoots,
         );
       } catch (err) {
         batch.discard();
         if (err instanceof LibSignalErrorBase && err.code === ErrorCode.DuplicatedMessage) {
-          this.deps.store.recordEnvelope.call(this.deps.store, id, null, null);
+          // Already decrypted once (a redelivery after a crash between commit and ack).
+          this.deps.openBatch(kind).commit(() => this.deps.store.recordEnvelope(id, null, null));
           return null;
         }
         const errorEntry = { statusCode: MESSAGE_ERROR, errorMessage: `could not decrypt a message${source ? ` from ${source}` : ''}: ${describe(err)}` };

@@ -31,6 +31,7 @@ const HANDLERS: Record<string, Handler> = {
   send_reaction: sendReaction,
   receive_messages: receiveMessages,
   list_groups: listGroups,
+  trust: trust,
 };
 
 export const KNOWN_COMMANDS = Object.keys(HANDLERS);
@@ -118,6 +119,12 @@ async function receiveMessages(request: Request, ctx: CommandContext) {
 
 async function listGroups(_request: Request, ctx: CommandContext) {
   return { fields: { groups: await ctx.messenger.listGroups() } };
+}
+
+/** Extension: accept a contact's new safety number, so sends to them are no longer blocked. */
+async function trust(request: Request, ctx: CommandContext) {
+  const recipient = parseAddress(request.recipient, 'recipient');
+  return { fields: { recipient, ...(await ctx.messenger.trustIdentity(recipient, request.verified === true)) } };
 }
 
 /** A copy without `base64Data`: the lease's own entries stay as they are. */

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { AccountLock } from './lock.js';
 import { AccountRecordStore } from './accountRecord.js';
 import { accountDbPath, ensureDataDir, loadOrCreateDbKey } from './dataDirectory.js';
-import { openDatabase, type Db } from './database.js';
+import { blob, openDatabase, type Db } from './database.js';
 import { Groups } from './groups.js';
 import { Inbox } from './inbox.js';
 import { OwnPreKeys } from './preKeyStore.js';
@@ -117,6 +117,13 @@ export class AccountStore {
       .prepare('UPDATE identity SET trust = ?, updated_at = ? WHERE kind = ? AND address = ?')
       .run([verified ? TrustLevel.TRUSTED_VERIFIED : TrustLevel.TRUSTED_UNVERIFIED, Date.now(), kind, address]);
     return changes > 0;
+  }
+
+  /** Records a key we refused to send to, marked untrusted, replacing the old one. */
+  noteUntrustedIdentity(address: string, publicKey: Uint8Array, kind: IdentityKind = 'aci'): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO identity (kind, address, public_key, trust, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run([kind, address, blob(publicKey), TrustLevel.UNTRUSTED, Date.now()]);
   }
 
   transaction<T>(fn: () => T): T {

@@ -209,4 +209,35 @@ describe('the socket daemon', () => {
     const res = await c.request({ command: 'send_message', recipient: bobNumber, dataMessage: { message: 'still here' } });
     assert.equal(res.statusCode, 0, JSON.stringify(res));
   });
+
+  it('sends with sealed sender once the contact shared its profile key', async () => {
+    await f.carol.sendText(f.device, 'here is my profile key', { withProfileKey: true });
+    await receiveAll(c, 1);
+    const carolNumber = f.carol.device.number!;
+    const res = await c.request({ command: 'send_message', recipient: carolNumber, dataMessage: { message: 'sealed to carol' } });
+    assert.equal(res.statusCode, 0, JSON.stringify(res));
+    // unidentified: the unauthenticated send with carol's access key was accepted (the mock
+    // checks the key; a refused key would have fallen back to an authenticated send).
+    assert.deepEqual(res.results, [{ recipient: carolNumber, aci: f.carol.device.aci, success: true, unidentified: true }]);
+    const msg = await within(f.carol.waitForMessage(), 20_000, 'carol');
+    assert.equal(msg.body, 'sealed to carol');
+  });
+
+  it("blocks sends after a contact's safety number changed, says how to trust it, and trust unblocks", async () => {
+    const carolNumber = f.carol.device.number!;
+    await f.network.changeIdentityKey(f.carol);
+    await f.introduce(f.carol);
+    await f.carol.sendText(f.device, 'I reinstalled Signal');
+    assert.equal((await receiveAll(c, 1))[0]?.body, 'I reinstalled Signal', 'receiving is never blocked');
+    const blocked = await c.request({ command: 'send_message', recipient: carolNumber, dataMessage: { message: 'are you you?' } });
+    assert.equal(blocked.statusCode, -1);
+    assert.match(String(blocked.errorMessage), new RegExp(`safety number with \\${carolNumber} has changed`));
+    assert.match(String(blocked.errorMessage), /command:'trust'/);
+    const trusted = await c.request({ command: 'trust', recipient: carolNumber });
+    assert.equal(trusted.statusCode, 0, JSON.stringify(trusted));
+    assert.match(String(trusted.safetyNumber), /^\d{60}$/);
+    const ok = await c.request({ command: 'send_message', recipient: carolNumber, dataMessage: { message: 'welcome back' } });
+    assert.equal(ok.statusCode, 0, JSON.stringify(ok));
+    assert.equal((await within(f.carol.waitForMessage(), 20_000, 'carol')).body, 'welcome back');
+  });
 });

@@ -56,6 +56,10 @@ class FakeMessenger implements Messenger {
   };
   takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
 
+  async trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
+    return { aci: recipient, safetyNumber: null };
+  }
+
   async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
     this.sent.push({ target, text, attachments });
     await this.onSend();
