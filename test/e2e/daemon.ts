@@ -11,7 +11,7 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startDaemon(f: LinkedFixture, extraArgs: string[] = []): Promise<Daemon> {
+export async function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = []): Promise<Daemon> {
   const child = f.spawn(['socket', '--port', '0', ...extraArgs]);
   let stderr = '';
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
