@@ -8,6 +8,7 @@ import { uploadBlob } from '../signal/cdn.js';
 import { httpsClient, type HttpsClient } from '../signal/https.js';
 import { KeptConnection } from '../signal/keptConnection.js';
 import { getSenderCertificate } from '../signal/messagesApi.js';
+import { discoverAci } from '../signal/contactDiscovery.js';
 import { createNet } from '../signal/net.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
 import { AccountStore, type TrustMode } from '../store/accountStore.js';
@@ -35,6 +36,7 @@ import { InboxQueue } from './inboxQueue.js';
 import { buildDataMessage, dataMessageContent, sentTranscriptContent, syncRequestContent, SyncRequestType } from './outgoingContent.js';
 import { refillPreKeys } from './preKeyRefill.js';
 import { Receiver } from './receiver.js';
+import { EnvelopeType } from './envelopeDecryptor.js';
 import { RecipientResolver, type KnownRecipient } from './recipientResolver.js';
 
 export interface OpenOptions {
@@ -47,6 +49,7 @@ export interface OpenOptions {
 
 const SENDER_CERTIFICATE_MARGIN_MS = 60 * 60 * 1000;
 const CONTACT_SYNC_WAIT_MS = 5_000;
+const PREKEY_REFILL_DEBOUNCE_MS = 2_000;
 
 export class AccountMessenger implements Messenger {
   readonly store: AccountStore;
@@ -64,6 +67,7 @@ export class AccountMessenger implements Messenger {
   private contactSync: { promise: Promise<void>; resolve: () => void } | null = null;
   private queueEmptyWaiters: (() => void)[] = [];
   private queueEmptySeen = false;
+  private refillTimer: NodeJS.Timeout | null = null;
   private maintained!: () => void;
   private readonly maintainedPromise = new Promise<void>((resolve) => (this.maintained = resolve));
   /** Prekey fetches so far; tests use it to prove that established sessions are reused. */
@@ -93,7 +97,7 @@ export class AccountMessenger implements Messenger {
       local: { aci: account.aci, pni: account.pni, e164: account.number, deviceId: account.deviceId },
       trustRoots,
       log,
-      afterCommit: (effects) => this.afterCommit(effects),
+      afterCommit: (effects, envelopeType) => this.afterCommit(effects, envelopeType),
     });
     this.chat = new KeptConnection(
       (onInterrupted) =>
@@ -119,7 +123,8 @@ export class AccountMessenger implements Messenger {
       byE164: (e164) => toKnown(store.recipients.byE164(e164)),
       byAci: (aci) => toKnown(store.recipients.byAci(aci)),
       contactSyncSettled: () => this.contactSyncSettled(),
-      discover: null,
+      // The local (mock) servers run no discovery enclave.
+      discover: serverConfig.kind === 'local' ? null : async (e164) => discoverAci(this.net, await this.chat.get(), e164),
       remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
     });
   }
@@ -137,6 +142,7 @@ export class AccountMessenger implements Messenger {
   }
 
   async stop(): Promise<void> {
+    if (this.refillTimer) clearTimeout(this.refillTimer);
     await this.chat.stop();
     await this.unauthChat.stop();
     await this.receiver.idle();
@@ -164,15 +170,28 @@ export class AccountMessenger implements Messenger {
 
   private async afterConnect(): Promise<void> {
     try {
-      const account = this.account;
-      for (const kind of ['aci', 'pni'] as const) {
-        await refillPreKeys(await this.chat.get(), this.store, kind, kind === 'aci' ? account.aciIdentityKey : account.pniIdentityKey);
-      }
+      await this.refillAll();
       if (!this.store.account.getSetting('contactSyncRequested')) await this.requestContactSync();
     } catch (err) {
       this.log(`maintenance after connect failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.maintained();
+    }
+  }
+
+  private scheduleRefill(): void {
+    if (this.refillTimer) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = null;
+      void this.refillAll().catch((err: unknown) => this.log(`prekey refill failed: ${err instanceof Error ? err.message : String(err)}`));
+    }, PREKEY_REFILL_DEBOUNCE_MS);
+    this.refillTimer.unref();
+  }
+
+  private async refillAll(): Promise<void> {
+    const account = this.account;
+    for (const kind of ['aci', 'pni'] as const) {
+      await refillPreKeys(await this.chat.get(), this.store, kind, kind === 'aci' ? account.aciIdentityKey : account.pniIdentityKey);
     }
   }
 
@@ -190,10 +209,20 @@ export class AccountMessenger implements Messenger {
       const promise = new Promise<void>((r) => (resolve = r));
       this.contactSync = { promise, resolve };
     }
-    const account = this.account;
-    await this.deliverToOwnDevices(syncRequestContent(SyncRequestType.CONTACTS), Date.now());
-    this.store.account.setSetting('contactSyncRequested', String(Date.now()));
-    void account;
+    try {
+      const devices = await this.deliverToOwnDevices(syncRequestContent(SyncRequestType.CONTACTS), Date.now());
+      this.store.account.setSetting('contactSyncRequested', String(Date.now()));
+      // A registered account with no other devices has nobody to answer.
+      if (devices === 0) this.settleContactSync();
+    } catch (err) {
+      this.settleContactSync();
+      throw err;
+    }
+  }
+
+  private settleContactSync(): void {
+    this.contactSync?.resolve();
+    this.contactSync = null;
   }
 
   async waitForContactSync(timeoutMs: number): Promise<boolean> {
@@ -237,8 +266,10 @@ export class AccountMessenger implements Messenger {
     }
   }
 
-  private afterCommit(effects: ContentEffects | null): void {
+  private afterCommit(effects: ContentEffects | null, envelopeType: number): void {
     this.inbox.notify();
+    // A new session may have used one of our one-time prekeys (sealed envelopes may hide one).
+    if (envelopeType === EnvelopeType.PREKEY_BUNDLE || envelopeType === EnvelopeType.UNIDENTIFIED_SENDER) this.scheduleRefill();
     if (effects?.entry?.attachments.length) this.attachments.kick();
     if (effects?.contactSyncBlob) void this.applyContactSync(effects.contactSyncBlob);
     if (effects?.group) void this.groups.learn(effects.group.masterKey, effects.group.revision);
@@ -258,8 +289,7 @@ export class AccountMessenger implements Messenger {
     } catch (err) {
       this.log(`contact sync failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      this.contactSync?.resolve();
-      this.contactSync = null;
+      this.settleContactSync();
     }
   }
 
@@ -416,9 +446,9 @@ export class AccountMessenger implements Messenger {
     }
   }
 
-  private async deliverToOwnDevices(content: Uint8Array, timestamp: number): Promise<void> {
+  private async deliverToOwnDevices(content: Uint8Array, timestamp: number): Promise<number> {
     const account = this.account;
-    await deliver(this.deliveryEnvironment(), {
+    const result = await deliver(this.deliveryEnvironment(), {
       serviceId: account.aci,
       label: 'your own devices',
       content,
@@ -427,6 +457,7 @@ export class AccountMessenger implements Messenger {
       excludeDeviceId: account.deviceId,
       urgent: false,
     });
+    return result.devices;
   }
 
   private deliveryEnvironment(): DeliveryEnvironment {

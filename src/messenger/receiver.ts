@@ -24,7 +24,7 @@ export interface ReceiverDeps {
   trustRoots: PublicKey[];
   log: Log;
   /** After each commit: wake `receive_messages` waiters, start attachment downloads, etc. */
-  afterCommit(effects: ContentEffects | null): void;
+  afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
 
 /** Status codes of the seed's table used for entries that are not messages. */
@@ -107,7 +107,7 @@ export class Receiver {
       return effects;
     });
     ack();
-    this.deps.afterCommit(effects);
+    this.deps.afterCommit(effects, env.type ?? 0);
   }
 }
 

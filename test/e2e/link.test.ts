@@ -2,7 +2,11 @@
 // delivery), send with sync transcript, the account lock, and state surviving a restart.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from './harness.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accountDbPath } from '../../src/store/dataDirectory.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { globalArgs, linkedAccount, runCli, type LinkedFixture } from './harness.js';
 
 describe('link, receive and send through the CLI', () => {
   let f: LinkedFixture;
@@ -62,10 +66,20 @@ describe('link, receive and send through the CLI', () => {
     assert.equal(await f.bob.device.getPreKeyCount(), before);
   });
 
+  it('refills one-time prekeys when the server runs low', async () => {
+    const before = await f.device.getPreKeyCount();
+    for (let i = 0; i < before - 3; i++) await f.device.popSingleUseKey();
+    assert.ok((await f.device.getPreKeyCount()) < 10);
+    const res = await f.run(['receive', '--timeout', '2']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.ok((await f.device.getPreKeyCount()) >= 10, 'the daemon uploaded new keys');
+  });
+
   it('refuses a second process on the same account with a clear error', async () => {
     const holder = f.spawn(['receive', '--timeout', '5']);
     try {
-      await new Promise((r) => setTimeout(r, 1000));
+      const lock = `${accountDbPath(f.dataDir, f.number)}.lock`;
+      while (!existsSync(lock)) await new Promise((r) => setTimeout(r, 20));
       const res = await f.run(['send', '-m', 'x', f.bob.device.number!]);
       assert.notEqual(res.code, 0);
       assert.match(res.stderr, /in use by another sigsock process/);
@@ -79,5 +93,31 @@ describe('link, receive and send through the CLI', () => {
     const res = await f.run(['send', '-m', 'x', '+15550000000']);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /\+15550000000 is not on Signal/);
+  });
+
+  it('ends linking cleanly with a clear message when nobody scans the code in time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigsock-unlinked-'));
+    try {
+      const res = await runCli([...globalArgs(dir, f.serverFile), 'link', '--timeout', '1']);
+      assert.equal(res.code, 1);
+      assert.match(res.stdout, /^sgnl:\/\/linkdevice\?uuid=/);
+      assert.match(res.stderr, /linking timed out after 1 s/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains every command with --help', async () => {
+    const main = await runCli(['--help']);
+    assert.equal(main.code, 0);
+    for (const command of ['sandbox', 'link', 'socket', 'send', 'receive', 'trust']) {
+      assert.match(main.stdout, new RegExp(`\\b${command}\\b`));
+      const help = await runCli([command, '--help']);
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, new RegExp(`^Usage: sigsock .*${command}`, 'm'));
+    }
+    const bad = await runCli(['send', '--bogus']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bogus/);
   });
 });
