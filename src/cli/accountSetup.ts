@@ -2,6 +2,7 @@
 import { resolveDataDir } from '../store/dataDirectory.js';
 import { loadServerConfig, type ServerConfig } from '../signal/serverConfig.js';
 import { AccountMessenger } from '../messenger/accountMessenger.js';
+import { MessengerError } from '../messenger/errors.js';
 import { stderrLog } from '../util/log.js';
 import { UsageError, type CommandContext } from './command.js';
 
@@ -28,6 +29,25 @@ export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbo
     trustMode: ctx.global.trustNewIdentities,
     log: stderrLog(logEnabled),
   });
+}
+
+/**
+ * Opens the account, runs `fn`, and always closes it again. A MessengerError (something the
+ * user can act on) becomes its message on stderr and exit code 1.
+ */
+export async function withMessenger(ctx: CommandContext, fn: (messenger: AccountMessenger) => Promise<number>): Promise<number> {
+  const messenger = openMessenger(ctx);
+  try {
+    return await fn(messenger);
+  } catch (err) {
+    if (err instanceof MessengerError) {
+      ctx.stderr.write(`sigsock: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await messenger.stop();
+  }
 }
 
 /** Resolves on the first SIGINT/SIGTERM; the returned function removes the handlers. */

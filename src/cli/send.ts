@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { MessengerError } from '../messenger/errors.js';
-import { openMessenger } from './accountSetup.js';
+import { withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 
 export const sendCommand: Command = {
@@ -18,20 +17,11 @@ export const sendCommand: Command = {
     const files = (ctx.values.attachment as string[] | undefined) ?? [];
     if (text === undefined && files.length === 0) throw new UsageError('nothing to send: give -m TEXT and/or --attachment FILE');
     const attachments = files.map((f) => ({ data: readFileSync(f), filename: basename(f) }));
-    const messenger = openMessenger(ctx);
-    try {
+    return withMessenger(ctx, async (messenger) => {
       messenger.start();
       const result = await messenger.sendMessage({ recipient: ctx.positionals[0] }, text, attachments);
       ctx.stdout.write(`${result.timestamp}\n`);
       return 0;
-    } catch (err) {
-      if (err instanceof MessengerError) {
-        ctx.stderr.write(`sigsock: ${err.message}\n`);
-        return 1;
-      }
-      throw err;
-    } finally {
-      await messenger.stop();
-    }
+    });
   },
 };

@@ -1,5 +1,4 @@
-import { MessengerError } from '../messenger/errors.js';
-import { openMessenger } from './accountSetup.js';
+import { withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 
 export const trustCommand: Command = {
@@ -12,19 +11,10 @@ export const trustCommand: Command = {
   },
   async run(ctx) {
     if (ctx.positionals.length !== 1) throw new UsageError('trust needs exactly one RECIPIENT (+NUMBER or ACI)');
-    const messenger = openMessenger(ctx);
-    try {
+    return withMessenger(ctx, async (messenger) => {
       const result = await messenger.trustIdentity(ctx.positionals[0], Boolean(ctx.values.verified));
       ctx.stdout.write(`trusted ${ctx.positionals[0]} (${result.aci})${result.safetyNumber ? `, safety number ${result.safetyNumber}` : ''}\n`);
       return 0;
-    } catch (err) {
-      if (err instanceof MessengerError) {
-        ctx.stderr.write(`sigsock: ${err.message}\n`);
-        return 1;
-      }
-      throw err;
-    } finally {
-      await messenger.stop();
-    }
+    });
   },
 };

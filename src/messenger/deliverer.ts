@@ -24,13 +24,7 @@ import {
 import { padContent } from '../util/padding.js';
 import type { Mutex } from '../util/mutex.js';
 import { MessengerError } from './errors.js';
-import type { ProtocolStoreSet } from './protocolStores.js';
-
-export interface ProtocolBatch {
-  stores: ProtocolStoreSet;
-  commit(also?: () => void): void;
-  discard(): void;
-}
+import type { ProtocolBatch } from '../store/protocolStores.js';
 
 export interface DeliveryEnvironment {
   chat: KeptConnection<AuthenticatedChatConnection>;

@@ -12,7 +12,7 @@ import {
   signalDecryptPreKey,
 } from '@signalapp/libsignal-client';
 import { unpadContent } from '../util/padding.js';
-import type { ProtocolStoreSet } from './protocolStores.js';
+import type { ProtocolStoreSet } from '../store/protocolStores.js';
 
 export const EnvelopeType = {
   CIPHERTEXT: 1,

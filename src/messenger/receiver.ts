@@ -5,7 +5,7 @@ import { ErrorCode, LibSignalErrorBase, type PublicKey } from '@signalapp/libsig
 import { decodeContent, decodeEnvelope } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 import type { Mutex } from '../util/mutex.js';
-import type { ProtocolBatch } from './deliverer.js';
+import type { ProtocolBatch } from '../store/protocolStores.js';
 import { EnvelopeType, decryptEnvelope, type DecryptedEnvelope, type LocalIdentity } from './envelopeDecryptor.js';
 import { interpretContent, type ContentEffects } from './contentInterpreter.js';
 import { serviceIdFromBinary } from './serviceIds.js';

@@ -39,19 +39,22 @@ interface IdentityRow {
   trust: number;
 }
 
+/** The libsignal stores one protocol operation needs. */
+export interface ProtocolStoreSet {
+  identity: IdentityKeyStore;
+  session: SessionStore;
+  preKey: PreKeyStore;
+  signedPreKey: SignedPreKeyStore;
+  kyberPreKey: KyberPreKeyStore;
+  senderKey: SenderKeyStore;
+}
+
 /** The libsignal stores for one operation; writes wait for `commit`. */
 export class ProtocolBatch {
   private readonly writes = new Map<string, Write>();
   /** Values written in this batch (null: deleted), by cache key. */
   private readonly overlay = new Map<string, Uint8Array | IdentityRow | null>();
-  readonly stores: {
-    identity: IdentityKeyStore;
-    session: SessionStore;
-    preKey: PreKeyStore;
-    signedPreKey: SignedPreKeyStore;
-    kyberPreKey: KyberPreKeyStore;
-    senderKey: SenderKeyStore;
-  };
+  readonly stores: ProtocolStoreSet;
 
   constructor(
     private readonly db: Db,
