@@ -375,7 +375,7 @@ export class AccountMessenger implements Messenger {
     return this.store.groups.listGroups().map((g) => ({
       groupId: g.id,
       title: g.title,
-      members: g.members.map((m) => ({ uuid: m, number: this.store.recipients.byAci(m)?.e164 ?? null })),
+      members: g.members.map((m) => ({ uuid: m, number: m === this.account.aci ? this.account.number : (this.store.recipients.byAci(m)?.e164 ?? null) })),
       isMember: g.isMember,
       revision: g.revision,
     }));

@@ -94,6 +94,17 @@ describe('sigsock sandbox', () => {
     assert.equal(reply!.senderUuid, ready.contacts[0]!.uuid);
   });
 
+  it('lists the Sandbox group with its title and members (list_groups)', async () => {
+    const res = await c.request({ command: 'list_groups' });
+    assert.equal(res.statusCode, 0, JSON.stringify(res));
+    const group = (res.groups as Record<string, any>[]).find((g) => g.groupId === ready.groups[0]!.groupId);
+    assert.equal(group?.title, 'Sandbox group');
+    assert.equal(group?.isMember, true);
+    const numbers = group!.members.map((m: { number: string | null }) => m.number);
+    for (const contact of ready.contacts) assert.ok(numbers.includes(contact.number), `${contact.name} is listed`);
+    assert.ok(numbers.includes(ready.account), 'the account itself is listed');
+  });
+
   it('exits 0 within 5 s of SIGTERM, leaving no process behind', async () => {
     child.kill('SIGTERM');
     // A liveness bound, not a speed figure: a sandbox that hangs on shutdown fails here.

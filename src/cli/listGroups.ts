@@ -1,0 +1,25 @@
+import { withMessenger } from './accountSetup.js';
+import type { Command } from './command.js';
+
+export const listGroupsCommand: Command = {
+  name: 'listGroups',
+  summary: 'show the groups this account has seen: id, title, members, membership',
+  usage: '-a +NUMBER listGroups [--json]',
+  details: 'A group becomes known when a message from it arrives. The socket command is list_groups.',
+  options: {
+    json: { type: 'boolean', description: 'one JSON object per group, as list_groups answers' },
+  },
+  async run(ctx) {
+    return withMessenger(ctx, async (messenger) => {
+      for (const g of await messenger.listGroups()) {
+        if (ctx.values.json) {
+          ctx.stdout.write(JSON.stringify(g) + '\n');
+        } else {
+          const members = g.members.map((m) => m.number ?? m.uuid).join(', ');
+          ctx.stdout.write(`${g.groupId}  ${g.title || '(title not fetched yet)'}  ${g.isMember ? 'member' : 'not a member'}  [${members}]\n`);
+        }
+      }
+      return 0;
+    });
+  },
+};
