@@ -146,6 +146,7 @@ export class AccountMessenger implements Messenger {
     await this.chat.stop();
     await this.unauthChat.stop();
     await this.receiver.idle();
+    await this.attachments.stop();
     this.store.close();
   }
 

@@ -18,6 +18,8 @@ const ATTEMPTS = 3;
 export class AttachmentFetcher {
   private running = false;
   private again = false;
+  private stopped = false;
+  private current: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly sink: AttachmentSink,
@@ -29,22 +31,32 @@ export class AttachmentFetcher {
 
   /** Starts (or re-runs) a pass over every pending attachment; cheap to call often. */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
     this.running = true;
-    void this.drain().finally(() => {
-      this.running = false;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.current = this.drain()
+      .catch((err: unknown) => this.log(`attachment: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Lets a download in flight finish (its result is kept for the next start), starts no more. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.current;
   }
 
   private async drain(): Promise<void> {
     for (const item of this.sink.pendingAttachments()) {
+      if (this.stopped) return;
       const result = await this.fetchOne(item.pointer);
       this.sink.completeAttachment(item.inboxId, item.idx, result);
       this.onComplete();
