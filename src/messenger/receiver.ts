@@ -2,7 +2,7 @@
 // commit entry, ratchet state and envelope id in one transaction — only then ack the server.
 import { createHash } from 'node:crypto';
 import { ErrorCode, LibSignalErrorBase, type PublicKey } from '@signalapp/libsignal-client';
-import { decodeContent, decodeEnvelope } from '../proto/index.js';
+import { decodeContent, decodeEnvelope, type Envelope } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 import type { Mutex } from '../util/mutex.js';
 import type { ProtocolBatch } from '../store/protocolStores.js';
@@ -50,8 +50,20 @@ export class Receiver {
   }
 
   private async handle(bytes: Uint8Array, ack: () => void): Promise<void> {
-    const env = decodeEnvelope(bytes);
-    const id = env.serverGuid || createHash('sha256').update(bytes).digest('base64');
+    const hash = createHash('sha256').update(bytes).digest('base64');
+    let env: Envelope;
+    try {
+      env = decodeEnvelope(bytes);
+    } catch (err) {
+      // Redelivering an envelope we cannot even parse would never end: record it and ack.
+      const errorEntry = { statusCode: MESSAGE_PARSING_ERROR, errorMessage: `received an envelope that is not valid: ${describe(err)}` };
+      this.deps.openBatch('aci').commit(() => this.deps.store.recordEnvelope(hash, null, errorEntry));
+      ack();
+      this.deps.afterCommit(null, 0);
+      return;
+    }
+    // The server's GUID names a redelivery even if it re-encodes the envelope; the mock sends none.
+    const id = env.serverGuid || hash;
     if (this.deps.store.hasSeenEnvelope(id)) {
       ack();
       return;
