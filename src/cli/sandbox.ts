@@ -1,14 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AccountMessenger } from '../messenger/accountMessenger.js';
-import { linkAccount } from '../messenger/linkAccount.js';
-import { startSandboxWorld, type SandboxWorld } from '../sandbox/sandboxWorld.js';
-import { startSocketServer } from '../socket/server.js';
-import { stderrLog } from '../util/log.js';
-import { untilSignal } from './accountSetup.js';
-import { UsageError, type Command, type CommandContext } from './command.js';
-import { runSandboxNetwork } from './sandboxNetwork.js';
+import { UsageError, type Command } from './command.js';
 
 export const sandboxCommand: Command = {
   name: 'sandbox',
@@ -30,73 +20,9 @@ export const sandboxCommand: Command = {
     out: { type: 'string', short: 'o', valueName: 'FILE', description: 'with `network`: where to write the server file' },
   },
   async run(ctx) {
-    if (ctx.positionals[0] === 'network') return runSandboxNetwork(ctx);
+    // Imported on demand: the mock server is heavy and no other command needs it.
+    if (ctx.positionals[0] === 'network') return (await import('./sandboxNetwork.js')).runSandboxNetwork(ctx);
     if (ctx.positionals.length > 0) throw new UsageError(`unknown sandbox mode "${ctx.positionals[0]}"`);
-    return runFullSandbox(ctx);
+    return (await import('./sandboxRun.js')).runFullSandbox(ctx);
   },
 };
-
-async function runFullSandbox(ctx: CommandContext): Promise<number> {
-  const port = ctx.values.port === undefined ? 6789 : Number(ctx.values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a TCP port number');
-  const log = stderrLog(ctx.global.verbose);
-  const stateDir = (ctx.values['state-dir'] as string | undefined) ?? mkdtempSync(join(tmpdir(), 'sigsock-sandbox-'));
-  const temporary = ctx.values['state-dir'] === undefined;
-  const signals = untilSignal();
-  let world: SandboxWorld | undefined;
-  let messenger: AccountMessenger | undefined;
-  let server: Awaited<ReturnType<typeof startSocketServer>> | undefined;
-  try {
-    world = await startSandboxWorld({ stateDir: join(stateDir, 'network'), log });
-    const answer = world.expectLink();
-    let linkedDevice: ReturnType<typeof answer> | undefined;
-    const dataDir = join(stateDir, 'data');
-    const linked = await linkAccount({
-      dataDir,
-      serverConfig: world.network.serverConfig,
-      deviceName: 'sigsock sandbox',
-      trustMode: ctx.global.trustNewIdentities,
-      log,
-      onLinkUri: (uri) => {
-        linkedDevice = answer(uri);
-      },
-    });
-    const device = await linkedDevice!;
-    messenger = AccountMessenger.open({ dataDir, number: linked.number, serverConfig: world.network.serverConfig, trustMode: ctx.global.trustNewIdentities, log });
-    messenger.start();
-    await world.welcome(device);
-    await messenger.waitForGroup(world.group.groupId, 10_000);
-    server = await startSocketServer({ messenger, host: '127.0.0.1', port, log });
-    const ready = {
-      ready: true,
-      account: linked.number,
-      host: '127.0.0.1',
-      port: server.port ?? port,
-      contacts: world.contacts,
-      groups: [{ name: world.group.name, groupId: world.group.groupId }],
-    };
-    ctx.stdout.write(JSON.stringify(ready) + '\n');
-    ctx.stderr.write(helpText(ready.port, world));
-    await signals.promise;
-    return 0;
-  } finally {
-    signals.dispose();
-    await server?.close().catch(() => {});
-    await messenger?.stop().catch(() => {});
-    await world?.close().catch(() => {});
-    if (temporary) rmSync(stateDir, { recursive: true, force: true });
-  }
-}
-
-function helpText(port: number, world: SandboxWorld): string {
-  const echo = world.contacts.find((c) => c.name === 'Echo')!;
-  return [
-    '',
-    `sigsock sandbox is ready on 127.0.0.1:${port}. Try:`,
-    `  echo "{command:'receive_messages'}" | socat -t 2 - TCP:localhost:${port}`,
-    `  echo "{command:'send_message', recipient:'${echo.number}', dataMessage:{message:'hi'}}" | socat -t 2 - TCP:localhost:${port}`,
-    `  echo "{command:'send_message', groupId:'${world.group.groupId}', dataMessage:{message:'hi all'}}" | socat -t 2 - TCP:localhost:${port}`,
-    '(nc works too: nc -q 2 localhost PORT). Stop with Ctrl-C.',
-    '',
-  ].join('\n');
-}
