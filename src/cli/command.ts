@@ -51,6 +51,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     description: 'on-first-use (default): trust a contact\'s first key, block sends after it changes until `trust`; always; never',
   },
   verbose: { type: 'boolean', short: 'v', description: 'log connection events to stderr' },
+  'scrub-log': { type: 'string', valueName: 'on|off', description: 'keep phone numbers and account ids out of log lines (default on)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, stripDescriptions, parseCommandArgs, type Command, type CommandContext, type GlobalOptions } from './command.js';
 import { COMMANDS } from './commands.js';
+import { setLogScrubbing } from '../util/log.js';
 
 const TRUST_MODES = ['on-first-use', 'always', 'never'] as const;
 
@@ -53,6 +54,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!(TRUST_MODES as readonly string[]).includes(trust)) {
       throw new UsageError(`--trust-new-identities must be one of ${TRUST_MODES.join(', ')}`);
     }
+    const scrub = (values['scrub-log'] as string | undefined) ?? 'on';
+    if (scrub !== 'on' && scrub !== 'off') throw new UsageError('--scrub-log must be on or off');
+    setLogScrubbing(scrub === 'on');
     const global: GlobalOptions = {
       account: values.account as string | undefined,
       configDir: values.config as string | undefined,

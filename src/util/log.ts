@@ -1,12 +1,27 @@
-// Logging goes to stderr, one line each, so stdout stays clean for command output.
+// Logging goes to stderr, one line each, so stdout stays clean for command output. Log lines are
+// scrubbed of phone numbers and account ids unless the user turns that off (--scrub-log off);
+// message bodies, keys and secrets are never logged at all.
 export type Log = (line: string) => void;
+
+let scrubbing = true;
+
+export function setLogScrubbing(enabled: boolean): void {
+  scrubbing = enabled;
+}
+
+const E164 = /\+\d{7,15}\b/g;
+const UUID = /\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+export function scrubLine(line: string): string {
+  return line.replace(E164, (n) => scrubNumber(n)).replace(UUID, (_m, head: string) => `${head}-…`);
+}
 
 export function stderrLog(enabled: boolean): Log {
   if (!enabled) return () => {};
-  return (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  return (line) => process.stderr.write(`${new Date().toISOString()} ${scrubbing ? scrubLine(line) : line}\n`);
 }
 
-/** Phone numbers stay out of logs: keep the country code and the last two digits. */
+/** Keeps the country code's first digits and the last two: enough to tell accounts apart. */
 export function scrubNumber(e164: string | null | undefined): string {
   if (!e164) return '?';
   return e164.length <= 5 ? '+***' : `${e164.slice(0, 3)}***${e164.slice(-2)}`;

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decryptAttachment } from '../../src/signal/attachmentCrypto.js';
 import { linkedAccount, type LinkedFixture } from './harness.js';
@@ -239,5 +239,16 @@ describe('the socket daemon', () => {
     const ok = await c.request({ command: 'send_message', recipient: carolNumber, dataMessage: { message: 'welcome back' } });
     assert.equal(ok.statusCode, 0, JSON.stringify(ok));
     assert.equal((await within(f.carol.waitForMessage(), 20_000, 'carol')).body, 'welcome back');
+  });
+
+  it('keeps a received message encrypted at rest until a client takes it', async () => {
+    const secret = `the eagle lands ${randomBytes(6).toString('hex')}`;
+    await f.bob.sendText(f.device, secret); // resolves once the daemon committed and acked it
+    for (const name of readdirSync(f.dataDir)) {
+      const bytes = readFileSync(join(f.dataDir, name));
+      assert.equal(bytes.includes(Buffer.from(secret)), false, `${name} holds the message in plaintext`);
+    }
+    const [m] = await receiveAll(c, 1);
+    assert.equal(m?.body, secret);
   });
 });

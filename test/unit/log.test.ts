@@ -1,0 +1,13 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { scrubLine } from '../../src/util/log.js';
+
+describe('log scrubbing', () => {
+  it('keeps phone numbers and account ids out of log lines', () => {
+    const line = scrubLine('send to +4915123456789 (aci 11111111-2222-4333-8444-555555555555) failed');
+    assert.equal(line, 'send to +49***89 (aci 11111111-…) failed');
+  });
+  it('leaves other numbers alone', () => {
+    assert.equal(scrubLine('retrying in 250 ms, attempt 3'), 'retrying in 250 ms, attempt 3');
+  });
+});
