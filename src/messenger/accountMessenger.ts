@@ -70,8 +70,6 @@ export class AccountMessenger implements Messenger {
   private refillTimer: NodeJS.Timeout | null = null;
   private maintained!: () => void;
   private readonly maintainedPromise = new Promise<void>((resolve) => (this.maintained = resolve));
-  /** Prekey fetches so far; tests use it to prove that established sessions are reused. */
-  preKeyFetches = 0;
 
   static open(options: OpenOptions): AccountMessenger {
     const store = AccountStore.open({ dataDir: options.dataDir, number: options.number, trustMode: options.trustMode });
@@ -80,7 +78,7 @@ export class AccountMessenger implements Messenger {
 
   constructor(
     store: AccountStore,
-    private readonly serverConfig: ServerConfig,
+    serverConfig: ServerConfig,
     private readonly log: Log,
   ) {
     this.store = store;
@@ -473,9 +471,6 @@ export class AccountMessenger implements Messenger {
       localDeviceId: account.deviceId,
       senderCertificate: () => this.senderCertificate(),
       noteUntrustedIdentity: (serviceId, key) => this.store.noteUntrustedIdentity(serviceId, key),
-      onPreKeyFetch: () => {
-        this.preKeyFetches++;
-      },
     };
   }
 

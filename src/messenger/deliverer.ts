@@ -38,8 +38,6 @@ export interface DeliveryEnvironment {
   senderCertificate(): Promise<SenderCertificate>;
   /** Keep a refused new key, so that `trust` can accept it later. */
   noteUntrustedIdentity(serviceId: string, identityKey: Uint8Array): void;
-  /** Counted so tests and benchmarks can see that established sessions need no fetch. */
-  onPreKeyFetch?(serviceId: string): void;
 }
 
 export interface DeliveryRequest {
@@ -101,7 +99,6 @@ export async function deliver(env: DeliveryEnvironment, req: DeliveryRequest): P
 }
 
 async function establishSessions(env: DeliveryEnvironment, req: DeliveryRequest, device: number | 'all'): Promise<number[]> {
-  env.onPreKeyFetch?.(req.serviceId);
   const bundles = await getPreKeyBundles(await env.chat.get(), req.serviceId, device);
   const local = ProtocolAddress.new(env.localAci, env.localDeviceId);
   return env.protocolLock.run(async () => {
