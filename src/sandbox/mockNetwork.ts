@@ -71,6 +71,8 @@ export interface MockNetwork {
   disconnect(device: MockDevice, code?: number): boolean;
   /** Tears down every HTTP/2 connection, as a network failure would. */
   dropAllConnections(): void;
+  /** Drops every connection and refuses new ones until `restore()`: the server is "down". */
+  outage(): { restore(): void };
   /** Gives `contact` a new ACI identity key (a reinstall). Returns the new public key (33 bytes). */
   changeIdentityKey(contact: MockPrimaryDevice): Promise<Uint8Array>;
   /** Stops the server, ending open connections and pending waits; removes the temporary directory. */
@@ -92,6 +94,8 @@ class NetworkClosedError extends Error {
 class TrackedServer extends Server {
   readonly sessions = new Set<ServerHttp2Session>();
   readonly sockets = new Set<Socket>();
+  /** While true, every new connection is cut at once, as if the server were down. */
+  refusing = false;
 
   override async listen(port: number, host?: string): Promise<void> {
     await super.listen(port, host);
@@ -101,6 +105,10 @@ class TrackedServer extends Server {
       session.once('close', () => this.sessions.delete(session));
     });
     https.on('secureConnection', (socket: Socket) => {
+      if (this.refusing) {
+        socket.destroy();
+        return;
+      }
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
@@ -224,6 +232,16 @@ class RunningMockNetwork implements MockNetwork {
 
   dropAllConnections(): void {
     this.server.dropAll();
+  }
+
+  outage(): { restore(): void } {
+    this.server.refusing = true;
+    this.server.dropAll();
+    return {
+      restore: () => {
+        this.server.refusing = false;
+      },
+    };
   }
 
   changeIdentityKey(contact: MockPrimaryDevice): Promise<Uint8Array> {

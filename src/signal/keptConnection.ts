@@ -15,6 +15,8 @@ export interface KeptConnectionOptions {
   onConnected?: () => void;
 }
 
+const ON_DEMAND_RETRY_MS = 1_000;
+
 export class ConnectionUnavailableError extends Error {
   constructor(name: string, cause: Error | null) {
     super(`not connected to the Signal server (${name})${cause ? `: ${cause.message}` : ''}`);
@@ -30,6 +32,7 @@ export class KeptConnection<C extends ChatConnection> {
   private retryTimer: NodeJS.Timeout | null = null;
   private waiters: { resolve: (c: C) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   private generation = 0;
+  private lastAttemptAt = 0;
 
   constructor(
     private readonly connect: Connector<C>,
@@ -57,10 +60,18 @@ export class KeptConnection<C extends ChatConnection> {
     await conn?.disconnect().catch(() => {});
   }
 
-  /** The open connection, waiting up to `waitMs` for a reconnect in progress. */
-  get(waitMs = 10_000): Promise<C> {
+  /**
+   * The open connection, waiting up to `waitMs` for a reconnect. Someone waiting is a reason to
+   * try again now rather than at the end of a long backoff (at most once a second).
+   */
+  get(waitMs = 5_000): Promise<C> {
     if (this.current) return Promise.resolve(this.current);
     if (this.stopped) return Promise.reject(new ConnectionUnavailableError(this.options.name, this.lastError));
+    if (this.retryTimer && Date.now() - this.lastAttemptAt > ON_DEMAND_RETRY_MS) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      void this.open();
+    }
     return new Promise<C>((resolve, reject) => {
       const waiter = {
         resolve,
@@ -84,6 +95,7 @@ export class KeptConnection<C extends ChatConnection> {
 
   private async open(): Promise<void> {
     const generation = ++this.generation;
+    this.lastAttemptAt = Date.now();
     try {
       const conn = await this.connect((cause) => this.dropped(generation, cause));
       if (this.stopped || generation !== this.generation) {
