@@ -65,6 +65,12 @@ export function closeDeviceWebSocket(server: Server, device: Device, code: numbe
   return true;
 }
 
+/** Whether the mock still holds a chat WebSocket for `device`. */
+export function isDeviceConnected(server: Server, device: Device): boolean {
+  const sockets = (server as unknown as { webSockets?: unknown }).webSockets;
+  return sockets instanceof Map && sockets.has(device);
+}
+
 interface PrivateKeyShape {
   getPublicKey(): unknown;
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificates, Server, ServiceIdKind, type Device, type PrimaryDevice } from '@signalapp/mock-server';
 import { pemToDer, serverConfigToFile, type ServerConfig } from '../signal/serverConfig.js';
-import { closeDeviceWebSocket, replaceAciIdentity, settleServerQueues } from './mockInternals.js';
+import { closeDeviceWebSocket, isDeviceConnected, replaceAciIdentity, settleServerQueues } from './mockInternals.js';
 import { ensurePromiseWithResolvers } from './promiseWithResolvers.js';
 
 export type MockPrimaryDevice = PrimaryDevice;
@@ -71,8 +71,11 @@ export interface MockNetwork {
   disconnect(device: MockDevice, code?: number): boolean;
   /** Tears down every HTTP/2 connection, as a network failure would. */
   dropAllConnections(): void;
-  /** Drops every connection and refuses new ones until `restore()`: the server is "down". */
-  outage(): { restore(): void };
+  /**
+   * Drops every connection and refuses new ones until `restore()`: the server is "down". Name the
+   * devices that are online, so the mock queues their messages instead of writing to a dead socket.
+   */
+  outage(online: MockDevice[]): Promise<{ restore(): void }>;
   /** Gives `contact` a new ACI identity key (a reinstall). Returns the new public key (33 bytes). */
   changeIdentityKey(contact: MockPrimaryDevice): Promise<Uint8Array>;
   /** Stops the server, ending open connections and pending waits; removes the temporary directory. */
@@ -234,9 +237,12 @@ class RunningMockNetwork implements MockNetwork {
     this.server.dropAll();
   }
 
-  outage(): { restore(): void } {
+  async outage(online: MockDevice[]): Promise<{ restore(): void }> {
     this.server.refusing = true;
+    for (const device of online) this.disconnect(device);
     this.server.dropAll();
+    // The mock forgets a socket when its close event arrives; until then it would write to it.
+    for (let i = 0; i < 200 && online.some((d) => isDeviceConnected(this.server, d)); i++) await new Promise((r) => setTimeout(r, 10));
     return {
       restore: () => {
         this.server.refusing = false;

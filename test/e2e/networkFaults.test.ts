@@ -25,7 +25,7 @@ describe('network faults', () => {
 
   it('survives an outage of the server without losing anything in either direction', async () => {
     const retriesBefore = (daemon.stderr().match(/retrying in/g) ?? []).length;
-    const outage = f.network.outage();
+    const outage = await f.network.outage([f.device]);
     const failed = await c.request({ command: 'send_message', recipient: f.bob.device.number!, dataMessage: { message: 'during' } }, 30_000);
     assert.equal(failed.statusCode, -1);
     assert.match(String(failed.errorMessage), /not connected to the Signal server/);
