@@ -1,31 +1,59 @@
+import { isIP } from 'node:net';
+import { DEFAULT_LIMITS } from '../socket/limits.js';
 import { startSocketServer } from '../socket/server.js';
-import { stderrLog } from '../util/log.js';
+import { loadTlsCredentials, type TlsCredentials } from '../socket/tls.js';
+import { readTokenFile, RECOMMENDED_TOKEN_LENGTH } from '../socket/tokenFile.js';
+import { stderrLog, type Log } from '../util/log.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError, type Command, type CommandContext } from './command.js';
 
 export const socketCommand: Command = {
   name: 'socket',
   aliases: ['daemon'],
   summary: 'run the daemon: stay connected to Signal and serve the JSON socket protocol',
-  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH]',
+  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]',
   details: [
     'Clients send JSON commands (send_message, send_reaction, receive_messages, list_groups);',
     "try: echo \"{command:'receive_messages'}\" | socat -t 2 - TCP:localhost:6789",
+    "With --auth-token-file, add the token to the first command: {command:'receive_messages', auth:'TOKEN'}",
+    'or send {"command":"auth","token":"TOKEN"} first. See docs/security.md.',
     'Runs until SIGINT or SIGTERM. Received messages wait in the encrypted store until a client takes them.',
   ].join('\n'),
   options: {
     host: { type: 'string', valueName: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
     port: { type: 'string', short: 'p', valueName: 'PORT', description: 'TCP port (default 6789)' },
     socket: { type: 'string', valueName: 'PATH', description: 'listen on a Unix domain socket instead of TCP (created 0600)' },
+    'auth-token-file': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'require every connection to present the token in FILE (one line, mode 0600; e.g. openssl rand -hex 32 > FILE)',
+    },
+    'tls-cert': { type: 'string', valueName: 'FILE', description: 'serve TLS with this PEM certificate (chain); needs --tls-key' },
+    'tls-key': { type: 'string', valueName: 'FILE', description: 'the PEM private key for --tls-cert' },
+    'max-connections': {
+      type: 'string',
+      valueName: 'N',
+      description: `open connections at most; more are refused with an error line (default ${DEFAULT_LIMITS.maxConnections})`,
+    },
+    'idle-timeout': {
+      type: 'string',
+      valueName: 'SEC',
+      description: `close a connection idle this long; a waiting receive_messages is not idle; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})`,
+    },
   },
   async run(ctx) {
     const port = ctx.values.port === undefined ? 6789 : Number(ctx.values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a TCP port number');
     const host = (ctx.values.host as string | undefined) ?? '127.0.0.1';
+    const path = ctx.values.socket as string | undefined;
+    const maxConnections = wholeNumber(ctx.values['max-connections'], '--max-connections', 1);
+    const idleTimeoutSec = wholeNumber(ctx.values['idle-timeout'], '--idle-timeout', 0);
     const log = stderrLog(true);
-    if (!isLoopback(host) && !ctx.values.socket) {
-      log(`warning: listening on ${host}, which is not a loopback address: anyone who can reach it can use this account`);
-    }
+    // Everything that can be wrong with the options is found before the account is opened.
+    const authToken = readAuthToken(ctx, log);
+    const tls = readTls(ctx, path, log);
+    if (!path) warnAboutExposure(host, authToken !== undefined, tls !== undefined, log);
+
     const messenger = openMessenger(ctx, true);
     const signals = untilSignal();
     try {
@@ -34,9 +62,13 @@ export const socketCommand: Command = {
         messenger,
         host,
         port,
-        path: ctx.values.socket as string | undefined,
+        path,
         log,
+        authToken,
+        tls,
+        limits: { maxConnections, idleTimeoutMs: idleTimeoutSec === undefined ? undefined : idleTimeoutSec * 1000 },
       });
+      if (authToken !== undefined) log('clients must authenticate with the token from --auth-token-file');
       const signal = await signals.promise;
       log(`${signal}: shutting down`);
       await server.close();
@@ -48,6 +80,62 @@ export const socketCommand: Command = {
   },
 };
 
+function readAuthToken(ctx: CommandContext, log: Log): string | undefined {
+  const file = ctx.values['auth-token-file'] as string | undefined;
+  if (file === undefined) return undefined;
+  let token: string;
+  try {
+    token = readTokenFile(file);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (token.length < RECOMMENDED_TOKEN_LENGTH) {
+    log(`warning: the auth token is only ${token.length} characters long; a random one of ${RECOMMENDED_TOKEN_LENGTH}+ (openssl rand -hex 32) cannot be guessed`);
+  }
+  return token;
+}
+
+function readTls(ctx: CommandContext, path: string | undefined, log: Log): TlsCredentials | undefined {
+  const cert = ctx.values['tls-cert'] as string | undefined;
+  const key = ctx.values['tls-key'] as string | undefined;
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  if (path !== undefined) throw new UsageError('--tls-cert/--tls-key serve TLS over TCP; they cannot be used with --socket');
+  try {
+    return loadTlsCredentials(cert, key, log);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Anyone who can reach the daemon can read and send this account's messages unless it takes a token. */
+function warnAboutExposure(host: string, hasToken: boolean, hasTls: boolean, log: Log): void {
+  if (isLoopback(host)) return;
+  if (!hasToken) {
+    log(
+      `warning: listening on ${host}, which is not a loopback address, without --auth-token-file: anyone who can reach ` +
+        `this port can read and send this account's messages. Add --auth-token-file FILE, or bind 127.0.0.1 and tunnel (ssh -L).`,
+    );
+  } else if (!hasTls) {
+    log(
+      `warning: listening on ${host} without TLS: the auth token and every message cross the network in clear text. ` +
+        `Add --tls-cert/--tls-key, or use a VPN or an SSH tunnel.`,
+    );
+  }
+}
+
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+  const v4 = bare.startsWith('::ffff:') ? bare.slice('::ffff:'.length) : bare;
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+function wholeNumber(value: unknown, option: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`${option} must be a whole number of at least ${min}`);
+  }
+  return n;
 }

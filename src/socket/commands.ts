@@ -58,7 +58,8 @@ export function errorResponse(request: Request | null, statusCode: StatusCode, m
   return { ...responseHead(request, statusCode), errorMessage: message };
 }
 
-function responseHead(request: Request | null, statusCode: StatusCode): Response {
+/** `command`, `reqId` (when the request had one) and `statusCode`: what every answer starts with. */
+export function responseHead(request: Request | null, statusCode: StatusCode): Response {
   const head: Response = { command: typeof request?.command === 'string' ? request.command : null };
   if (request && Object.hasOwn(request, 'reqId')) head.reqId = request.reqId;
   head.statusCode = statusCode;

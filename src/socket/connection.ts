@@ -3,6 +3,7 @@
 // carrying them was handed to the socket completely.
 import type { Duplex } from 'node:stream';
 import type { InboxLease, Messenger } from '../messenger/api.js';
+import { AuthGate, type TokenCheck } from './auth.js';
 import { errorResponse, runCommand, type CommandOutcome } from './commands.js';
 import { LenientJsonReader, type ReaderEvent } from './jsonReader.js';
 import type { SocketLimits } from './limits.js';
@@ -13,10 +14,20 @@ export interface ConnectionOptions {
   limits: SocketLimits;
   /** Diagnostics no user needs to see (client resets and the like). */
   debug?: (line: string) => void;
+  /** Events the operator should see, such as a client closed for failing to authenticate. */
+  log?: (line: string) => void;
+  /** Set when the server has an auth token: nothing runs until the client presented it. */
+  checkToken?: TokenCheck;
+  /** Who is on the other end, for log lines. */
+  peer?: string;
 }
+
+/** How long a connection we hang up on may take to close its side before it is cut. */
+const HANG_UP_GRACE_MS = 2000;
 
 export class Connection {
   private readonly reader: LenientJsonReader;
+  private readonly gate: AuthGate;
   /** Cut short the waits of `receive_messages` when the client is gone or the server stops. */
   private readonly abort = new AbortController();
   /** Answers are written in this chain's order, whatever order their commands finish in. */
@@ -24,6 +35,17 @@ export class Connection {
   /** Message leases are taken one after another so that answers carry messages oldest first. */
   private receiveChain: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  /**
+   * Requests read but not started yet. One chunk or one batch can hold thousands of commands;
+   * starting at most `maxPendingPerConnection` at a time keeps the answers waiting for a client
+   * that does not read them bounded.
+   */
+  private backlog: ({ kind: 'request'; request: unknown } | { kind: 'invalid'; message: string })[] = [];
+  private backlogHead = 0;
+  /** Commands started and not yet finished: while one runs (a waiting receive_messages) the connection is not idle. */
+  private running = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private hangUpTimer: NodeJS.Timeout | undefined;
   private waitingForDrain = false;
   private inputEnded = false;
   private stopping = false;
@@ -38,16 +60,23 @@ export class Connection {
     private readonly socket: Duplex,
     private readonly options: ConnectionOptions,
   ) {
-    this.reader = new LenientJsonReader({ maxValueBytes: options.limits.maxCommandBytes, maxDepth: options.limits.maxNestingDepth });
+    this.gate = new AuthGate(options.checkToken, options.limits.maxAuthFailures);
+    this.reader = new LenientJsonReader({ maxValueBytes: this.commandSizeLimit(), maxDepth: options.limits.maxNestingDepth });
     this.done = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('drain', () => {
       this.waitingForDrain = false;
+      this.touch();
       this.updateFlow();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => this.debug(`connection error: ${err.code ?? err.message}`));
     socket.on('close', () => this.onClose());
+    const { idleTimeoutMs } = options.limits;
+    if (idleTimeoutMs > 0) {
+      this.idleTimer = setTimeout(() => this.onIdle(), idleTimeoutMs);
+      this.idleTimer.unref();
+    }
   }
 
   /**
@@ -72,6 +101,7 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.stopping || this.closed) return;
+    this.touch();
     this.handle(this.reader.push(chunk));
   }
 
@@ -84,6 +114,8 @@ export class Connection {
 
   private onClose(): void {
     this.closed = true;
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.hangUpTimer);
     this.abort.abort();
     this.wakeIdleWaiters();
     // Write callbacks that were going to fire have fired by now; any lease still open never made it.
@@ -95,15 +127,97 @@ export class Connection {
   private handle(events: ReaderEvent[]): void {
     for (const event of events) {
       if (event.kind === 'error') {
-        this.answer(Promise.resolve({ response: errorResponse(null, StatusCode.INVALID_JSON, event.message) }));
+        this.backlog.push({ kind: 'invalid', message: event.message });
       } else if (!Array.isArray(event.value)) {
-        this.answer(this.start(event.value));
+        this.backlog.push({ kind: 'request', request: event.value });
       } else if (event.value.length === 0) {
-        this.answer(Promise.resolve({ response: errorResponse(null, StatusCode.INVALID_JSON, 'empty batch: expected an array of command objects') }));
+        this.backlog.push({ kind: 'invalid', message: 'empty batch: expected an array of command objects' });
       } else {
-        for (const item of event.value) this.answer(this.start(item));
+        for (const request of event.value) this.backlog.push({ kind: 'request', request });
       }
     }
+    this.pump();
+  }
+
+  /** Starts backlogged requests, in arrival order, while fewer than the limit are pending. */
+  private pump(): void {
+    const limit = this.options.limits.maxPendingPerConnection;
+    // Once stopping (shutdown, hang-up, idle close) requests not started yet are dropped, like unread input.
+    while (this.backlogHead < this.backlog.length && this.pending < limit && !this.stopping && !this.closed) {
+      const item = this.backlog[this.backlogHead];
+      this.backlog[this.backlogHead++] = undefined!;
+      if (item.kind === 'request') this.dispatch(item.request);
+      else this.invalidInput(item.message);
+    }
+    if (this.backlogHead >= this.backlog.length || this.stopping || this.closed) {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+    this.updateFlow();
+  }
+
+  /** Runs one request, or answers it without running it while the client is not authenticated. */
+  private dispatch(request: unknown): void {
+    const wasAuthenticated = this.gate.isAuthenticated;
+    const admission = this.gate.admit(request);
+    if (!wasAuthenticated && this.gate.isAuthenticated) this.reader.maxValueBytes = this.commandSizeLimit();
+    if (admission.kind === 'run') {
+      this.answer(this.start(request));
+      return;
+    }
+    this.answer(Promise.resolve({ response: admission.response }));
+    if (admission.hangUp) this.hangUpForFailedAuth();
+  }
+
+  private invalidInput(message: string): void {
+    if (this.gate.isAuthenticated) {
+      this.answer(Promise.resolve({ response: errorResponse(null, StatusCode.INVALID_JSON, message) }));
+      return;
+    }
+    const rejected = this.gate.rejectUnreadable(message);
+    this.answer(Promise.resolve({ response: errorResponse(null, StatusCode.INVALID_JSON, rejected.message) }));
+    if (rejected.hangUp) this.hangUpForFailedAuth();
+  }
+
+  private commandSizeLimit(): number {
+    const { maxCommandBytes, maxCommandBytesBeforeAuth } = this.options.limits;
+    return this.gate.isAuthenticated ? maxCommandBytes : Math.min(maxCommandBytes, maxCommandBytesBeforeAuth);
+  }
+
+  /** Too many failed attempts: read nothing more, write the answers already queued, then close. */
+  private hangUpForFailedAuth(): void {
+    this.options.log?.(`closing connection${this.options.peer ? ` from ${this.options.peer}` : ''}: ${this.options.limits.maxAuthFailures} failed authentication attempts`);
+    this.stopping = true;
+    this.socket.pause();
+    this.writeChain = this.writeChain.then(() => this.hangUp());
+  }
+
+  /** Ends our side; a client that does not close its side in time is cut off. */
+  private hangUp(): void {
+    if (this.closed) return;
+    if (!this.socket.writableEnded) this.socket.end();
+    this.hangUpTimer ??= setTimeout(() => this.socket.destroy(), HANG_UP_GRACE_MS);
+    this.hangUpTimer.unref();
+  }
+
+  /** Something happened on the connection: the idle clock starts over. */
+  private touch(): void {
+    this.idleTimer?.refresh();
+  }
+
+  private onIdle(): void {
+    if (this.closed || this.stopping) return;
+    if (this.running > 0) {
+      // A command is running (typically receive_messages waiting for messages): not idle.
+      this.touch();
+      return;
+    }
+    this.debug(`closing connection${this.options.peer ? ` from ${this.options.peer}` : ''}: idle for ${this.options.limits.idleTimeoutMs} ms`);
+    this.stopping = true;
+    this.socket.pause();
+    // A client that stopped reading would never let an orderly close finish.
+    if (this.waitingForDrain) this.socket.destroy();
+    else this.hangUp();
   }
 
   private start(request: unknown): Promise<CommandOutcome> {
@@ -118,6 +232,12 @@ export class Connection {
   /** Queues the answer behind all earlier ones. */
   private answer(outcome: Promise<CommandOutcome>): void {
     this.pending++;
+    this.running++;
+    const finished = () => {
+      this.running--;
+      this.touch();
+    };
+    outcome.then(finished, finished);
     this.updateFlow();
     this.writeChain = this.writeChain.then(async () => {
       try {
@@ -126,7 +246,7 @@ export class Connection {
         this.debug(`could not answer a command: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
         this.pending--;
-        this.updateFlow();
+        this.pump();
         this.endIfFinished();
         if (this.pending === 0) this.wakeIdleWaiters();
       }
@@ -151,6 +271,7 @@ export class Connection {
     const settle = once(lease, () => this.unsettled.delete(settle));
     if (lease) this.unsettled.add(settle);
     const flushed = this.socket.write(line, (err) => settle(!err));
+    this.touch();
     if (!flushed) {
       this.waitingForDrain = true;
       this.updateFlow();
@@ -160,7 +281,8 @@ export class Connection {
   /** Reading pauses while the client does not read its answers or too many commands wait. */
   private updateFlow(): void {
     if (this.closed || this.stopping) return;
-    if (this.waitingForDrain || this.pending >= this.options.limits.maxPendingPerConnection) this.socket.pause();
+    const backlogged = this.backlogHead < this.backlog.length;
+    if (this.waitingForDrain || backlogged || this.pending >= this.options.limits.maxPendingPerConnection) this.socket.pause();
     else this.socket.resume();
   }
 
@@ -177,7 +299,7 @@ export class Connection {
   }
 
   private endIfFinished(): void {
-    if (this.inputEnded && this.pending === 0 && !this.closed && !this.socket.writableEnded) this.socket.end();
+    if (this.inputEnded && this.pending === 0 && this.backlogHead >= this.backlog.length && !this.closed && !this.socket.writableEnded) this.socket.end();
   }
 
   private idle(): Promise<void> {

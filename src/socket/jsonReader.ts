@@ -87,7 +87,11 @@ function describeByte(b: number | undefined): string {
 }
 
 export class LenientJsonReader {
-  private readonly maxValueBytes: number;
+  /**
+   * May be changed between pushes (the socket raises it once a client authenticated); a value
+   * already being read is measured against the limit in force when its chunk ends.
+   */
+  maxValueBytes: number;
   private readonly maxDepth: number;
 
   private state = State.Top;
@@ -467,7 +471,24 @@ export class LenientJsonReader {
   /** Follows strings and brackets until the discarded value closes; returns where to go on. */
   private discard(chunk: Buffer, from: number): number {
     const len = chunk.length;
+    // Where the next quote, backslash and newline are (-1: none left in this chunk; -2: not
+    // looked for yet): inside a discarded string only these matter, and searching for them
+    // natively keeps a never-ending string from costing a JavaScript step per byte.
+    let nextQuote = -2;
+    let nextBackslash = -2;
+    let nextNewline = -2;
     for (let i = from; i < len; i++) {
+      if (this.discardInString && !this.discardEscape) {
+        if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf(this.quote, i);
+        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i);
+        if (nextNewline !== -1 && nextNewline < i) nextNewline = chunk.indexOf(NL, i);
+        let stop = len;
+        if (nextQuote >= 0 && nextQuote < stop) stop = nextQuote;
+        if (nextBackslash >= 0 && nextBackslash < stop) stop = nextBackslash;
+        if (nextNewline >= 0 && nextNewline < stop) stop = nextNewline;
+        if (stop === len) return len;
+        i = stop;
+      }
       const b = chunk[i];
       if (b === NL) {
         this.newLine(i);
@@ -485,6 +506,7 @@ export class LenientJsonReader {
       } else if (b === DQUOTE || b === SQUOTE) {
         this.quote = b;
         this.discardInString = true;
+        nextQuote = -2;
       } else if (b === 0x7b || b === 0x5b) {
         this.discardDepth++;
       } else if (b === 0x7d || b === 0x5d) {

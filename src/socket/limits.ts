@@ -14,6 +14,17 @@ export interface SocketLimits {
   maxPendingPerConnection: number;
   /** How long `close()` lets in-flight commands finish and their answers flush. */
   shutdownGraceMs: number;
+  /** Open connections at most; one more gets an error line and is closed. */
+  maxConnections: number;
+  /**
+   * A connection that sends nothing, reads nothing and has no command running for this long is
+   * closed; 0 never closes. A `receive_messages` waiting for messages is a running command.
+   */
+  idleTimeoutMs: number;
+  /** With an auth token: rejected attempts before authenticating, after which the connection is closed. */
+  maxAuthFailures: number;
+  /** With an auth token: the largest command before authenticating, so strangers cannot make the daemon buffer `maxCommandBytes`. */
+  maxCommandBytesBeforeAuth: number;
 }
 
 export const DEFAULT_LIMITS: SocketLimits = {
@@ -23,6 +34,10 @@ export const DEFAULT_LIMITS: SocketLimits = {
   maxReceiveTimeoutMs: 60 * 60 * 1000,
   maxPendingPerConnection: 256,
   shutdownGraceMs: 5000,
+  maxConnections: 1000,
+  idleTimeoutMs: 10 * 60 * 1000,
+  maxAuthFailures: 3,
+  maxCommandBytesBeforeAuth: 64 * 1024,
 };
 
 export function resolveLimits(overrides: Partial<SocketLimits> = {}): SocketLimits {

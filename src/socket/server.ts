@@ -1,9 +1,15 @@
-// Listens on TCP or a Unix socket and gives each client its own Connection.
+// Listens on TCP (plain or TLS) or a Unix socket and gives each client its own Connection, up to
+// the connection limit.
 import { lstatSync, chmodSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Messenger } from '../messenger/api.js';
+import { tokenCheck } from './auth.js';
+import { errorResponse } from './commands.js';
 import { Connection } from './connection.js';
 import { resolveLimits, type SocketLimits } from './limits.js';
+import { StatusCode } from './statusCodes.js';
+import type { TlsCredentials } from './tls.js';
 
 export interface SocketServerOptions {
   messenger: Messenger;
@@ -17,6 +23,10 @@ export interface SocketServerOptions {
   /** Lines only useful when chasing a problem; dropped unless given. */
   debug?: (line: string) => void;
   limits?: Partial<SocketLimits>;
+  /** When set, every connection must present this token before any command runs (see docs/security.md). */
+  authToken?: string;
+  /** Serve TLS instead of plain TCP. Not with `path`. */
+  tls?: TlsCredentials;
 }
 
 export interface SocketServer {
@@ -31,18 +41,45 @@ export interface SocketServer {
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 6789;
 
+/** A client that does not finish its TLS handshake in this time is dropped. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** How often, at most, hitting the connection limit is logged. */
+const LIMIT_LOG_INTERVAL_MS = 60_000;
+/** How long a refused client may take to close before it is cut. */
+const REFUSAL_GRACE_MS = 1000;
+
 export async function startSocketServer(options: SocketServerOptions): Promise<SocketServer> {
+  if (options.tls && options.path) throw new Error('TLS is served over TCP only, not on a Unix socket');
   const limits = resolveLimits(options.limits);
+  const checkToken = options.authToken === undefined ? undefined : tokenCheck(options.authToken);
   const connections = new Set<Connection>();
-  // Half-open: `echo cmd | socat` closes its sending side at once and still waits for the answer.
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket: Socket) => {
-    const connection = new Connection(socket, { messenger: options.messenger, limits, debug: options.debug });
+  let lastLimitLog = -Infinity;
+
+  const accept = (socket: Socket) => {
+    socket.setNoDelay(true);
+    const peer = socket.remoteAddress === undefined ? undefined : `${socket.remoteAddress}:${socket.remotePort}`;
+    if (connections.size >= limits.maxConnections) {
+      if (Date.now() - lastLimitLog >= LIMIT_LOG_INTERVAL_MS) {
+        lastLimitLog = Date.now();
+        options.log(`connection limit of ${limits.maxConnections} reached: refusing new connections until some close`);
+      }
+      refuse(socket, `too many connections: this daemon serves at most ${limits.maxConnections} at once; try again later`);
+      return;
+    }
+    const connection = new Connection(socket, { messenger: options.messenger, limits, debug: options.debug, log: options.log, checkToken, peer });
     connections.add(connection);
     void connection.done.then(() => connections.delete(connection));
-  });
+  };
+  // Half-open: `echo cmd | socat` closes its sending side at once and still waits for the answer.
+  const server = options.tls
+    ? createTlsServer({ ...options.tls, allowHalfOpen: true, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, accept)
+    : createServer({ allowHalfOpen: true, noDelay: true }, accept);
   server.on('error', (err) => options.log(`socket server error: ${err.message}`));
+  // A failed handshake (a plain-text client, a bad certificate) concerns only that client.
+  server.on('tlsClientError', (err: Error) => options.debug?.(`TLS handshake failed: ${err.message}`));
 
-  const address = options.path ? await listenUnix(server, options.path) : await listenTcp(server, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
+  const scheme = options.tls ? 'tls' : 'tcp';
+  const address = options.path ? await listenUnix(server, options.path) : await listenTcp(server, scheme, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
   options.log(`listening on ${address.text}`);
 
   let closing: Promise<void> | undefined;
@@ -61,11 +98,19 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
   };
 }
 
-async function listenTcp(server: Server, host: string, port: number): Promise<{ text: string; port: number }> {
+/** One error line, then the connection is closed: for a client over the connection limit. */
+function refuse(socket: Socket, message: string): void {
+  socket.on('error', () => {});
+  socket.end(JSON.stringify(errorResponse(null, StatusCode.UNKNOWN, message)) + '\n');
+  setTimeout(() => socket.destroy(), REFUSAL_GRACE_MS).unref();
+  socket.resume();
+}
+
+async function listenTcp(server: Server, scheme: string, host: string, port: number): Promise<{ text: string; port: number }> {
   await listen(server, { host, port });
   const bound = server.address() as AddressInfo;
   const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-  return { text: `tcp://${shownHost}:${bound.port}`, port: bound.port };
+  return { text: `${scheme}://${shownHost}:${bound.port}`, port: bound.port };
 }
 
 async function listenUnix(server: Server, path: string): Promise<{ text: string; port?: number }> {

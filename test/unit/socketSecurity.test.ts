@@ -1,0 +1,527 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
+import type { GroupSummary, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import { tokenCheck } from '../../src/socket/auth.js';
+import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../src/socket/server.js';
+import { loadTlsCredentials, type TlsCredentials } from '../../src/socket/tls.js';
+import { readTokenFile } from '../../src/socket/tokenFile.js';
+import { StatusCode } from '../../src/socket/statusCodes.js';
+
+// ---------------------------------------------------------------- fakes and helpers
+
+/** Counts every call, so a test can prove that nothing ran. */
+class CountingMessenger implements Messenger {
+  calls = 0;
+  groups: GroupSummary[] = [];
+  /** Like the real inbox when nothing arrives: an empty lease after the timeout, or at once when aborted. */
+  onTake: (timeoutMs: number, signal?: AbortSignal) => Promise<InboxLease> = async (timeoutMs, signal) => {
+    if (!signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return emptyLease();
+  };
+
+  async sendMessage(): Promise<SendResult> {
+    this.calls++;
+    return { timestamp: 1700000000000, results: [] };
+  }
+
+  async sendReaction(): Promise<SendResult> {
+    this.calls++;
+    return { timestamp: 1700000000001, results: [] };
+  }
+
+  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    this.calls++;
+    return this.onTake(timeoutMs, signal);
+  }
+
+  async listGroups(): Promise<GroupSummary[]> {
+    this.calls++;
+    return this.groups;
+  }
+
+  async trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
+    this.calls++;
+    return { aci: recipient, safetyNumber: null };
+  }
+}
+
+function emptyLease(): InboxLease {
+  return { entries: [], commit: () => {}, release: () => {} };
+}
+
+class Client {
+  private buffered = '';
+  private lines: string[] = [];
+  private waiters: ((line: string | null) => void)[] = [];
+  private ended = false;
+
+  constructor(readonly socket: Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      this.buffered += text;
+      let nl;
+      while ((nl = this.buffered.indexOf('\n')) >= 0) {
+        this.deliver(this.buffered.slice(0, nl));
+        this.buffered = this.buffered.slice(nl + 1);
+      }
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      for (const wake of this.waiters.splice(0)) wake(null);
+    });
+    socket.on('error', () => {});
+  }
+
+  static open(port: number): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTcp(port, '127.0.0.1', () => resolve(new Client(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  static openTls(port: number, ca: string | Buffer): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const socket = connectTls({ port, host: '127.0.0.1', servername: 'localhost', ca }, () => resolve(new Client(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  send(text: string): void {
+    this.socket.write(text);
+  }
+
+  async next(): Promise<Record<string, any>> {
+    const line = await this.nextLine();
+    assert.ok(line !== null, 'connection closed before an answer arrived');
+    return JSON.parse(line) as Record<string, any>;
+  }
+
+  nextLine(): Promise<string | null> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async request(body: string): Promise<Record<string, any>> {
+    this.send(body + '\n');
+    return this.next();
+  }
+
+  /** Resolves true once the server closed the connection, false if it is still open after `ms`. */
+  async closedWithin(ms: number): Promise<boolean> {
+    if (this.ended) return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.ended;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private deliver(line: string): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(line);
+    else this.lines.push(line);
+  }
+}
+
+const TOKEN = 'c0ffee'.repeat(8);
+
+async function withServer(
+  options: Partial<SocketServerOptions>,
+  run: (ctx: { server: SocketServer; messenger: CountingMessenger; client: () => Promise<Client>; logs: string[] }) => Promise<void>,
+): Promise<void> {
+  const messenger = new CountingMessenger();
+  const logs: string[] = [];
+  const server = await startSocketServer({
+    messenger,
+    port: 0,
+    log: (line) => logs.push(line),
+    ...options,
+    limits: { shutdownGraceMs: 1000, ...options.limits },
+  });
+  const clients: Client[] = [];
+  try {
+    await run({
+      server,
+      messenger,
+      logs,
+      client: async () => {
+        const c = await Client.open(server.port!);
+        clients.push(c);
+        return c;
+      },
+    });
+  } finally {
+    for (const c of clients) c.close();
+    await server.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------- authentication
+
+test('tokenCheck accepts exactly the token', () => {
+  const check = tokenCheck(TOKEN);
+  assert.equal(check(TOKEN), true);
+  for (const wrong of ['', TOKEN.slice(0, -1), TOKEN + 'x', TOKEN.toUpperCase(), ` ${TOKEN}`, 42, null, undefined, [TOKEN], { token: TOKEN }]) {
+    assert.equal(check(wrong), false, JSON.stringify(wrong));
+  }
+  assert.throws(() => tokenCheck(''), /empty/);
+});
+
+test('with a token, a command without it is refused with a how-to and nothing runs', async () => {
+  await withServer({ authToken: TOKEN }, async ({ client, messenger }) => {
+    const c = await client();
+    const answer = await c.request(`{command:'list_groups', reqId: 7}`);
+    assert.equal(answer.command, 'list_groups');
+    assert.equal(answer.reqId, 7);
+    assert.equal(answer.statusCode, StatusCode.UNKNOWN);
+    assert.match(answer.errorMessage, /authentication required/);
+    assert.match(answer.errorMessage, /"command":"auth","token"/);
+    assert.match(answer.errorMessage, /"auth":"YOUR_TOKEN"/);
+    assert.match(answer.errorMessage, /2 attempts left/);
+    assert.equal(messenger.calls, 0);
+  });
+});
+
+test("the seed's one-liner works with one extra field, auth, and the connection stays authenticated", async () => {
+  await withServer({ authToken: TOKEN }, async ({ client, messenger }) => {
+    const c = await client();
+    assert.deepEqual(await c.request(`{command:'list_groups', auth:'${TOKEN}', reqId:1}`), { command: 'list_groups', reqId: 1, statusCode: 0, groups: [] });
+    assert.deepEqual(await c.request(`{command:'list_groups', reqId:2}`), { command: 'list_groups', reqId: 2, statusCode: 0, groups: [] });
+    // Once in, a stale auth field on a later command is not checked again.
+    assert.equal((await c.request(`{command:'list_groups', auth:'old'}`)).statusCode, 0);
+    assert.equal(messenger.calls, 3);
+  });
+});
+
+test('echo | socat style: the authenticated command is answered after a half-close', async () => {
+  await withServer({ authToken: TOKEN }, async ({ client }) => {
+    const c = await client();
+    c.socket.end(`{command:'receive_messages', timeout: 0, auth:'${TOKEN}'}\n`);
+    const answer = await c.next();
+    assert.equal(answer.statusCode, 0);
+    assert.equal(await c.nextLine(), null);
+  });
+});
+
+test('an explicit auth command, pipelined with the next command and inside a batch', async () => {
+  await withServer({ authToken: TOKEN }, async ({ client, messenger }) => {
+    const a = await client();
+    a.send(`{"command":"auth","token":"${TOKEN}","reqId":"x"}{"command":"list_groups"}`);
+    assert.deepEqual(await a.next(), { command: 'auth', reqId: 'x', statusCode: 0 });
+    assert.equal((await a.next()).statusCode, 0);
+    // A wrong token after authenticating is reported but changes nothing.
+    const late = await a.request(`{"command":"auth","token":"nope"}`);
+    assert.equal(late.statusCode, StatusCode.UNKNOWN);
+    assert.match(late.errorMessage, /stays authenticated/);
+    assert.equal((await a.request(`{"command":"list_groups"}`)).statusCode, 0);
+
+    const b = await client();
+    b.send(`[{"command":"list_groups"}, {"command":"auth","token":"${TOKEN}"}, {"command":"list_groups"}]\n`);
+    assert.deepEqual(
+      [await b.next(), await b.next(), await b.next()].map((r) => [r.command, r.statusCode]),
+      [
+        ['list_groups', -1],
+        ['auth', 0],
+        ['list_groups', 0],
+      ],
+    );
+    assert.equal(messenger.calls, 3);
+  });
+});
+
+test('three failed attempts close the connection; nothing ran and the token is never echoed', async () => {
+  await withServer({ authToken: TOKEN }, async ({ client, messenger, logs }) => {
+    const c = await client();
+    // All three in one write: the third closes the connection, the fourth is never looked at.
+    c.send(`{"command":"auth","token":"wrong"}\n{command:'list_groups', auth:'${TOKEN.slice(1)}'}\n{"command":"auth"}\n{command:'list_groups', auth:'${TOKEN}'}\n`);
+    const answers = [await c.next(), await c.next(), await c.next()];
+    assert.deepEqual(
+      answers.map((r) => r.statusCode),
+      [-1, -1, -1],
+    );
+    assert.match(answers[0].errorMessage, /wrong token \(2 attempts left/);
+    assert.match(answers[1].errorMessage, /wrong token \(1 attempt left/);
+    assert.match(answers[2].errorMessage, /needs "token".*closing the connection/);
+    assert.equal(await c.nextLine(), null);
+    assert.equal(messenger.calls, 0);
+    assert.ok(logs.some((line) => /closing connection from 127\.0\.0\.1:\d+: 3 failed authentication attempts/.test(line)), logs.join('\n'));
+    assert.ok(!logs.join('\n').includes(TOKEN.slice(1)));
+    assert.ok(!answers.map((a) => JSON.stringify(a)).join('').includes(TOKEN.slice(1)));
+  });
+});
+
+test('before authenticating, garbage counts as a failed attempt and commands are limited in size', async () => {
+  await withServer({ authToken: TOKEN, limits: { maxCommandBytesBeforeAuth: 1024 } }, async ({ client }) => {
+    const c = await client();
+    const garbage = await c.request('this is not json');
+    assert.equal(garbage.statusCode, StatusCode.INVALID_JSON);
+    assert.match(garbage.errorMessage, /not authenticated yet \(2 attempts left/);
+    const big = await c.request(`{command:'send_message', auth:'${TOKEN}', recipient:'+4915112345678', dataMessage:{message:'${'x'.repeat(4096)}'}}`);
+    assert.equal(big.statusCode, StatusCode.INVALID_JSON);
+    assert.match(big.errorMessage, /exceeds 1024 bytes.*not authenticated yet/);
+    // Authenticated, the normal limit applies.
+    assert.equal((await c.request(`{"command":"auth","token":"${TOKEN}"}`)).statusCode, 0);
+    const ok = await c.request(`{command:'send_message', recipient:'+4915112345678', dataMessage:{message:'${'x'.repeat(4096)}'}}`);
+    assert.equal(ok.statusCode, 0);
+  });
+});
+
+test('without a token, auth commands succeed and auth fields are ignored', async () => {
+  await withServer({}, async ({ client }) => {
+    const c = await client();
+    assert.deepEqual(await c.request(`{command:'auth', token:'anything'}`), { command: 'auth', statusCode: 0 });
+    assert.equal((await c.request(`{command:'list_groups', auth:'anything'}`)).statusCode, 0);
+  });
+});
+
+test('the token file: private, one line; anything else is refused with what to do', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigsock-token-'));
+  try {
+    const file = join(dir, 'token');
+    writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
+    assert.equal(readTokenFile(file), TOKEN);
+    writeFileSync(file, `  ${TOKEN}\r\n`);
+    assert.equal(readTokenFile(file), TOKEN);
+    for (const mode of [0o640, 0o604, 0o620, 0o644]) {
+      chmodSync(file, mode);
+      assert.throws(() => readTokenFile(file), new RegExp(`accessible to other users \\(mode 0${mode.toString(8)}\\).*chmod 600`));
+    }
+    chmodSync(file, 0o600);
+    writeFileSync(file, '\n');
+    assert.throws(() => readTokenFile(file), /is empty; create a token with: openssl rand -hex 32/);
+    writeFileSync(file, 'one\ntwo\n');
+    assert.throws(() => readTokenFile(file), /exactly one line/);
+    assert.throws(() => readTokenFile(join(dir, 'missing')), /ENOENT/);
+    assert.throws(() => readTokenFile(dir), /not a regular file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------- TLS
+
+function selfSignedCertificate(dir: string): { certPath: string; keyPath: string } {
+  const certPath = join(dir, 'cert.pem');
+  const keyPath = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'],
+    { stdio: 'ignore' },
+  );
+  chmodSync(keyPath, 0o600);
+  return { certPath, keyPath };
+}
+
+test('TLS: same protocol, with auth and a half-close; plain-text clients get nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
+  try {
+    const { certPath, keyPath } = selfSignedCertificate(dir);
+    const warnings: string[] = [];
+    const tls: TlsCredentials = loadTlsCredentials(certPath, keyPath, (line) => warnings.push(line));
+    assert.deepEqual(warnings, []);
+    await withServer({ tls, authToken: TOKEN }, async ({ server, messenger, logs }) => {
+      assert.equal(server.address, `tls://127.0.0.1:${server.port}`);
+      assert.deepEqual(logs, [`listening on tls://127.0.0.1:${server.port}`]);
+      const ca = readFileSync(certPath);
+      const c = await Client.openTls(server.port!, ca);
+      try {
+        assert.equal((await c.request(`{command:'list_groups'}`)).statusCode, -1);
+        assert.deepEqual(await c.request(`{command:'list_groups', auth:'${TOKEN}', reqId:'t'}`), { command: 'list_groups', reqId: 't', statusCode: 0, groups: [] });
+        c.socket.end(`{"command":"send_message","recipient":"+4915112345678","dataMessage":{"message":"over TLS"}}\n`);
+        assert.equal((await c.next()).timestamp, 1700000000000);
+        assert.equal(await c.nextLine(), null);
+      } finally {
+        c.close();
+      }
+      const plain = await Client.open(server.port!);
+      try {
+        plain.send(`{command:'list_groups', auth:'${TOKEN}'}\n`);
+        assert.equal(await plain.nextLine(), null);
+      } finally {
+        plain.close();
+      }
+      assert.equal(messenger.calls, 2);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TLS: a key that does not match the certificate is refused at startup; a readable key is warned about', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
+  try {
+    const first = selfSignedCertificate(join(dir));
+    const otherDir = join(dir, 'other');
+    execFileSync('mkdir', [otherDir]);
+    const second = selfSignedCertificate(otherDir);
+    assert.throws(() => loadTlsCredentials(first.certPath, second.keyPath, () => {}), /cannot use .*cert\.pem with .*key\.pem/);
+    assert.throws(() => loadTlsCredentials(join(dir, 'nope.pem'), first.keyPath, () => {}), /cannot read the TLS certificate .*ENOENT/);
+    chmodSync(first.keyPath, 0o644);
+    const warnings: string[] = [];
+    loadTlsCredentials(first.certPath, first.keyPath, (line) => warnings.push(line));
+    assert.match(warnings.join('\n'), /accessible to other users; consider: chmod 600/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TLS cannot be combined with a Unix socket', async () => {
+  await assert.rejects(
+    startSocketServer({ messenger: new CountingMessenger(), path: '/tmp/x.sock', tls: { cert: '', key: '' }, log: () => {} }),
+    /TCP only/,
+  );
+});
+
+// ---------------------------------------------------------------- limits and hostile clients
+
+test('connection cap: one more client gets one error line and is closed; a freed slot is reused', async () => {
+  await withServer({ limits: { maxConnections: 2 } }, async ({ client, logs }) => {
+    const a = await client();
+    const b = await client();
+    // An answer proves the server registered the connection.
+    assert.equal((await a.request(`{command:'list_groups'}`)).statusCode, 0);
+    assert.equal((await b.request(`{command:'list_groups'}`)).statusCode, 0);
+    const refused = await client();
+    const line = await refused.next();
+    assert.equal(line.statusCode, StatusCode.UNKNOWN);
+    assert.equal(line.command, null);
+    assert.match(line.errorMessage, /too many connections: this daemon serves at most 2 at once/);
+    assert.equal(await refused.nextLine(), null);
+    assert.equal(logs.filter((l) => /connection limit of 2 reached/.test(l)).length, 1);
+    // The others were not disturbed.
+    assert.equal((await a.request(`{command:'list_groups'}`)).statusCode, 0);
+
+    b.close();
+    for (let attempt = 0; ; attempt++) {
+      const c = await client();
+      const answer = await c.request(`{command:'list_groups'}`);
+      if (answer.statusCode === 0) break;
+      assert.ok(attempt < 50, 'the freed slot was never reused');
+      await sleep(20);
+    }
+  });
+});
+
+test('idle timeout: an idle client is closed, a waiting receive_messages is not idle', async () => {
+  await withServer({ limits: { idleTimeoutMs: 150 } }, async ({ client, messenger }) => {
+    const idle = await client();
+    const busy = await client();
+    let deliver!: (lease: InboxLease) => void;
+    messenger.onTake = () => new Promise((resolve) => (deliver = resolve));
+    busy.send(`{command:'receive_messages', timeout: 60000}\n`);
+    assert.equal(await idle.closedWithin(2000), true, 'the idle client was not closed');
+    await sleep(400);
+    assert.equal(busy.isClosed, false, 'a client waiting for messages was closed as idle');
+    deliver(emptyLease());
+    assert.deepEqual(await busy.next(), { command: 'receive_messages', statusCode: 0, messages: [] });
+    // Once answered, it is idle again.
+    assert.equal(await busy.closedWithin(2000), true);
+  });
+});
+
+test('idle timeout: activity keeps a connection open', async () => {
+  await withServer({ limits: { idleTimeoutMs: 200 } }, async ({ client }) => {
+    const c = await client();
+    for (let i = 0; i < 8; i++) {
+      await sleep(80);
+      assert.equal((await c.request(`{command:'list_groups'}`)).statusCode, 0);
+    }
+  });
+});
+
+test('a client that never reads: reading stops, memory stays bounded, others are served, and idle closes it', async () => {
+  const bigGroups: GroupSummary[] = Array.from({ length: 500 }, (_, i) => ({
+    groupId: Buffer.alloc(32, i).toString('base64'),
+    title: `group ${i} ${'x'.repeat(100)}`,
+    members: [],
+    isMember: true,
+    revision: 1,
+  }));
+  await withServer({ limits: { idleTimeoutMs: 1500, maxPendingPerConnection: 16 } }, async ({ client, messenger }) => {
+    messenger.groups = bigGroups;
+    const hog = await client();
+    hog.socket.pause();
+    // One write of 20,000 commands (≈ 1.5 GB of answers if all ran); the client never reads.
+    const command = `{command:'list_groups'}`;
+    hog.send(command.repeat(20_000));
+    const heapBefore = process.memoryUsage().heapUsed;
+    await sleep(500);
+    const ran = messenger.calls;
+    assert.ok(ran < 200, `${ran} commands ran for a client that reads nothing`);
+
+    const other = await client();
+    for (let i = 0; i < 5; i++) assert.equal((await other.request(`{command:'trust', recipient:'+4915112345678'}`)).statusCode, 0);
+    const growth = process.memoryUsage().heapUsed - heapBefore;
+    assert.ok(growth < 64 * 1024 * 1024, `heap grew by ${growth} bytes`);
+    assert.ok(messenger.calls - ran <= 5 + 1, 'the hog made progress without reading');
+
+    // A paused client does not notice the close; it finds out once it reads again. Had the server not
+    // cut it, reading would start a stream of about 1.5 GB of answers instead of an end within moments.
+    await sleep(2500);
+    hog.socket.resume();
+    assert.equal(await hog.closedWithin(500), true, 'the client that never reads was not closed as idle');
+  });
+});
+
+test('a never-ending line over TCP is discarded without buffering, and the connection recovers', async () => {
+  await withServer({ limits: { maxCommandBytes: 1024 * 1024 } }, async ({ client }) => {
+    const c = await client();
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const heapBefore = process.memoryUsage().heapUsed;
+    c.send(`{"command":"send_message","recipient":"+4915112345678","dataMessage":{"message":"`);
+    // 128 MiB, respecting the client's own backpressure.
+    for (let i = 0; i < 2048; i++) {
+      if (!c.socket.write(chunk)) await new Promise((resolve) => c.socket.once('drain', resolve));
+    }
+    c.send(`"}}\n{command:'list_groups', reqId: 'after'}\n`);
+    const tooLarge = await c.next();
+    assert.equal(tooLarge.statusCode, StatusCode.INVALID_JSON);
+    assert.match(tooLarge.errorMessage, /exceeds 1048576 bytes/);
+    assert.deepEqual(await c.next(), { command: 'list_groups', reqId: 'after', statusCode: 0, groups: [] });
+    const growth = process.memoryUsage().heapUsed - heapBefore;
+    assert.ok(growth < 48 * 1024 * 1024, `heap grew by ${growth} bytes`);
+  });
+});
+
+test('a Unix socket is created 0600 (also with a token)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigsock-'));
+  const path = join(dir, 'daemon.sock');
+  try {
+    const server = await startSocketServer({ messenger: new CountingMessenger(), path, authToken: TOKEN, log: () => {} });
+    try {
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
