@@ -30,6 +30,7 @@ import { parseContactStream } from './contactSync.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { deliver, type DeliveryEnvironment } from './deliverer.js';
 import { GroupDirectory, type SendableGroup } from './groupDirectory.js';
+import { GroupSender } from './groupSender.js';
 import { GroupsApi } from '../signal/groupsApi.js';
 import { MessengerError } from './errors.js';
 import { InboxQueue } from './inboxQueue.js';
@@ -63,6 +64,7 @@ export class AccountMessenger implements Messenger {
   private readonly attachments: AttachmentFetcher;
   private readonly resolver: RecipientResolver;
   private readonly groups: GroupDirectory;
+  private readonly groupSender: GroupSender;
   private senderCert: SenderCertificate | null = null;
   private contactSync: { promise: Promise<void>; resolve: () => void } | null = null;
   private queueEmptyWaiters: (() => void)[] = [];
@@ -117,6 +119,17 @@ export class AccountMessenger implements Messenger {
       log,
     });
     this.groups = new GroupDirectory(store, new GroupsApi(serverConfig, this.https, { aci: account.aci, pni: account.pni }), this.chat, account.aci, log);
+    this.groupSender = new GroupSender({
+      delivery: () => this.deliveryEnvironment(),
+      groups: store.groups,
+      serverPublicParams: serverConfig.zkgroupServerPublicParams,
+      sendOneToOne: (aci, content, timestamp) => {
+        const known = toKnown(store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
+      },
+      numberOf: (aci) => store.recipients.byAci(aci)?.e164 ?? null,
+      log,
+    });
     this.resolver = new RecipientResolver({
       byE164: (e164) => toKnown(store.recipients.byE164(e164)),
       byAci: (aci) => toKnown(store.recipients.byAci(aci)),
@@ -400,16 +413,11 @@ export class AccountMessenger implements Messenger {
     return { timestamp, results: [plain] };
   }
 
-  /** Groups v2 without sender keys: the same content to each member, one by one, in parallel. */
+  /** Groups v2: sender keys and one multi-recipient request, or 1:1 to each member when that fails (see groupSender.ts). */
   private async sendGroupDataMessage(group: SendableGroup, message: ReturnType<typeof buildDataMessage>, timestamp: number): Promise<SendResult> {
     const content = dataMessageContent(message);
     const members = group.members.filter((m) => m !== this.account.aci && !m.startsWith('PNI:'));
-    const results = await Promise.all(
-      members.map((aci) => {
-        const known = toKnown(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
-        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
-      }),
-    );
+    const results = await this.groupSender.send(group, members, content, timestamp);
     const delivered = results.filter((r) => r.success);
     if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
     const transcript = sentTranscriptContent(

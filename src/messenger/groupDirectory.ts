@@ -13,10 +13,14 @@ export interface SendableGroup {
   masterKey: Uint8Array;
   revision: number;
   members: string[];
+  /** The group server's send endorsements for exactly `members`, from the latest fetch (null: none). */
+  endorsements: Uint8Array | null;
 }
 
 export class GroupDirectory {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Endorsements expire (daily) and change with membership: kept in memory with what they cover. */
+  private readonly endorsements = new Map<string, { revision: number; members: string[]; bytes: Uint8Array }>();
 
   constructor(
     private readonly store: AccountStore,
@@ -56,6 +60,8 @@ export class GroupDirectory {
         members: state.members,
         isMember: state.members.includes(this.selfAci),
       });
+      if (state.endorsements) this.endorsements.set(groupId, { revision: state.revision, members: state.members, bytes: state.endorsements });
+      else this.endorsements.delete(groupId);
     } catch (err) {
       if (err instanceof GroupAccessError && err.status === 403) {
         // Removed or left: keep what we knew, marked as no longer a member.
@@ -83,6 +89,9 @@ export class GroupDirectory {
     }
     const group = this.store.groups.getGroup(groupId)!;
     if (!group.isMember) throw new MessengerError('NOT_A_GROUP_MEMBER', `this account is not a member of group ${groupId} (it left or was removed)`);
-    return { groupId, masterKey: group.masterKey, revision: group.revision, members: group.members };
+    const endorsed = this.endorsements.get(groupId);
+    const endorsements =
+      endorsed && endorsed.revision === group.revision && endorsed.members.join() === group.members.join() ? endorsed.bytes : null;
+    return { groupId, masterKey: group.masterKey, revision: group.revision, members: group.members, endorsements };
   }
 }

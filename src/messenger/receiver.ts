@@ -1,7 +1,14 @@
 // The receive pipeline for one account: decrypt each envelope, turn it into an inbox entry, and
 // commit entry, ratchet state and envelope id in one transaction — only then ack the server.
 import { createHash } from 'node:crypto';
-import { ErrorCode, LibSignalErrorBase, type PublicKey } from '@signalapp/libsignal-client';
+import {
+  ErrorCode,
+  LibSignalErrorBase,
+  ProtocolAddress,
+  SenderKeyDistributionMessage,
+  processSenderKeyDistributionMessage,
+  type PublicKey,
+} from '@signalapp/libsignal-client';
 import { decodeContent, decodeEnvelope, type Envelope } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 import type { Mutex } from '../util/mutex.js';
@@ -114,6 +121,18 @@ export class Receiver {
         const errorEntry = { statusCode: MESSAGE_PARSING_ERROR, errorMessage: `could not parse a message from ${decrypted.senderAci}: ${describe(err)}` };
         batch.commit(() => this.deps.store.recordEnvelope(id, null, errorEntry));
         return null;
+      }
+      if (effects.senderKeyDistribution) {
+        // The sender's key for their group messages: stored in this batch, so it commits with the envelope.
+        try {
+          await processSenderKeyDistributionMessage(
+            ProtocolAddress.new(decrypted.senderAci, decrypted.senderDevice),
+            SenderKeyDistributionMessage.deserialize(new Uint8Array(effects.senderKeyDistribution)),
+            batch.stores.senderKey,
+          );
+        } catch (err) {
+          this.deps.log(`receive: a sender key distribution message from ${decrypted.senderAci} was not usable: ${describe(err)}`);
+        }
       }
       batch.commit(() => this.deps.store.recordEnvelope(id, effects, null));
       return effects;

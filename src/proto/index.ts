@@ -148,6 +148,7 @@ export interface Group {
 
 export interface GroupResponse {
   group?: Group;
+  groupSendEndorsementsResponse?: Bytes;
 }
 
 export interface GroupAttributeBlob {

@@ -19,8 +19,10 @@ import type { ServerConfig } from './serverConfig.js';
 export interface GroupState {
   title: string;
   revision: number;
-  /** Service ids (ACIs) of full members. */
+  /** Service ids (ACIs) of full members, in the server's order. */
   members: string[];
+  /** The server's group send endorsements for these members (serialized), when it sent them. */
+  endorsements: Uint8Array | null;
 }
 
 export class GroupAccessError extends Error {
@@ -58,7 +60,8 @@ export class GroupsApi {
     if (res.status === 403) throw new GroupAccessError(403, 'this account is not a member of the group');
     if (res.status === 404) throw new GroupAccessError(404, 'the group does not exist on the server');
     if (res.status !== 200) throw new GroupAccessError(res.status, `group fetch failed: HTTP ${res.status}`);
-    const group = decodeGroupResponse(res.body).group;
+    const response = decodeGroupResponse(res.body);
+    const group = response.group;
     if (!group) throw new Error('group server returned no group');
     const cipher = new ClientZkGroupCipher(secretParams);
     let title = '';
@@ -74,7 +77,8 @@ export class GroupsApi {
       if (!m.userId?.length) continue;
       members.push(cipher.decryptServiceId(new UuidCiphertext(new Uint8Array(m.userId))).getServiceIdString());
     }
-    return { title, revision: group.version ?? 0, members };
+    const endorsements = response.groupSendEndorsementsResponse?.length ? new Uint8Array(response.groupSendEndorsementsResponse) : null;
+    return { title, revision: group.version ?? 0, members, endorsements };
   }
 
   private async presentation(chat: ChatConnection, secretParams: GroupSecretParams): Promise<Uint8Array> {

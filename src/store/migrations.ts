@@ -36,4 +36,12 @@ export const MIGRATIONS: string[] = [
     id TEXT PRIMARY KEY, master_key BLOB NOT NULL, revision INTEGER NOT NULL, title TEXT NOT NULL,
     members TEXT NOT NULL, is_member INTEGER NOT NULL, updated_at INTEGER NOT NULL);
   `,
+  // 2: sender keys for groups — our distribution id per group, and which member devices have it.
+  `
+  CREATE TABLE group_sender_key (
+    group_id TEXT PRIMARY KEY, distribution_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE TABLE sender_key_shared (
+    distribution_id TEXT NOT NULL, aci TEXT NOT NULL, device_id INTEGER NOT NULL, shared_at INTEGER NOT NULL,
+    PRIMARY KEY (distribution_id, aci, device_id));
+  `,
 ];
