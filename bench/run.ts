@@ -1,0 +1,235 @@
+// `npm run bench [-- --quick]`: sigsock against its floors on this machine, on the local mock
+// server. Prints a table and writes bench/results.json. See docs/benchmarks.md.
+import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkedAccount, type LinkedFixture } from '../test/e2e/harness.js';
+import { client, startDaemon, type Client, type Daemon } from '../test/e2e/daemon.js';
+import { sendAttachment } from '../test/e2e/contactActions.js';
+import { AccountMessenger } from '../src/messenger/accountMessenger.js';
+import { freePort, spawnListenFloor, startEchoServer, waitAccept } from './floors.js';
+import { median, memoryOf, percentile, sleep, timed } from './measure.js';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 5;
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  floor?: number;
+  /** value ÷ floor for times, floor-relative share for rates; how the target reads it. */
+  ratio?: number;
+  target?: string;
+  meets?: boolean;
+}
+const figures: Figure[] = [];
+const record = (f: Figure) => {
+  figures.push(f);
+  const ratio = f.ratio === undefined ? '' : `  ratio ${f.ratio.toFixed(2)}`;
+  const floor = f.floor === undefined ? '' : `  floor ${f.floor.toFixed(1)} ${f.unit}`;
+  const target = f.target ? `  target ${f.target}: ${f.meets ? 'met' : 'MISSED'}` : '';
+  console.log(`${f.name.padEnd(44)} ${f.value.toFixed(1).padStart(9)} ${f.unit}${floor}${ratio}${target}`);
+};
+
+async function startup(f: LinkedFixture): Promise<void> {
+  const daemonTimes: number[] = [];
+  const floorTimes: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const port = await freePort();
+    const t0 = performance.now();
+    const child = f.spawn(['socket', '--port', String(port)]);
+    child.stderr!.resume();
+    await waitAccept(port);
+    daemonTimes.push(performance.now() - t0);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('close', r));
+
+    const floorPort = await freePort();
+    const f0 = performance.now();
+    const floor = spawnListenFloor(floorPort);
+    await waitAccept(floorPort);
+    floorTimes.push(performance.now() - f0);
+    floor.kill();
+  }
+  const d = median(daemonTimes);
+  const fl = median(floorTimes);
+  record({ name: 'start-up: exec → first accepted connection', value: d, unit: 'ms', floor: fl, ratio: d / fl, target: '≤ 500 ms', meets: d <= 500 });
+
+  const port = await freePort();
+  const child = f.spawn(['socket', '--port', String(port)]);
+  child.stderr!.resume();
+  const floorPort = await freePort();
+  const floor = spawnListenFloor(floorPort);
+  await waitAccept(port);
+  await waitAccept(floorPort);
+  await sleep(quick ? 3000 : 10_000);
+  const rss = memoryOf(child.pid!).rss;
+  const floorRss = memoryOf(floor.pid!).rss;
+  record({ name: `idle RSS after ${quick ? 3 : 10} s`, value: rss, unit: 'MiB', floor: floorRss, ratio: rss / floorRss, target: '≤ 80 MiB', meets: rss <= 80 });
+  child.kill('SIGTERM');
+  floor.kill();
+  await new Promise((r) => child.once('close', r));
+}
+
+async function roundTrips(port: number, connections: number, ms: number): Promise<number> {
+  const clients = await Promise.all(Array.from({ length: connections }, () => client(port)));
+  let count = 0;
+  const deadline = performance.now() + ms;
+  await Promise.all(
+    clients.map(async (c) => {
+      while (performance.now() < deadline) {
+        await c.request({ command: 'receive_messages', timeout: 0 });
+        count++;
+      }
+    }),
+  );
+  for (const c of clients) c.close();
+  return (count / ms) * 1000;
+}
+
+async function protocol(daemon: Daemon): Promise<void> {
+  const echo = await startEchoServer();
+  const ms = quick ? 1500 : 4000;
+  for (const n of [1, 50]) {
+    const rate = await roundTrips(daemon.port, n, ms);
+    const floor = await roundTrips(echo.port, n, ms);
+    record({ name: `receive_messages round trips, ${n} conn`, value: rate, unit: '/s', floor, ratio: rate / floor, target: '≥ 50% of echo', meets: rate / floor >= 0.5 });
+  }
+  echo.server.close();
+}
+
+async function sending(f: LinkedFixture, c: Client): Promise<void> {
+  const bob = f.bob.device.number!;
+  const send = (text: string, via = c) => via.request({ command: 'send_message', recipient: bob, dataMessage: { message: text } });
+  await send('warm-up');
+  await f.bob.waitForMessage();
+  const latencies: number[] = [];
+  for (let i = 0; i < (quick ? 30 : 200); i++) {
+    const [, ms] = await timed(async () => {
+      await send(`l${i}`);
+      await f.bob.waitForMessage();
+    });
+    latencies.push(ms);
+  }
+  record({ name: 'send latency p50 (request → contact decrypted)', value: percentile(latencies, 50), unit: 'ms' });
+  record({ name: 'send latency p99', value: percentile(latencies, 99), unit: 'ms' });
+
+  const total = quick ? 100 : 400;
+  const rates: Record<number, number> = {};
+  for (const n of [1, 8]) {
+    const clients = await Promise.all(Array.from({ length: n }, () => client((c.socket.remotePort ?? 0) as number)));
+    const perClient = Math.floor(total / n);
+    const [, ms] = await timed(async () => {
+      const received = (async () => {
+        for (let i = 0; i < perClient * n; i++) await f.bob.waitForMessage();
+      })();
+      await Promise.all(clients.map((cl, k) => Promise.all(Array.from({ length: perClient }, (_, i) => send(`t${k}-${i}`, cl)))));
+      await received;
+    });
+    rates[n] = ((perClient * n) / ms) * 1000;
+    for (const cl of clients) cl.close();
+  }
+  record({ name: 'send throughput, 1 client (pipelined)', value: rates[1]!, unit: 'msg/s' });
+  record({ name: 'send throughput, 8 clients', value: rates[8]!, unit: 'msg/s' });
+}
+
+/** The floor for sending: the same account and send path in one process, no socket, no JSON. */
+async function sendFloor(f: LinkedFixture): Promise<number> {
+  const messenger = AccountMessenger.open({ dataDir: f.dataDir, number: f.number, serverConfig: f.network.serverConfig, trustMode: 'on-first-use', log: () => {} });
+  messenger.start();
+  const total = quick ? 100 : 400;
+  const bob = f.bob.device.number!;
+  const [, ms] = await timed(async () => {
+    const received = (async () => {
+      for (let i = 0; i < total; i++) await f.bob.waitForMessage();
+    })();
+    await Promise.all(Array.from({ length: total }, (_, i) => messenger.sendMessage({ recipient: bob }, `f${i}`, [])));
+    await received;
+  });
+  await messenger.stop();
+  return (total / ms) * 1000;
+}
+
+async function receiving(f: LinkedFixture, c: Client): Promise<void> {
+  const burst = quick ? 200 : 1000;
+  const [, commitMs] = await timed(async () => {
+    for (let i = 0; i < burst; i++) await f.bob.sendText(f.device, `r${i}`);
+  });
+  const [, drainMs] = await timed(async () => {
+    let got = 0;
+    while (got < burst) got += ((await c.request({ command: 'receive_messages', timeout: 1000 })).messages as unknown[]).length;
+  });
+  record({ name: `receive burst of ${burst}: all committed`, value: commitMs, unit: 'ms' });
+  record({ name: `receive burst of ${burst}: drained by a client`, value: drainMs, unit: 'ms' });
+  record({ name: 'receive throughput (commit)', value: (burst / commitMs) * 1000, unit: 'msg/s' });
+  const latencies: number[] = [];
+  for (let i = 0; i < (quick ? 10 : 50); i++) {
+    const waiting = timed(() => c.request({ command: 'receive_messages', timeout: 10_000 }));
+    await sleep(5);
+    const t0 = performance.now();
+    void f.bob.sendText(f.device, `w${i}`);
+    await waiting;
+    latencies.push(performance.now() - t0);
+  }
+  record({ name: 'receive latency p50 (contact send → answer)', value: percentile(latencies, 50), unit: 'ms' });
+}
+
+async function attachments(f: LinkedFixture, daemon: Daemon, c: Client): Promise<void> {
+  const size = 10 * 1024 * 1024;
+  const idle = memoryOf(daemon.process.pid!).rss;
+  const data = randomBytes(size);
+  const [, sendMs] = await timed(async () => {
+    await c.request({ command: 'send_message', recipient: f.bob.device.number!, dataMessage: { attachments: [{ base64Data: data.toString('base64'), filename: 'big.bin' }] } }, 120_000);
+    await f.bob.waitForMessage();
+  });
+  const [, receiveMs] = await timed(async () => {
+    await sendAttachment(f.network, f.bob, f.device, data, { fileName: 'big.bin', contentType: 'application/octet-stream' });
+    for (;;) {
+      const res = await c.request({ command: 'receive_messages', timeout: 5000 }, 120_000);
+      if ((res.messages as unknown[]).length > 0) break;
+    }
+  });
+  const peakAbove = memoryOf(daemon.process.pid!).peak - idle;
+  record({ name: '10 MiB attachment: send', value: sendMs, unit: 'ms' });
+  record({ name: '10 MiB attachment: receive', value: receiveMs, unit: 'ms' });
+  record({ name: '10 MiB attachment: peak RSS above idle', value: peakAbove, unit: 'MiB', target: '≤ 40 MiB (4×)', meets: peakAbove <= 40 });
+}
+
+async function main(): Promise<void> {
+  console.log(`sigsock benchmark (${quick ? 'quick' : 'full'}), node ${process.version}, medians of ${RUNS} runs where repeated\n`);
+  const f = await linkedAccount();
+  try {
+    await f.introduce(f.bob);
+    await startup(f);
+    const daemon = await startDaemon(f);
+    const c = await client(daemon.port);
+    await protocol(daemon);
+    await sending(f, c);
+    await receiving(f, c);
+    await attachments(f, daemon, c);
+    c.close();
+    await daemon.stop();
+    const floor = await sendFloor(f);
+    const oneClient = figures.find((x) => x.name.startsWith('send throughput, 1'))!;
+    const eight = figures.find((x) => x.name.startsWith('send throughput, 8'))!;
+    for (const fig of [oneClient, eight]) {
+      fig.floor = floor;
+      fig.ratio = fig.value / floor;
+      fig.target = '≥ 50% of floor';
+      fig.meets = fig.ratio >= 0.5;
+    }
+    record({ name: 'send floor: same send path in-process', value: floor, unit: 'msg/s' });
+    console.log(`\nsend throughput vs floor: 1 client ${(oneClient.ratio! * 100).toFixed(0)}%, 8 clients ${(eight.ratio! * 100).toFixed(0)}%`);
+    writeFileSync(new URL('../../bench/results.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), quick, node: process.version, figures }, null, 2) + '\n');
+  } finally {
+    await f.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
