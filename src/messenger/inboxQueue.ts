@@ -20,11 +20,14 @@ const MAX_BYTES_PER_LEASE = 64 * 1024 * 1024;
 export class InboxQueue {
   private readonly leased = new Set<number>();
   private waiters = new Set<() => void>();
+  /** True after a look found nothing ready and nothing changed since: skip the database then. */
+  private knownEmpty = false;
 
   constructor(private readonly source: InboxSource) {}
 
   /** Wake waiting callers: call after new entries were committed or finished downloading. */
   notify(): void {
+    this.knownEmpty = false;
     const waiters = this.waiters;
     this.waiters = new Set();
     for (const wake of waiters) wake();
@@ -57,8 +60,12 @@ export class InboxQueue {
   }
 
   private tryLease(): InboxLease | null {
+    if (this.knownEmpty) return null;
     const rows = this.source.readyEntries(MAX_ENTRIES_PER_LEASE, this.leased);
-    if (rows.length === 0) return null;
+    if (rows.length === 0) {
+      this.knownEmpty = true;
+      return null;
+    }
     const picked: StoredInboxEntry[] = [];
     let bytes = 0;
     for (const row of rows) {
