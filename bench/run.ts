@@ -195,6 +195,35 @@ async function attachments(f: LinkedFixture, daemon: Daemon, c: Client): Promise
   record({ name: '10 MiB attachment: peak RSS above idle', value: peakAbove, unit: 'MiB', target: '≤ 40 MiB (4×)', meets: peakAbove <= 40 });
 }
 
+async function groups(f: LinkedFixture, daemon: Daemon, c: Client): Promise<void> {
+  const size = quick ? 20 : 100;
+  const extra = await Promise.all(Array.from({ length: size - 2 }, (_, i) => f.network.createContact(`Member ${i}`)));
+  const members = [f.bob, ...extra];
+  const group = await f.phone.createGroup({ title: 'Bench group', members: [f.phone, ...members] });
+  await f.bob.sendText(f.device, 'group hello', { group });
+  while (((await c.request({ command: 'receive_messages', timeout: 5000 })).messages as { groupId?: string }[]).every((m) => m.groupId !== group.id));
+  const sendOnce = async (text: string) => {
+    const logBefore = daemon.stderr().length;
+    const [, ms] = await timed(async () => {
+      const res = await c.request({ command: 'send_message', groupId: group.id, dataMessage: { message: text } }, 120_000);
+      if (res.statusCode !== 0) throw new Error(`group send failed: ${JSON.stringify(res)}`);
+      await Promise.all(members.map((m) => m.waitForMessage()));
+    });
+    const log = daemon.stderr().slice(logBefore);
+    const shared = Number(/key newly shared with (\d+)/.exec(log)?.[1] ?? NaN);
+    const multi = (log.match(/in one multi-recipient request/g) ?? []).length;
+    return { ms, shared, multi };
+  };
+  const first = await sendOnce('first');
+  const second = await sendOnce('second');
+  record({ name: `group of ${size}: first send (keys shared with ${first.shared})`, value: first.ms, unit: 'ms' });
+  record({ name: `group of ${size}: next send`, value: second.ms, unit: 'ms' });
+  // Requests of a send: one group fetch (HTTPS), one 1:1 sender-key message per member device
+  // that lacks our key, one multi-recipient message.
+  record({ name: `group of ${size}: requests, first send (+ prekey fetches)`, value: 1 + first.shared + first.multi, unit: 'req' });
+  record({ name: `group of ${size}: requests, next send`, value: 1 + second.shared + second.multi, unit: 'req' });
+}
+
 async function main(): Promise<void> {
   console.log(`sigsock benchmark (${quick ? 'quick' : 'full'}), node ${process.version}, medians of ${RUNS} runs where repeated\n`);
   const f = await linkedAccount();
@@ -207,6 +236,7 @@ async function main(): Promise<void> {
     await sending(f, c);
     await receiving(f, c);
     await attachments(f, daemon, c);
+    await groups(f, daemon, c);
     c.close();
     await daemon.stop();
     const floor = await sendFloor(f);
