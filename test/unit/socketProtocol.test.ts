@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +20,7 @@ import { Connection } from '../../src/socket/connection.js';
 import { resolveLimits } from '../../src/socket/limits.js';
 import { startSocketServer, type SocketServer } from '../../src/socket/server.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
+import { LineClient as Client } from './lineClient.js';
 
 // ---------------------------------------------------------------- fakes
 
@@ -84,69 +84,6 @@ class FakeMessenger implements Messenger {
 
 // ---------------------------------------------------------------- a line-reading client
 
-class Client {
-  private buffered = '';
-  private lines: string[] = [];
-  private waiters: ((line: string | null) => void)[] = [];
-  private ended = false;
-
-  constructor(readonly socket: Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => {
-      this.buffered += text;
-      let nl;
-      while ((nl = this.buffered.indexOf('\n')) >= 0) {
-        this.deliver(this.buffered.slice(0, nl));
-        this.buffered = this.buffered.slice(nl + 1);
-      }
-    });
-    socket.on('close', () => {
-      this.ended = true;
-      for (const wake of this.waiters.splice(0)) wake(null);
-    });
-    socket.on('error', () => {});
-  }
-
-  static open(port: number): Promise<Client> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new Client(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  send(text: string): void {
-    this.socket.write(text);
-  }
-
-  /** The next answer, parsed; also checks it is one line of strict JSON. */
-  async next(): Promise<Record<string, unknown>> {
-    const line = await this.nextLine();
-    assert.ok(line !== null, 'connection closed before an answer arrived');
-    return JSON.parse(line) as Record<string, unknown>;
-  }
-
-  nextLine(): Promise<string | null> {
-    const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.ended) return Promise.resolve(null);
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  async request(body: string): Promise<Record<string, unknown>> {
-    this.send(body + '\n');
-    return this.next();
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private deliver(line: string): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(line);
-    else this.lines.push(line);
-  }
-}
 
 async function withServer(
   run: (ctx: { server: SocketServer; messenger: FakeMessenger; client: () => Promise<Client>; logs: string[] }) => Promise<void>,
