@@ -1,34 +1,77 @@
-// Typed encode/decode for the messages of signal.proto. The schema is parsed once at start-up
-// (protobufjs reflection); uint64 fields come out as JavaScript numbers (ms timestamps fit).
+// Typed encode/decode for the messages of signal.proto. The schema is parsed once, at import,
+// with protobufjs reflection (no generated code to keep in step with the .proto file).
+//
+// Decoded objects are plain: absent fields stay absent (so `?.` tells "not sent" from "sent
+// empty"), enums are numbers, bytes are Uint8Array views into the input, and 64-bit integers are
+// JavaScript numbers (millisecond timestamps are far below 2^53). The one exception is the legacy
+// `AttachmentPointer.cdnId`, a random 64-bit id that a number would round: it is a decimal string.
+// Unknown fields are skipped, as protobuf requires.
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 
 const root = protobuf.parse(readFileSync(new URL('./signal.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
+root.resolveAll();
 
 type Bytes = Uint8Array;
 
+// ---------------------------------------------------------------- message shapes
+
+export interface Envelope {
+  type?: number;
+  clientTimestamp?: number;
+  sourceDevice?: number;
+  content?: Bytes;
+  serverGuid?: string;
+  serverTimestamp?: number;
+  sourceServiceId?: string;
+  ephemeral?: boolean;
+  destinationServiceId?: string;
+  urgent?: boolean;
+  updatedPni?: string;
+  story?: boolean;
+  reportSpamToken?: Bytes;
+  sourceServiceIdBinary?: Bytes;
+  destinationServiceIdBinary?: Bytes;
+  serverGuidBinary?: Bytes;
+  updatedPniBinary?: Bytes;
+}
+
 export interface AttachmentPointer {
-  cdnId?: number;
+  /** Legacy CDN 0 id, as a decimal string (it does not fit a double). */
+  cdnId?: string;
   cdnKey?: string;
   contentType?: string;
   key?: Bytes;
   size?: number;
+  thumbnail?: Bytes;
   digest?: Bytes;
   fileName?: string;
   flags?: number;
   width?: number;
   height?: number;
   caption?: string;
+  blurHash?: string;
   uploadTimestamp?: number;
   cdnNumber?: number;
-  incrementalMac?: Bytes;
   chunkSize?: number;
+  incrementalMac?: Bytes;
+  clientUuid?: Bytes;
 }
 
 export interface GroupContextV2 {
   masterKey?: Bytes;
   revision?: number;
   groupChange?: Bytes;
+}
+
+export interface Quote {
+  id?: number;
+  text?: string;
+  /** QuotedAttachment messages, undecoded. */
+  attachments?: Bytes[];
+  authorAci?: string;
+  type?: number;
+  authorAciBinary?: Bytes;
 }
 
 export interface Reaction {
@@ -42,36 +85,65 @@ export interface Reaction {
 export interface DataMessage {
   body?: string;
   attachments?: AttachmentPointer[];
+  /** Bit set of {@link DataMessageFlags}. */
   flags?: number;
   expireTimer?: number;
   profileKey?: Bytes | null;
   timestamp?: number;
+  quote?: Quote;
+  sticker?: Bytes;
+  requiredProtocolVersion?: number;
+  isViewOnce?: boolean;
   groupV2?: GroupContextV2;
   reaction?: Reaction;
   delete?: { targetSentTimestamp?: number };
-  isViewOnce?: boolean;
+  bodyRanges?: Bytes[];
+  expireTimerVersion?: number;
+}
+
+export interface EditMessage {
+  targetSentTimestamp?: number;
+  dataMessage?: DataMessage;
 }
 
 export interface UnidentifiedDeliveryStatus {
   unidentified?: boolean;
   destinationServiceId?: string;
+  destinationPniIdentityKey?: Bytes;
   destinationServiceIdBinary?: Bytes;
 }
 
+export interface SentTranscript {
+  destinationE164?: string;
+  timestamp?: number;
+  message?: DataMessage;
+  expirationStartTimestamp?: number;
+  unidentifiedStatus?: UnidentifiedDeliveryStatus[];
+  isRecipientUpdate?: boolean;
+  destinationServiceId?: string;
+  editMessage?: EditMessage;
+  destinationServiceIdBinary?: Bytes;
+}
+
+/** One message someone read or viewed: its author and sent timestamp. */
+export interface MessageRef {
+  timestamp?: number;
+  senderAci?: string;
+  senderAciBinary?: Bytes;
+}
+
 export interface SyncMessage {
-  sent?: {
-    destinationE164?: string;
-    destinationServiceId?: string;
-    destinationServiceIdBinary?: Bytes;
-    timestamp?: number;
-    message?: DataMessage;
-    unidentifiedStatus?: UnidentifiedDeliveryStatus[];
-    isRecipientUpdate?: boolean;
-  };
+  sent?: SentTranscript;
   contacts?: { blob?: AttachmentPointer; complete?: boolean };
   request?: { type?: number };
-  read?: { timestamp?: number; senderAci?: string; senderAciBinary?: Bytes }[];
+  read?: MessageRef[];
+  blocked?: { numbers?: string[]; groupIds?: Bytes[]; acis?: string[]; acisBinary?: Bytes[] };
   padding?: Bytes;
+  configuration?: { readReceipts?: boolean; unidentifiedDeliveryIndicators?: boolean; typingIndicators?: boolean; linkPreviews?: boolean };
+  fetchLatest?: { type?: number };
+  keys?: { master?: Bytes; accountEntropyPool?: string; mediaRootBackupKey?: Bytes };
+  messageRequestResponse?: { threadAci?: string; groupId?: Bytes; type?: number; threadAciBinary?: Bytes };
+  viewed?: MessageRef[];
 }
 
 export interface Content {
@@ -84,31 +156,24 @@ export interface Content {
   senderKeyDistributionMessage?: Bytes;
   decryptionErrorMessage?: Bytes;
   storyMessage?: Bytes;
-  editMessage?: { targetSentTimestamp?: number; dataMessage?: DataMessage };
-}
-
-export interface Envelope {
-  type?: number;
-  clientTimestamp?: number;
-  sourceDevice?: number;
-  content?: Bytes;
-  serverGuid?: string;
-  serverTimestamp?: number;
-  sourceServiceId?: string;
-  destinationServiceId?: string;
-  urgent?: boolean;
-  story?: boolean;
-  sourceServiceIdBinary?: Bytes;
-  destinationServiceIdBinary?: Bytes;
+  pniSignatureMessage?: { pni?: Bytes; signature?: Bytes };
+  editMessage?: EditMessage;
 }
 
 export interface ContactDetails {
   number?: string;
   name?: string;
   avatar?: { contentType?: string; length?: number };
-  aci?: string;
-  aciBinary?: Bytes;
   profileKey?: Bytes;
+  expireTimer?: number;
+  aci?: string;
+  inboxPosition?: number;
+  expireTimerVersion?: number;
+  aciBinary?: Bytes;
+}
+
+export interface ProvisioningAddress {
+  address?: string;
 }
 
 export interface ProvisionEnvelope {
@@ -119,18 +184,23 @@ export interface ProvisionEnvelope {
 export interface ProvisionMessage {
   aciIdentityKeyPublic?: Bytes;
   aciIdentityKeyPrivate?: Bytes;
-  pniIdentityKeyPublic?: Bytes;
-  pniIdentityKeyPrivate?: Bytes;
   number?: string;
   provisioningCode?: string;
+  userAgent?: string;
   profileKey?: Bytes;
+  readReceipts?: boolean;
   aci?: string;
+  provisioningVersion?: number;
   pni?: string;
+  pniIdentityKeyPublic?: Bytes;
+  pniIdentityKeyPrivate?: Bytes;
+  masterKey?: Bytes;
+  ephemeralBackupKey?: Bytes;
+  accountEntropyPool?: string;
+  mediaRootBackupKey?: Bytes;
   aciBinary?: Bytes;
   pniBinary?: Bytes;
-  masterKey?: Bytes;
-  accountEntropyPool?: string;
-  provisioningVersion?: number;
+  authCredentialSalt?: Bytes;
 }
 
 export interface DeviceName {
@@ -139,11 +209,91 @@ export interface DeviceName {
   ciphertext?: Bytes;
 }
 
+export interface AccessControl {
+  attributes?: number;
+  members?: number;
+  addFromInviteLink?: number;
+  memberLabel?: number;
+}
+
+export interface Member {
+  userId?: Bytes;
+  role?: number;
+  profileKey?: Bytes;
+  presentation?: Bytes;
+  joinedAtVersion?: number;
+}
+
+export interface MemberPendingProfileKey {
+  member?: Member;
+  addedByUserId?: Bytes;
+  timestamp?: number;
+}
+
+export interface MemberPendingAdminApproval {
+  userId?: Bytes;
+  profileKey?: Bytes;
+  presentation?: Bytes;
+  timestamp?: number;
+}
+
+export interface MemberBanned {
+  userId?: Bytes;
+  timestamp?: number;
+}
+
 export interface Group {
   publicKey?: Bytes;
   title?: Bytes;
+  avatarUrl?: string;
+  disappearingMessagesTimer?: Bytes;
+  accessControl?: AccessControl;
   version?: number;
-  members?: { userId?: Bytes; role?: number; profileKey?: Bytes; joinedAtVersion?: number }[];
+  members?: Member[];
+  membersPendingProfileKey?: MemberPendingProfileKey[];
+  membersPendingAdminApproval?: MemberPendingAdminApproval[];
+  inviteLinkPassword?: Bytes;
+  description?: Bytes;
+  announcementsOnly?: boolean;
+  membersBanned?: MemberBanned[];
+  terminated?: boolean;
+}
+
+/** Exactly one of the fields is set (a oneof on the wire). */
+export interface GroupAttributeBlob {
+  title?: string;
+  avatar?: Bytes;
+  disappearingMessagesDuration?: number;
+  descriptionText?: string;
+}
+
+/** Only the actions sigsock reads or writes are typed; the others are kept as opaque bytes. */
+export interface GroupChangeActions {
+  sourceUserId?: Bytes;
+  version?: number;
+  addMembers?: { added?: Member; joinFromInviteLink?: boolean }[];
+  deleteMembers?: { deletedUserId?: Bytes }[];
+  modifyMemberRoles?: { userId?: Bytes; role?: number }[];
+  modifyMemberProfileKeys?: { presentation?: Bytes; userId?: Bytes; profileKey?: Bytes }[];
+  addMembersPendingProfileKey?: { added?: MemberPendingProfileKey }[];
+  deleteMembersPendingProfileKey?: { deletedUserId?: Bytes }[];
+  promoteMembersPendingProfileKey?: { presentation?: Bytes; userId?: Bytes; profileKey?: Bytes }[];
+  modifyTitle?: { title?: Bytes };
+  modifyDisappearingMessageTimer?: { timer?: Bytes };
+  modifyDescription?: { description?: Bytes };
+  groupId?: Bytes;
+}
+
+export interface GroupChange {
+  /** Encoded {@link GroupChangeActions}; the server's signature covers these exact bytes. */
+  actions?: Bytes;
+  serverSignature?: Bytes;
+  changeEpoch?: number;
+}
+
+export interface GroupChanges {
+  groupChanges?: { groupChange?: GroupChange; groupState?: Group }[];
+  groupSendEndorsementsResponse?: Bytes;
 }
 
 export interface GroupResponse {
@@ -151,49 +301,100 @@ export interface GroupResponse {
   groupSendEndorsementsResponse?: Bytes;
 }
 
-export interface GroupAttributeBlob {
-  title?: string;
-  descriptionText?: string;
-  disappearingMessagesDuration?: number;
+export interface GroupChangeResponse {
+  groupChange?: GroupChange;
+  groupSendEndorsementsResponse?: Bytes;
 }
 
-interface Codec<T> {
+// ---------------------------------------------------------------- enum values
+
+export const EnvelopeType = { UNKNOWN: 0, CIPHERTEXT: 1, PREKEY_BUNDLE: 3, SERVER_DELIVERY_RECEIPT: 5, UNIDENTIFIED_SENDER: 6, PLAINTEXT_CONTENT: 8 } as const;
+export const DataMessageFlags = { END_SESSION: 1, EXPIRATION_TIMER_UPDATE: 2, PROFILE_KEY_UPDATE: 4 } as const;
+export const ReceiptType = { DELIVERY: 0, READ: 1, VIEWED: 2 } as const;
+export const TypingAction = { STARTED: 0, STOPPED: 1 } as const;
+export const SyncRequestType = { UNKNOWN: 0, CONTACTS: 1, BLOCKED: 3, CONFIGURATION: 4, KEYS: 5 } as const;
+export const MemberRole = { UNKNOWN: 0, DEFAULT: 1, ADMINISTRATOR: 2 } as const;
+export const AccessRequired = { UNKNOWN: 0, ANY: 1, MEMBER: 2, ADMINISTRATOR: 3, UNSATISFIABLE: 4 } as const;
+
+// ---------------------------------------------------------------- codecs
+
+export interface Codec<T> {
   encode(value: T): Uint8Array;
   decode(bytes: Uint8Array): T;
 }
 
-function codec<T>(name: string): Codec<T> {
+type Plain = Record<string, unknown>;
+
+// 64-bit fields decode as strings first (exact), then those that hold timestamps and counters
+// become numbers. fixed64 is Signal's type for random ids (cdnId), which stay strings.
+const WIDE_AS_NUMBER = new Set(['uint64', 'int64', 'sint64', 'sfixed64']);
+
+interface NumberPlan {
+  numbers: string[];
+  nested: [string, NumberPlan][];
+}
+
+const plans = new Map<protobuf.Type, NumberPlan>();
+
+function numberPlan(type: protobuf.Type): NumberPlan {
+  const known = plans.get(type);
+  if (known) return known;
+  // Registered before the fields are walked: DataMessage ↔ EditMessage is a cycle.
+  const plan: NumberPlan = { numbers: [], nested: [] };
+  plans.set(type, plan);
+  for (const field of type.fieldsArray) {
+    if (WIDE_AS_NUMBER.has(field.type)) plan.numbers.push(field.name);
+    else if (field.resolvedType instanceof protobuf.Type) plan.nested.push([field.name, numberPlan(field.resolvedType)]);
+  }
+  return plan;
+}
+
+function widenToNumbers(value: Plain, plan: NumberPlan): void {
+  for (const name of plan.numbers) {
+    const v = value[name];
+    if (Array.isArray(v)) value[name] = v.map(Number);
+    else if (v !== undefined) value[name] = Number(v);
+  }
+  for (const [name, inner] of plan.nested) {
+    const v = value[name];
+    if (Array.isArray(v)) for (const item of v as Plain[]) widenToNumbers(item, inner);
+    else if (v !== undefined) widenToNumbers(v as Plain, inner);
+  }
+}
+
+/** A codec for one message of signal.proto, by its name inside the package (e.g. "SyncMessage.Sent"). */
+export function codec<T extends object>(name: string): Codec<T> {
   const type = root.lookupType(`signalservice.${name}`);
+  const plan = numberPlan(type);
   return {
-    encode: (value) => type.encode(type.fromObject(value as Record<string, unknown>)).finish(),
-    // defaults: false keeps absent fields absent, so `?.` tells "not sent" from "sent empty".
-    decode: (bytes) => type.toObject(type.decode(bytes), { longs: Number, enums: Number, defaults: false, arrays: false }) as T,
+    encode: (value) => type.encode(type.fromObject(value as Plain)).finish(),
+    decode: (bytes) => {
+      const plain = type.toObject(type.decode(bytes), { longs: String, enums: Number, defaults: false, arrays: false }) as Plain;
+      widenToNumbers(plain, plan);
+      return plain as T;
+    },
   };
 }
 
-const envelope = codec<Envelope>('Envelope');
-const content = codec<Content>('Content');
-const attachmentPointer = codec<AttachmentPointer>('AttachmentPointer');
-const contactDetails = codec<ContactDetails>('ContactDetails');
-const provisionEnvelope = codec<ProvisionEnvelope>('ProvisionEnvelope');
-const provisionMessage = codec<ProvisionMessage>('ProvisionMessage');
-const deviceName = codec<DeviceName>('DeviceName');
-const groupResponse = codec<GroupResponse>('GroupResponse');
-const groupAttributeBlob = codec<GroupAttributeBlob>('GroupAttributeBlob');
+export const { encode: encodeEnvelope, decode: decodeEnvelope } = codec<Envelope>('Envelope');
+export const { encode: encodeContent, decode: decodeContent } = codec<Content>('Content');
+export const { encode: encodeDataMessage, decode: decodeDataMessage } = codec<DataMessage>('DataMessage');
+export const { encode: encodeAttachmentPointer, decode: decodeAttachmentPointer } = codec<AttachmentPointer>('AttachmentPointer');
+export const { encode: encodeContactDetails, decode: decodeContactDetails } = codec<ContactDetails>('ContactDetails');
+export const { encode: encodeProvisioningAddress, decode: decodeProvisioningAddress } = codec<ProvisioningAddress>('ProvisioningAddress');
+export const { encode: encodeProvisionEnvelope, decode: decodeProvisionEnvelope } = codec<ProvisionEnvelope>('ProvisionEnvelope');
+export const { encode: encodeProvisionMessage, decode: decodeProvisionMessage } = codec<ProvisionMessage>('ProvisionMessage');
+export const { encode: encodeDeviceName, decode: decodeDeviceName } = codec<DeviceName>('DeviceName');
+export const { encode: encodeMember, decode: decodeMember } = codec<Member>('Member');
+export const { encode: encodeGroup, decode: decodeGroup } = codec<Group>('Group');
+export const { encode: encodeGroupAttributeBlob, decode: decodeGroupAttributeBlob } = codec<GroupAttributeBlob>('GroupAttributeBlob');
+export const { encode: encodeGroupChange, decode: decodeGroupChange } = codec<GroupChange>('GroupChange');
+export const { encode: encodeGroupChangeActions, decode: decodeGroupChangeActions } = codec<GroupChangeActions>('GroupChange.Actions');
+export const { encode: encodeGroupChanges, decode: decodeGroupChanges } = codec<GroupChanges>('GroupChanges');
+export const { encode: encodeGroupResponse, decode: decodeGroupResponse } = codec<GroupResponse>('GroupResponse');
+export const { encode: encodeGroupChangeResponse, decode: decodeGroupChangeResponse } = codec<GroupChangeResponse>('GroupChangeResponse');
 
-export const decodeEnvelope = envelope.decode;
-export const encodeEnvelope = envelope.encode;
-export const decodeContent = content.decode;
-export const encodeContent = content.encode;
-export const decodeAttachmentPointer = attachmentPointer.decode;
-export const encodeAttachmentPointer = attachmentPointer.encode;
-export const decodeContactDetails = contactDetails.decode;
-export const encodeContactDetails = contactDetails.encode;
-export const decodeProvisionEnvelope = provisionEnvelope.decode;
-export const encodeProvisionEnvelope = provisionEnvelope.encode;
-export const decodeProvisionMessage = provisionMessage.decode;
-export const encodeProvisionMessage = provisionMessage.encode;
-export const decodeDeviceName = deviceName.decode;
-export const encodeDeviceName = deviceName.encode;
-export const decodeGroupResponse = groupResponse.decode;
-export const decodeGroupAttributeBlob = groupAttributeBlob.decode;
+/** The enum values the schema declares, by enum name (e.g. "Envelope.Type"); tests hold the constants above to it. */
+export function schemaEnum(name: string): Readonly<Record<string, number>> {
+  return root.lookupEnum(`signalservice.${name}`).values;
+}

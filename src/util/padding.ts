@@ -1,23 +1,30 @@
-// Content padding, so message sizes leak less: 0x80, then zeros up to the next multiple of
-// 160 bytes (with room for the ratchet's own one-byte overhead, as Signal clients do).
+// Content padding, so ciphertext sizes say little about message sizes: the encoded Content, then
+// 0x80, then zeros. Signal clients size the result as `paddedSize(len + 1) - 1` with `paddedSize`
+// rounding up to a multiple of 160: one byte short of the block, which leaves room for the one
+// byte of PKCS#7 padding the ratchet's AES-CBC adds, so the ciphertext fills whole blocks.
 const BLOCK = 160;
+const MARKER = 0x80;
 
-export function paddedLength(messageLength: number): number {
-  const withMarkerAndOverhead = messageLength + 1 + 1;
-  const blocks = Math.ceil(withMarkerAndOverhead / BLOCK);
-  return blocks * BLOCK - 1;
+/** The padded length Signal clients produce for a Content of `contentLength` bytes. */
+export function paddedLength(contentLength: number): number {
+  return Math.ceil((contentLength + 2) / BLOCK) * BLOCK - 1;
 }
 
 export function padContent(content: Uint8Array): Uint8Array {
   const out = new Uint8Array(paddedLength(content.length));
   out.set(content);
-  out[content.length] = 0x80;
+  out[content.length] = MARKER;
   return out;
 }
 
+/**
+ * The Content inside padded plaintext. Any number of trailing zeros is accepted (the mock server
+ * and some clients send the marker alone), but the marker itself is required: plaintext without
+ * it is not something a Signal client produced.
+ */
 export function unpadContent(padded: Uint8Array): Uint8Array {
-  let i = padded.length - 1;
-  while (i >= 0 && padded[i] === 0) i--;
-  if (i < 0 || padded[i] !== 0x80) throw new Error('invalid padding: no 0x80 marker');
-  return padded.subarray(0, i);
+  let end = padded.length - 1;
+  while (end >= 0 && padded[end] === 0) end--;
+  if (end < 0 || padded[end] !== MARKER) throw new Error('invalid padding: no 0x80 marker');
+  return padded.subarray(0, end);
 }
