@@ -60,7 +60,9 @@ export class InboxQueue {
   }
 
   private tryLease(): InboxLease | null {
-    if (this.knownEmpty) return null;
+    // One answer in flight at a time: if it comes back (client gone, no ack), its messages must
+    // still come before everything newer, so nothing newer may be handed out meanwhile.
+    if (this.leased.size > 0 || this.knownEmpty) return null;
     const rows = this.source.readyEntries(MAX_ENTRIES_PER_LEASE, this.leased);
     if (rows.length === 0) {
       this.knownEmpty = true;
@@ -84,6 +86,7 @@ export class InboxQueue {
         settled = true;
         this.source.deleteEntries(ids);
         for (const id of ids) this.leased.delete(id);
+        this.notify();
       },
       release: () => {
         if (settled) return;

@@ -5,6 +5,7 @@ import { MessengerError } from '../messenger/errors.js';
 import type { SocketLimits } from './limits.js';
 import { ProtocolError, StatusCode, statusCodeForKind } from './statusCodes.js';
 import { decodeBase64Strict, guessContentType, isPlainObject, parseAddress, parseGroupId } from './validators.js';
+import type { PendingAcks } from './acks.js';
 
 export type Response = Record<string, unknown>;
 
@@ -19,6 +20,8 @@ export interface CommandContext {
   limits: Pick<SocketLimits, 'maxAttachmentBytes' | 'maxReceiveTimeoutMs'>;
   /** Aborted when the client is gone or the server shuts down: stop waiting for messages. */
   signal?: AbortSignal;
+  /** This connection's leases waiting for an `ack` (receive_messages with `ack: true`). */
+  acks?: PendingAcks;
 }
 
 type Request = Record<string, unknown>;
@@ -32,6 +35,7 @@ const HANDLERS: Record<string, Handler> = {
   receive_messages: receiveMessages,
   list_groups: listGroups,
   trust: trust,
+  ack: ack,
 };
 
 export const KNOWN_COMMANDS = Object.keys(HANDLERS);
@@ -115,7 +119,19 @@ async function receiveMessages(request: Request, ctx: CommandContext) {
     throw err;
   }
   const messages = ignoreAttachments ? lease.entries.map(withoutAttachmentData) : lease.entries;
+  if (request.ack === true && ctx.acks && lease.entries.length > 0) {
+    // Kept until the client acknowledges; the connection releases it if that never comes.
+    return { fields: { messages, ackId: ctx.acks.hold(lease) } };
+  }
   return { fields: { messages }, lease };
+}
+
+/** Extension: the client has processed the messages of an answer with this `ackId`. */
+async function ack(request: Request, ctx: CommandContext) {
+  if (typeof request.ackId !== 'string' || !ctx.acks?.acknowledge(request.ackId)) {
+    throw new ProtocolError(StatusCode.UNKNOWN, 'unknown ackId: acknowledge on the same connection, once, with the ackId of a receive_messages answer');
+  }
+  return { fields: {} };
 }
 
 async function listGroups(_request: Request, ctx: CommandContext) {

@@ -8,6 +8,7 @@ import { errorResponse, runCommand, type CommandOutcome } from './commands.js';
 import { LenientJsonReader, type ReaderEvent } from './jsonReader.js';
 import type { SocketLimits } from './limits.js';
 import { StatusCode } from './statusCodes.js';
+import { PendingAcks } from './acks.js';
 
 export interface ConnectionOptions {
   messenger: Messenger;
@@ -30,6 +31,7 @@ export class Connection {
   private readonly gate: AuthGate;
   /** Cut short the waits of `receive_messages` when the client is gone or the server stops. */
   private readonly abort = new AbortController();
+  private readonly acks = new PendingAcks();
   /** Answers are written in this chain's order, whatever order their commands finish in. */
   private writeChain: Promise<void> = Promise.resolve();
   /** Message leases are taken one after another so that answers carry messages oldest first. */
@@ -121,6 +123,7 @@ export class Connection {
     // Write callbacks that were going to fire have fired by now; any lease still open never made it.
     setImmediate(() => {
       for (const settle of this.unsettled) settle(false);
+      this.acks.releaseAll();
     });
   }
 
@@ -221,7 +224,7 @@ export class Connection {
   }
 
   private start(request: unknown): Promise<CommandOutcome> {
-    const ctx = { messenger: this.options.messenger, limits: this.options.limits, signal: this.abort.signal };
+    const ctx = { messenger: this.options.messenger, limits: this.options.limits, signal: this.abort.signal, acks: this.acks };
     const isReceive = typeof request === 'object' && request !== null && (request as { command?: unknown }).command === 'receive_messages';
     if (!isReceive) return runCommand(request, ctx);
     const outcome = this.receiveChain.then(() => runCommand(request, ctx));

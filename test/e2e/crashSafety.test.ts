@@ -1,17 +1,19 @@
 // Nothing is lost and nothing is doubled when the daemon is killed with SIGKILL while contacts
 // keep writing and a client keeps draining: every message arrives exactly once, in order per
 // sender. (A longer run of the same scenario: `npm run soak`.)
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkedAccount, type LinkedFixture } from './harness.js';
 import { crashScenario } from './crashScenario.js';
+import { client, startDaemon } from './daemon.js';
 
 describe('crash safety', () => {
   let f: LinkedFixture;
-  before(async () => {
+  // A fresh account per test: each starts with no sessions and an empty inbox.
+  beforeEach(async () => {
     f = await linkedAccount();
   });
-  after(async () => {
+  afterEach(async () => {
     await f?.close();
   });
 
@@ -24,5 +26,53 @@ describe('crash safety', () => {
         Array.from({ length: perSender }, (_, i) => `${si}:${i}`),
       );
     });
+  });
+
+  it('with ack: true, a client that vanishes at random points mid-response still gets each message exactly once', async () => {
+    const perSender = 40;
+    const senders = [f.bob, f.carol];
+    for (const s of senders) await f.introduce(s);
+    const producing = Promise.all(senders.map(async (s, si) => {
+      for (let i = 0; i < perSender; i++) await s.sendText(f.device, `ack${si}:${i}`);
+    }));
+    const daemon = await startDaemon(f);
+    const processed = new Map<string, string[]>(senders.map((s) => [s.device.aci, []]));
+    const total = () => [...processed.values()].reduce((n, l) => n + l.length, 0);
+    const deadline = Date.now() + 60_000;
+    let vanished = 0;
+    let unacked = 0;
+    // Clients take turns: one leaves before reading, one reads and dies unacknowledged, one acks.
+    for (let turn = 0; total() < perSender * senders.length && Date.now() < deadline; turn++) {
+      const c = await client(daemon.port);
+      const fate = turn % 3;
+      if (fate === 0) {
+        // Gone before reading the answer.
+        c.write(JSON.stringify({ command: 'receive_messages', timeout: 300, ack: true }) + '\n');
+        await new Promise((r) => setTimeout(r, Math.random() * 20));
+        c.socket.destroy();
+        vanished++;
+        continue;
+      }
+      const res = await c.request({ command: 'receive_messages', timeout: 300, ack: true });
+      const messages = res.messages as { senderUuid: string; body: string }[];
+      if (fate === 1 && messages.length > 0) {
+        // Read it, then died before processing it: no ack.
+        c.socket.destroy();
+        unacked++;
+        continue;
+      }
+      if (messages.length > 0) {
+        const acked = await c.request({ command: 'ack', ackId: res.ackId });
+        assert.equal(acked.statusCode, 0, JSON.stringify(acked));
+        for (const m of messages) processed.get(m.senderUuid)?.push(m.body);
+      }
+      c.close();
+    }
+    await producing;
+    assert.ok(vanished > 0 && unacked > 0, `vanished ${vanished}, unacked ${unacked}`);
+    [...processed.values()].forEach((bodies, si) => {
+      assert.deepEqual(bodies, Array.from({ length: perSender }, (_, i) => `ack${si}:${i}`));
+    });
+    assert.equal(await daemon.stop(), 0);
   });
 });

@@ -86,6 +86,8 @@ export async function linkedAccount(): Promise<LinkedFixture> {
     const code = await exited;
     if (code !== 0) throw new Error(`link exited with ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
     const number = phone.device.number!;
+    // Children a failed test left running would keep the test process alive: close() kills them.
+    const children = new Set<ChildProcess>();
     if (!stdout.includes(number)) throw new Error(`link did not print the number ${number}: ${stdout}`);
 
     return {
@@ -98,9 +100,15 @@ export async function linkedAccount(): Promise<LinkedFixture> {
       dataDir,
       serverFile,
       run: (args, options) => runCli([...g, ...(options?.account === false ? [] : ['-a', number]), ...args], options?.timeoutMs),
-      spawn: (args) => spawn(process.execPath, [BIN, ...g, '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
+      spawn: (args) => {
+        const spawned = spawn(process.execPath, [BIN, ...g, '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        children.add(spawned);
+        spawned.on('exit', () => children.delete(spawned));
+        return spawned;
+      },
       introduce: (contact) => network.introduce(contact, device),
       close: async () => {
+        for (const c of children) c.kill('SIGKILL');
         await network.close();
         rmSync(dataDir, { recursive: true, force: true });
       },

@@ -225,7 +225,7 @@ test('reqId is echoed verbatim, and omitted when the request had none', async ()
       command: 'nope',
       reqId: 12,
       statusCode: StatusCode.UNKNOWN_COMMAND,
-      errorMessage: "unknown command 'nope'; known commands: send_message, send_reaction, receive_messages, list_groups, trust",
+      errorMessage: "unknown command 'nope'; known commands: send_message, send_reaction, receive_messages, list_groups, trust, ack",
     });
   });
 });
@@ -386,6 +386,50 @@ test('a client that drops the connection while receive_messages waits: the wait 
     c.socket.resetAndDestroy();
     assert.equal(await lease.settled, 'released');
     assert.equal(messenger.takeCalls[0].signal!.aborted, true);
+  });
+});
+
+test('receive_messages with ack: true keeps the lease until the client acknowledges it, once', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'x', attachments: [] }]);
+    let settledHow: string | undefined;
+    void lease.settled.then((how) => (settledHow = how));
+    messenger.onTake = async () => lease;
+    const c = await client();
+    const answer = await c.request('{command: "receive_messages", ack: true}');
+    assert.equal(typeof answer.ackId, 'string');
+    assert.equal((answer.messages as unknown[]).length, 1);
+    assert.equal(settledHow, undefined, 'written is not processed: the lease waits for the ack');
+    assert.deepEqual(await c.request(JSON.stringify({ command: 'ack', ackId: answer.ackId })), { command: 'ack', statusCode: 0 });
+    assert.equal(await lease.settled, 'committed');
+    const again = await c.request(JSON.stringify({ command: 'ack', ackId: answer.ackId }));
+    assert.equal(again.statusCode, StatusCode.UNKNOWN);
+    assert.match(String(again.errorMessage), /unknown ackId/);
+  });
+});
+
+test('with ack: true, a lease is released when the connection closes unacknowledged, even one handed out after the close', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const early = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'read, never acked', attachments: [] }]);
+    messenger.onTake = async () => early;
+    const c = await client();
+    await c.request('{command: "receive_messages", ack: true}');
+    c.socket.resetAndDestroy();
+    assert.equal(await early.settled, 'released');
+
+    const waiting = deferred();
+    const late = fakeLease([{ timestamp: 2, sender: null, senderUuid: null, body: 'late', attachments: [] }]);
+    messenger.onTake = async (_timeout, signal) => {
+      waiting.resolve();
+      await new Promise((resolve) => signal!.addEventListener('abort', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return late;
+    };
+    const d = await client();
+    d.send('{command: "receive_messages", ack: true, timeout: 60000}\n');
+    await waiting.promise;
+    d.socket.resetAndDestroy();
+    assert.equal(await late.settled, 'released');
   });
 });
 
