@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import { main } from '../dist/src/cli/main.js';
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(`sigsock: ${err instanceof Error ? err.message : String(err)}`); process.exitCode = 1; },
-);
+// Exit explicitly once output is flushed: libsignal's native threads (e.g. a registration
+// session's connection) may still be winding down, and letting Node tear down around them aborts.
+function exit(code) {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (err) => {
+  console.error(`sigsock: ${err instanceof Error ? err.message : String(err)}`);
+  exit(1);
+});

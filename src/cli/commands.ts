@@ -2,9 +2,10 @@ import type { Command } from './command.js';
 import { linkCommand } from './link.js';
 import { listGroupsCommand } from './listGroups.js';
 import { receiveCommand } from './receive.js';
+import { registerCommand, verifyCommand } from './register.js';
 import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
 
-export const COMMANDS: Command[] = [sandboxCommand, linkCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listGroupsCommand];
+export const COMMANDS: Command[] = [sandboxCommand, linkCommand, registerCommand, verifyCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listGroupsCommand];

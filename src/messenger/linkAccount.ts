@@ -3,9 +3,10 @@
 import { createNet } from '../signal/net.js';
 import { linkDevice, type LinkedAccount } from '../signal/linking.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
-import { AccountStore, type TrustMode } from '../store/accountStore.js';
+import type { TrustMode } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
 import { AccountMessenger } from './accountMessenger.js';
+import { saveNewAccount } from './newAccount.js';
 
 export interface LinkAccountOptions {
   dataDir: string;
@@ -27,7 +28,7 @@ export async function linkAccount(options: LinkAccountOptions): Promise<LinkedAc
     signal: options.signal,
     linkUsername: options.serverConfig.kind === 'local' ? 'aci' : 'number',
   });
-  saveLinkedAccount(options.dataDir, linked, options.trustMode);
+  saveNewAccount(options.dataDir, linked, options.trustMode);
 
   const messenger = AccountMessenger.open({
     dataDir: options.dataDir,
@@ -45,32 +46,4 @@ export async function linkAccount(options: LinkAccountOptions): Promise<LinkedAc
     await messenger.stop();
   }
   return linked;
-}
-
-function saveLinkedAccount(dataDir: string, linked: LinkedAccount, trustMode: TrustMode): void {
-  const store = AccountStore.create({ dataDir, number: linked.number, trustMode, overwrite: true });
-  try {
-    store.transaction(() => {
-      store.account.saveAccount({
-        aci: linked.aci,
-        pni: linked.pni,
-        number: linked.number,
-        deviceId: linked.deviceId,
-        password: linked.password,
-        aciRegistrationId: linked.aciKeys.registrationId,
-        pniRegistrationId: linked.pniKeys.registrationId,
-        aciIdentityKey: linked.aciKeys.identityKey.serialize(),
-        pniIdentityKey: linked.pniKeys.identityKey.serialize(),
-        profileKey: linked.profileKey,
-        masterKey: linked.masterKey,
-        accountEntropyPool: linked.accountEntropyPool,
-      });
-      for (const [kind, keys] of [['aci', linked.aciKeys], ['pni', linked.pniKeys]] as const) {
-        store.preKeys.storeSignedPreKey(kind, keys.signedPreKey);
-        store.preKeys.storeLastResortKyberPreKey(kind, keys.kyberLastResort);
-      }
-    });
-  } finally {
-    store.close();
-  }
 }

@@ -1,32 +1,15 @@
 // Linking this process as a secondary device of an existing Signal account (the phone).
-import { randomBytes, randomInt } from 'node:crypto';
-import { Aci, Pni, PrivateKey, type KyberPreKeyRecord, type SignedPreKeyRecord } from '@signalapp/libsignal-client';
+import { Aci, Pni, PrivateKey } from '@signalapp/libsignal-client';
 import type { Net } from '@signalapp/libsignal-client/dist/net.js';
 import { decodeProvisionEnvelope, decodeProvisionMessage } from '../proto/index.js';
 import { basicAuth, chatJson } from './chatHttp.js';
 import { encryptDeviceName } from './deviceNameCipher.js';
-import { generateKyberPreKey, generateSignedPreKey, kyberPreKeyJson, randomKeyId, signedPreKeyJson } from './prekeys.js';
+import { newDevicePassword, newIdentityKeys, type AccountCredentials } from './accountCredentials.js';
+import { kyberPreKeyJson, signedPreKeyJson } from './prekeys.js';
 import { decryptProvisionEnvelope } from './provisioningCipher.js';
 
-export interface IdentityKeys {
-  identityKey: PrivateKey;
-  registrationId: number;
-  signedPreKey: SignedPreKeyRecord;
-  kyberLastResort: KyberPreKeyRecord;
-}
-
-export interface LinkedAccount {
-  aci: string;
-  pni: string;
-  number: string;
-  deviceId: number;
-  password: string;
-  profileKey: Uint8Array | null;
-  masterKey: Uint8Array | null;
-  accountEntropyPool: string | null;
-  aciKeys: IdentityKeys;
-  pniKeys: IdentityKeys;
-}
+/** Linking's result: see accountCredentials.ts. */
+export type LinkedAccount = AccountCredentials;
 
 export interface LinkOptions {
   deviceName: string;
@@ -50,7 +33,7 @@ export async function linkDevice(net: Net, options: LinkOptions): Promise<Linked
 
   const aciKeys = newIdentityKeys(PrivateKey.deserialize(Buffer.from(message.aciIdentityKeyPrivate)));
   const pniKeys = newIdentityKeys(PrivateKey.deserialize(Buffer.from(message.pniIdentityKeyPrivate)));
-  const password = randomBytes(18).toString('base64url');
+  const password = newDevicePassword();
   const username = options.linkUsername === 'aci' ? aci : message.number;
 
   const chat = await net.connectUnauthenticatedChat({ onConnectionInterrupted: () => {} }, { abortSignal: options.signal });
@@ -89,15 +72,6 @@ export async function linkDevice(net: Net, options: LinkOptions): Promise<Linked
   } finally {
     await chat.disconnect().catch(() => {});
   }
-}
-
-function newIdentityKeys(identityKey: PrivateKey): IdentityKeys {
-  return {
-    identityKey,
-    registrationId: randomInt(1, 16381),
-    signedPreKey: generateSignedPreKey(identityKey, randomKeyId()),
-    kyberLastResort: generateKyberPreKey(identityKey, randomKeyId()),
-  };
 }
 
 function uuidFrom(binary: Uint8Array | null | undefined, text: string | null | undefined, what: string): string {

@@ -1,0 +1,106 @@
+// Registering a number of its own, through the CLI, against the mock's verification-session and
+// registration routes (captcha always required; the code is always 111111), then messaging a
+// contact through the socket daemon.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ServiceIdKind } from '@signalapp/mock-server';
+import { startMockNetwork, type MockNetwork } from '../../src/sandbox/mockNetwork.js';
+import { BIN, globalArgs, runCli } from './harness.js';
+import { client, startDaemon } from './daemon.js';
+import { within } from './contactActions.js';
+
+const MOCK_CODE = '111111';
+
+describe('register and verify', () => {
+  let network: MockNetwork;
+  let dataDir: string;
+  let serverFile: string;
+  let numberSeq = 0;
+  const newNumber = () => `+1500555${String(1000 + numberSeq++).padStart(4, '0')}`;
+  const cli = (number: string, ...args: string[]) => runCli([...globalArgs(dataDir, serverFile), '-a', number, ...args]);
+
+  before(async () => {
+    network = await startMockNetwork();
+    dataDir = mkdtempSync(join(tmpdir(), 'sigsock-register-'));
+    serverFile = join(dataDir, 'server.json');
+    await network.writeServerConfigFile(serverFile);
+  });
+  after(async () => {
+    await network?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks for a captcha, then takes it with or without the signalcaptcha:// prefix', async () => {
+    const number = newNumber();
+    const first = await cli(number, 'register');
+    assert.equal(first.code, 3, first.stderr);
+    assert.match(first.stderr, /captcha.*signalcaptchas\.org.*--captcha/s);
+
+    const withPrefix = await cli(number, 'register', '--captcha', 'signalcaptcha://signal-hcaptcha.test.registration.token');
+    assert.equal(withPrefix.code, 0, withPrefix.stderr);
+    assert.match(withPrefix.stdout, /code requested by SMS/);
+    assert.match(withPrefix.stderr, new RegExp(`verify CODE`));
+
+    const other = newNumber();
+    assert.equal((await cli(other, 'register', '--voice', '--captcha', 'signal-hcaptcha.test.registration.token')).code, 0);
+  });
+
+  it('a wrong code, a verify with nothing in progress and a second registration get errors a person can act on', async () => {
+    const number = newNumber();
+    const never = await cli(number, 'verify', MOCK_CODE);
+    assert.equal(never.code, 1);
+    assert.match(never.stderr, /no registration of .* is in progress.*run register first/);
+
+    assert.equal((await cli(number, 'register', '--captcha', 'token')).code, 0);
+    const wrong = await cli(number, 'verify', '222222');
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /code is not right/);
+    assert.equal(existsSync(join(dataDir, `account-${number.slice(1)}.db`)), false, 'nothing stored after a wrong code');
+
+    const ok = await cli(number, 'verify', '111-111');
+    assert.equal(ok.code, 0, ok.stderr);
+
+    const again = await cli(number, 'register');
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already has an account.*move that file away/);
+    const verifyAgain = await cli(number, 'verify', MOCK_CODE);
+    assert.equal(verifyAgain.code, 1);
+    assert.match(verifyAgain.stderr, /already has an account/);
+  });
+
+  it('a registered number exchanges messages with a contact through the socket daemon', async () => {
+    const number = newNumber();
+    assert.equal((await cli(number, 'register', '--captcha', 'token')).code, 0);
+    const verified = await cli(number, 'verify', MOCK_CODE);
+    assert.equal(verified.code, 0, verified.stderr);
+    const aci = /ACI ([0-9a-f-]{36})/.exec(verified.stdout)?.[1];
+    assert.ok(aci, verified.stdout);
+
+    const device = await network.server.getDeviceByServiceId(aci as never);
+    assert.ok(device, 'the mock knows the registered account');
+    const bob = await network.createContact('Bob');
+    // The account uploaded one-time keys when verify finished: a contact can start a session.
+    await network.introduce(bob, device, ServiceIdKind.ACI);
+
+    const daemon = await startDaemon({ spawn: (args) => spawn(process.execPath, [BIN, ...globalArgs(dataDir, serverFile), '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) });
+    try {
+      await bob.sendText(device, 'hello, new bot');
+      const c = await client(daemon.port);
+      const got = await c.request({ command: 'receive_messages', timeout: 10_000 });
+      const messages = got.messages as { body: string; senderUuid: string }[];
+      assert.deepEqual(messages.map((m) => [m.body, m.senderUuid]), [['hello, new bot', bob.device.aci]]);
+
+      const bobGets = within(bob.waitForMessage(), 20_000, 'bob');
+      const sent = await c.request({ command: 'send_message', recipient: bob.device.aci, dataMessage: { message: 'hi Bob' } });
+      assert.equal(sent.statusCode, 0, JSON.stringify(sent));
+      assert.equal((await bobGets).body, 'hi Bob');
+      c.close();
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+  });
+});
