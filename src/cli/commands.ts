@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { listAccountsCommand, listIdentitiesCommand } from './identities.js';
 import { linkCommand } from './link.js';
 import { listGroupsCommand } from './listGroups.js';
 import { receiveCommand } from './receive.js';
@@ -8,4 +9,4 @@ import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
 
-export const COMMANDS: Command[] = [sandboxCommand, linkCommand, registerCommand, verifyCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listGroupsCommand];
+export const COMMANDS: Command[] = [sandboxCommand, linkCommand, registerCommand, verifyCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listIdentitiesCommand, listGroupsCommand, listAccountsCommand];

@@ -40,6 +40,14 @@ import { Receiver } from './receiver.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
 import { RecipientResolver, type KnownRecipient } from './recipientResolver.js';
 
+export interface IdentitySummary {
+  number: string | null;
+  uuid: string;
+  /** `untrusted`: the key changed and sends are blocked until `trust`. */
+  trust: 'untrusted' | 'trusted' | 'verified';
+  safetyNumber: string | null;
+}
+
 export interface OpenOptions {
   dataDir: string;
   number: string;
@@ -363,6 +371,16 @@ export class AccountMessenger implements Messenger {
       throw new MessengerError('INVALID_NUMBER', `no safety number is known for ${recipient} yet: nothing was exchanged with them`);
     }
     return { aci: known.aci, safetyNumber: this.safetyNumber(known.aci) };
+  }
+
+  /** Every contact identity key the account has seen, with how far it is trusted. */
+  listIdentities(): IdentitySummary[] {
+    return this.store.listIdentities().map((i) => ({
+      number: this.store.recipients.byAci(i.address)?.e164 ?? null,
+      uuid: i.address,
+      trust: i.trust,
+      safetyNumber: this.safetyNumber(i.address),
+    }));
   }
 
   /** The 60-digit number both sides can compare (Signal's version 2, over ACIs). */
