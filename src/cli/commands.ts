@@ -8,5 +8,6 @@ import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
+import { updateProfileCommand } from './updateProfile.js';
 
-export const COMMANDS: Command[] = [sandboxCommand, linkCommand, registerCommand, verifyCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listIdentitiesCommand, listGroupsCommand, listAccountsCommand];
+export const COMMANDS: Command[] = [sandboxCommand, linkCommand, registerCommand, verifyCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listIdentitiesCommand, listGroupsCommand, listAccountsCommand, updateProfileCommand];

@@ -8,6 +8,8 @@ import { uploadBlob } from '../signal/cdn.js';
 import { httpsClient, type HttpsClient } from '../signal/https.js';
 import { KeptConnection } from '../signal/keptConnection.js';
 import { getSenderCertificate } from '../signal/messagesApi.js';
+import { HttpError } from '../signal/chatHttp.js';
+import { putProfile, type ProfileUpdate } from '../signal/profileApi.js';
 import { discoverAci } from '../signal/contactDiscovery.js';
 import { createNet } from '../signal/net.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
@@ -371,6 +373,18 @@ export class AccountMessenger implements Messenger {
       throw new MessengerError('INVALID_NUMBER', `no safety number is known for ${recipient} yet: nothing was exchanged with them`);
     }
     return { aci: known.aci, safetyNumber: this.safetyNumber(known.aci) };
+  }
+
+  /** Sets the account's profile name (and about text) that contacts see. */
+  async updateProfile(update: ProfileUpdate): Promise<void> {
+    const account = this.account;
+    if (!account.profileKey) throw new MessengerError('UNKNOWN', 'this account has no profile key (the phone did not share one when linking), so its profile cannot be set from here');
+    try {
+      await putProfile(await this.chat.get(), account.aci, account.profileKey, update);
+    } catch (err) {
+      if (err instanceof HttpError) throw new MessengerError('NETWORK', `the server refused the profile: ${err.message}`);
+      throw err;
+    }
   }
 
   /** Every contact identity key the account has seen, with how far it is trusted. */

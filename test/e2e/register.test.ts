@@ -2,6 +2,7 @@
 // registration routes (captcha always required; the code is always 111111), then messaging a
 // contact through the socket daemon.
 import { spawn } from 'node:child_process';
+import { createDecipheriv } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,14 @@ import { client, startDaemon } from './daemon.js';
 import { within } from './contactActions.js';
 
 const MOCK_CODE = '111111';
+
+/** What a contact's client does with a profile name: AES-256-GCM (nonce ‖ ciphertext ‖ tag), zero padding. */
+function decryptProfileName(profileKey: Uint8Array, encrypted: Uint8Array): string {
+  const decipher = createDecipheriv('aes-256-gcm', profileKey, encrypted.subarray(0, 12));
+  decipher.setAuthTag(encrypted.subarray(encrypted.length - 16));
+  const plain = Buffer.concat([decipher.update(encrypted.subarray(12, encrypted.length - 16)), decipher.final()]);
+  return plain.toString('utf8').replace(/\0+$/, '');
+}
 
 describe('register and verify', () => {
   let network: MockNetwork;
@@ -72,7 +81,7 @@ describe('register and verify', () => {
     assert.match(verifyAgain.stderr, /already has an account/);
   });
 
-  it('a registered number exchanges messages with a contact through the socket daemon', async () => {
+  it('a registered number exchanges messages with a contact through the socket daemon, and sets its profile name', async () => {
     const number = newNumber();
     assert.equal((await cli(number, 'register', '--captcha', 'token')).code, 0);
     const verified = await cli(number, 'verify', MOCK_CODE);
@@ -83,6 +92,7 @@ describe('register and verify', () => {
     const device = await network.server.getDeviceByServiceId(aci as never);
     assert.ok(device, 'the mock knows the registered account');
     const bob = await network.createContact('Bob');
+    let profileKey: Uint8Array | null | undefined;
     // The account uploaded one-time keys when verify finished: a contact can start a session.
     await network.introduce(bob, device, ServiceIdKind.ACI);
 
@@ -97,10 +107,18 @@ describe('register and verify', () => {
       const bobGets = within(bob.waitForMessage(), 20_000, 'bob');
       const sent = await c.request({ command: 'send_message', recipient: bob.device.aci, dataMessage: { message: 'hi Bob' } });
       assert.equal(sent.statusCode, 0, JSON.stringify(sent));
-      assert.equal((await bobGets).body, 'hi Bob');
+      const bobGot = await bobGets;
+      assert.equal(bobGot.body, 'hi Bob');
+      profileKey = bobGot.dataMessage.profileKey;
       c.close();
     } finally {
       assert.equal(await daemon.stop(), 0);
     }
+
+    // The profile, set with the daemon stopped; Bob can read it with the key the message carried.
+    const profile = await cli(number, 'updateProfile', '--name', 'Registered Bot', '--family-name', 'Tests');
+    assert.equal(profile.code, 0, profile.stderr);
+    assert.ok(profileKey && device.profileName, 'a profile key in the message and a name on the server');
+    assert.equal(decryptProfileName(profileKey, device.profileName), 'Registered Bot\0Tests');
   });
 });

@@ -12,6 +12,8 @@ import { decryptProvisionEnvelope, encryptProvisionMessage } from '../../src/sig
 import { decryptDeviceName, encryptDeviceName } from '../../src/signal/deviceNameCipher.js';
 import { decryptAttachment, encryptAttachment, paddedAttachmentSize } from '../../src/signal/attachmentCrypto.js';
 import { decodeProvisionMessage, encodeProvisionMessage } from '../../src/proto/index.js';
+import { decryptProfileField, encodeProfileName, encryptProfileField } from '../../src/signal/profileCipher.js';
+import { encryptProfileName as mockEncryptProfileName } from '@signalapp/mock-server/src/crypto.js';
 
 const mockLibsignal = createRequire(import.meta.url)('@signalapp/mock-server/node_modules/@signalapp/libsignal-client') as typeof import('@signalapp/libsignal-client');
 
@@ -106,5 +108,29 @@ describe('attachment crypto', () => {
     const data = randomBytes(12345);
     const theirs = mockEncryptAttachment(data);
     assert.deepEqual(Buffer.from(decryptAttachment(theirs.blob, theirs.key, theirs.digest, theirs.size)), data);
+  });
+});
+
+describe('profile fields', () => {
+  const key = randomBytes(32);
+
+  it('pad names to 53 or 257 bytes, and round-trip given and family name', () => {
+    const short = encryptProfileField(key, 'name', encodeProfileName('Bot', 'Family'));
+    assert.equal(short.length, 12 + 53 + 16);
+    assert.equal(Buffer.from(decryptProfileField(key, short)).toString(), 'Bot\0Family');
+    const long = encryptProfileField(key, 'name', encodeProfileName('x'.repeat(60)));
+    assert.equal(long.length, 12 + 257 + 16);
+  });
+
+  it('refuse a field longer than its largest padding, and an empty given name', () => {
+    assert.throws(() => encryptProfileField(key, 'name', Buffer.alloc(258, 0x41)), /too long/);
+    assert.throws(() => encryptProfileField(key, 'aboutEmoji', Buffer.alloc(33, 0x41)), /too long/);
+    assert.throws(() => encodeProfileName(''), /given name/);
+  });
+
+  it('read what another implementation (the mock server) encrypted, and reject a wrong key', () => {
+    const theirs = mockEncryptProfileName(key, 'Alice');
+    assert.equal(Buffer.from(decryptProfileField(key, theirs)).toString(), 'Alice');
+    assert.throws(() => decryptProfileField(randomBytes(32), theirs));
   });
 });
