@@ -1,7 +1,6 @@
 // The floors each figure is compared with, measured in the same run on the same machine.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect, type Server } from 'node:net';
-import { createInterface } from 'node:readline';
+import { createServer, connect } from 'node:net';
 
 /** A process that only loads libsignal and listens: the least a Node Signal daemon can do. */
 export function spawnListenFloor(port: number): ChildProcess {
@@ -9,16 +8,28 @@ export function spawnListenFloor(port: number): ChildProcess {
   return spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
 }
 
-/** A trivial JSON-lines echo server: the floor for protocol round trips. */
-export function startEchoServer(): Promise<{ server: Server; port: number }> {
-  const server = createServer((socket) => {
-    createInterface({ input: socket }).on('line', (line) => {
-      const req = JSON.parse(line) as { command?: string; reqId?: unknown };
-      socket.write(JSON.stringify({ command: req.command, statusCode: 0, messages: [] }) + '\n');
-    });
-    socket.on('error', () => {});
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
+/**
+ * A trivial JSON-lines echo server, in a process of its own like the daemon: the floor for
+ * protocol round trips. (Run inside the bench process it shared a core's scheduling with the
+ * client and measured a different thing.)
+ */
+export async function spawnEchoFloor(): Promise<{ process: ChildProcess; port: number }> {
+  const port = await freePort();
+  const code = [
+    "const { createServer } = require('net');",
+    "const { createInterface } = require('readline');",
+    'createServer((socket) => {',
+    '  socket.setNoDelay(true);',
+    "  socket.on('error', () => {});",
+    "  createInterface({ input: socket }).on('line', (line) => {",
+    '    const req = JSON.parse(line);',
+    "    socket.write(JSON.stringify({ command: req.command, statusCode: 0, messages: [] }) + '\\n');",
+    '  });',
+    `}).listen(${port}, '127.0.0.1');`,
+  ].join('\n');
+  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  await waitAccept(port);
+  return { process: child, port };
 }
 
 /** Time until `port` accepts a TCP connection, polling. */

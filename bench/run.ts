@@ -6,7 +6,7 @@ import { linkedAccount, type LinkedFixture } from '../test/e2e/harness.js';
 import { client, startDaemon, type Client, type Daemon } from '../test/e2e/daemon.js';
 import { sendAttachment } from '../test/e2e/contactActions.js';
 import { AccountMessenger } from '../src/messenger/accountMessenger.js';
-import { freePort, spawnListenFloor, startEchoServer, waitAccept } from './floors.js';
+import { freePort, spawnEchoFloor, spawnListenFloor, waitAccept } from './floors.js';
 import { median, memoryOf, percentile, sleep, timed } from './measure.js';
 
 const quick = process.argv.includes('--quick');
@@ -88,14 +88,14 @@ async function roundTrips(port: number, connections: number, ms: number): Promis
 }
 
 async function protocol(daemon: Daemon): Promise<void> {
-  const echo = await startEchoServer();
+  const echo = await spawnEchoFloor();
   const ms = quick ? 1500 : 4000;
   for (const n of [1, 50]) {
     const rate = await roundTrips(daemon.port, n, ms);
     const floor = await roundTrips(echo.port, n, ms);
     record({ name: `receive_messages round trips, ${n} conn`, value: rate, unit: '/s', floor, ratio: rate / floor, target: '≥ 50% of echo', meets: rate / floor >= 0.5 });
   }
-  echo.server.close();
+  echo.process.kill();
 }
 
 async function sending(f: LinkedFixture, c: Client): Promise<void> {
