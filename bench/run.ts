@@ -7,6 +7,7 @@ import { client, startDaemon, type Client, type Daemon } from '../test/e2e/daemo
 import { sendAttachment } from '../test/e2e/contactActions.js';
 import { AccountMessenger } from '../src/messenger/accountMessenger.js';
 import { freePort, spawnEchoFloor, spawnListenFloor, waitAccept } from './floors.js';
+import { libsignalReceiveFloor } from './libsignalReceiveFloor.js';
 import { libsignalSendFloor } from './libsignalSendFloor.js';
 import { median, memoryOf, percentile, sleep, timed } from './measure.js';
 
@@ -242,6 +243,11 @@ async function main(): Promise<void> {
     await daemon.stop();
     const floor = await libsignalSendFloor(f, quick ? 100 : 400);
     const productFloor = await sendFloor(f);
+    const receiveFloor = await libsignalReceiveFloor(f, quick ? 200 : 1000);
+    const receiveRate = figures.find((x) => x.name.startsWith('receive throughput'))!;
+    Object.assign(receiveRate, { floor: receiveFloor, ratio: receiveRate.value / receiveFloor, target: '≥ 50% of floor', meets: receiveRate.value / receiveFloor >= 0.5 });
+    record({ name: 'receive floor: libsignal decrypt only', value: receiveFloor, unit: 'msg/s' });
+    console.log(`receive throughput (commit) vs floor: ${((receiveRate.ratio ?? 0) * 100).toFixed(0)}%`);
     const oneClient = figures.find((x) => x.name.startsWith('send throughput, 1'))!;
     const eight = figures.find((x) => x.name.startsWith('send throughput, 8'))!;
     for (const fig of [oneClient, eight]) {
