@@ -110,12 +110,18 @@ export class AccountMessenger implements Messenger {
       afterCommit: (effects, envelopeType) => this.afterCommit(effects, envelopeType),
     });
     this.chat = new KeptConnection(
-      (onInterrupted) =>
-        this.net.connectAuthenticatedChat(`${account.aci}.${account.deviceId}`, account.password, false, {
-          onIncomingMessage: (envelope, _ts, ack) => this.receiver.enqueue(envelope, () => ack.send(200)),
-          onQueueEmpty: () => this.onQueueEmpty(),
-          onConnectionInterrupted: (cause) => onInterrupted(cause),
-        }),
+      (onInterrupted, abortSignal) =>
+        this.net.connectAuthenticatedChat(
+          `${account.aci}.${account.deviceId}`,
+          account.password,
+          false,
+          {
+            onIncomingMessage: (envelope, _ts, ack) => this.receiver.enqueue(envelope, () => ack.send(200)),
+            onQueueEmpty: () => this.onQueueEmpty(),
+            onConnectionInterrupted: (cause) => onInterrupted(cause),
+          },
+          { abortSignal },
+        ),
       {
         name: 'chat',
         log,
@@ -124,10 +130,10 @@ export class AccountMessenger implements Messenger {
         onConnected: () => void this.afterConnect(),
       },
     );
-    this.unauthChat = new KeptConnection((onInterrupted) => this.net.connectUnauthenticatedChat({ onConnectionInterrupted: (cause) => onInterrupted(cause) }), {
-      name: 'unauthenticated chat',
-      log,
-    });
+    this.unauthChat = new KeptConnection(
+      (onInterrupted, abortSignal) => this.net.connectUnauthenticatedChat({ onConnectionInterrupted: (cause) => onInterrupted(cause) }, { abortSignal }),
+      { name: 'unauthenticated chat', log },
+    );
     this.groups = new GroupDirectory(store, new GroupsApi(serverConfig, this.https, { aci: account.aci, pni: account.pni }), this.chat, account.aci, log);
     this.groupSender = new GroupSender({
       delivery: () => this.deliveryEnvironment(),

@@ -2,7 +2,8 @@
 // after any drop, and lets callers wait (briefly) for it instead of failing during a blip.
 import type { ChatConnection } from '@signalapp/libsignal-client/dist/net.js';
 
-export type Connector<C extends ChatConnection> = (onInterrupted: (cause: Error | null) => void) => Promise<C>;
+/** Opens a connection; `abortSignal` cancels the attempt (pass it on to libsignal's connect). */
+export type Connector<C extends ChatConnection> = (onInterrupted: (cause: Error | null) => void, abortSignal: AbortSignal) => Promise<C>;
 
 export interface KeptConnectionOptions {
   name: string;
@@ -33,6 +34,7 @@ export class KeptConnection<C extends ChatConnection> {
   private waiters: { resolve: (c: C) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   private generation = 0;
   private lastAttemptAt = 0;
+  private attemptInFlight: AbortController | null = null;
 
   constructor(
     private readonly connect: Connector<C>,
@@ -54,6 +56,9 @@ export class KeptConnection<C extends ChatConnection> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.generation++;
+    // libsignal holds a failing attempt back for its own cooldown (seconds, growing); left
+    // running, it would keep a stopping daemon alive that long.
+    this.attemptInFlight?.abort();
     const conn = this.current;
     this.current = null;
     this.failWaiters(new Error(`${this.options.name} connection closed`));
@@ -96,8 +101,10 @@ export class KeptConnection<C extends ChatConnection> {
   private async open(): Promise<void> {
     const generation = ++this.generation;
     this.lastAttemptAt = Date.now();
+    const attempt = new AbortController();
+    this.attemptInFlight = attempt;
     try {
-      const conn = await this.connect((cause) => this.dropped(generation, cause));
+      const conn = await this.connect((cause) => this.dropped(generation, cause), attempt.signal);
       if (this.stopped || generation !== this.generation) {
         await conn.disconnect().catch(() => {});
         return;
@@ -123,6 +130,8 @@ export class KeptConnection<C extends ChatConnection> {
         return;
       }
       this.scheduleRetry(error);
+    } finally {
+      if (this.attemptInFlight === attempt) this.attemptInFlight = null;
     }
   }
 

@@ -9,7 +9,10 @@ export interface ServerConfig {
   /** 'production', 'staging', or the server file's `name`. */
   name: string;
   kind: ServerKind;
-  /** Where the chat service listens; only used for 'local' (libsignal knows the others). */
+  /**
+   * Where the chat service listens. For 'local' only a name of this machine: libsignal's
+   * local-server mode always dials localhost (production and staging hosts are libsignal's).
+   */
   chatHost: string;
   chatPort: number;
   /** 'local': the TLS root to trust (DER). Production and staging use libsignal's pinned roots. */
@@ -155,6 +158,11 @@ export function parseServerConfigFile(json: unknown, source: string): ServerConf
   const chat = json.chat;
   if (!isObject(chat)) return fail('chat', 'must be an object {"host", "port"}');
   if (typeof chat.host !== 'string' || chat.host === '') fail('chat.host', 'must be a non-empty string');
+  // libsignal's local-server mode dials localhost:<chat.port> whatever the file says; accepting
+  // another host would silently talk to whatever listens on this machine instead.
+  if (!LOCAL_CHAT_HOSTS.has(chat.host as string)) {
+    fail('chat.host', `must be this machine (${[...LOCAL_CHAT_HOSTS].join(', ')}): libsignal connects a local server's chat at localhost only; got ${chat.host as string}`);
+  }
   if (!isPort(chat.port)) fail('chat.port', 'must be an integer port number (1-65535)');
 
   const httpVersion = json.httpVersion ?? 2;
@@ -285,6 +293,7 @@ function checkHttpsUrl(value: unknown, field: string, fail: Fail): string {
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const LOCAL_CHAT_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 function checkLinkUrl(value: unknown, fail: Fail): string {
   const url = parseUrl(value, 'sandboxLinkUrl', fail);

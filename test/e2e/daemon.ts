@@ -11,8 +11,8 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = []): Promise<Daemon> {
-  const child = f.spawn(['socket', '--port', '0', ...extraArgs]);
+export async function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = [], options?: { serverFile?: string }): Promise<Daemon> {
+  const child = f.spawn(['socket', '--port', '0', ...extraArgs], options);
   let stderr = '';
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   const port = await new Promise<number>((resolve, reject) => {

@@ -27,9 +27,12 @@ export interface LinkedFixture {
   number: string;
   dataDir: string;
   serverFile: string;
-  /** Runs `sigsock --config DIR --server-config FILE -a NUMBER ...args` to completion. */
-  run(args: string[], options?: { account?: boolean; timeoutMs?: number }): Promise<RunResult>;
-  spawn(args: string[]): ChildProcess;
+  /**
+   * Runs `sigsock --config DIR --server-config FILE -a NUMBER ...args` to completion; `serverFile`
+   * replaces the fixture's own (e.g. a broken copy of it).
+   */
+  run(args: string[], options?: { account?: boolean; timeoutMs?: number; serverFile?: string }): Promise<RunResult>;
+  spawn(args: string[], options?: { serverFile?: string }): ChildProcess;
   /** Lets a mock contact start a session with the linked device (mock contacts cannot fetch prekeys themselves). */
   introduce(contact: MockPrimaryDevice): Promise<void>;
   close(): Promise<void>;
@@ -99,9 +102,14 @@ export async function linkedAccount(): Promise<LinkedFixture> {
       number,
       dataDir,
       serverFile,
-      run: (args, options) => runCli([...g, ...(options?.account === false ? [] : ['-a', number]), ...args], options?.timeoutMs),
-      spawn: (args) => {
-        const spawned = spawn(process.execPath, [BIN, ...g, '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      run: (args, options) =>
+        runCli(
+          [...globalArgs(dataDir, options?.serverFile ?? serverFile), ...(options?.account === false ? [] : ['-a', number]), ...args],
+          options?.timeoutMs,
+        ),
+      spawn: (args, options) => {
+        const spawnArgs = [BIN, ...globalArgs(dataDir, options?.serverFile ?? serverFile), '-a', number, ...args];
+        const spawned = spawn(process.execPath, spawnArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
         children.add(spawned);
         spawned.on('exit', () => children.delete(spawned));
         return spawned;

@@ -128,6 +128,7 @@ test('bad server files give errors naming the file and the field', () => {
       ['no chat', { ...validFile(), chat: undefined }, /"chat" must be an object/],
       ['bad port', { ...validFile(), chat: { host: '127.0.0.1', port: 70000 } }, /"chat\.port" must be an integer port/],
       ['no host', { ...validFile(), chat: { port: 1 } }, /"chat\.host" must be a non-empty string/],
+      ['remote chat host', { ...validFile(), chat: { host: 'chat.example.org', port: 443 } }, /"chat\.host" must be this machine .*got chat\.example\.org/],
       ['http 3', { ...validFile(), httpVersion: 3 }, /"httpVersion" must be 1 or 2/],
       ['no cert', { ...validFile(), rootCertificatePem: undefined }, /"rootCertificatePem" is missing/],
       ['bad cert', { ...validFile(), rootCertificatePem: 'hello' }, /"rootCertificatePem" is not a PEM certificate/],
