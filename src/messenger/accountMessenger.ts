@@ -35,6 +35,7 @@ import { GroupDirectory, type SendableGroup } from './groupDirectory.js';
 import { GroupSender } from './groupSender.js';
 import { GroupsApi } from '../signal/groupsApi.js';
 import { MessengerError } from './errors.js';
+import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
 import { InboxQueue } from './inboxQueue.js';
 import { buildDataMessage, dataMessageContent, sentTranscriptContent, syncRequestContent, SyncRequestType } from './outgoingContent.js';
 import { refillPreKeys } from './preKeyRefill.js';
@@ -125,7 +126,7 @@ export class AccountMessenger implements Messenger {
       {
         name: 'chat',
         log,
-        isFatal: (err) => /DeviceDelinked|delinked|401|Unauthorized|AppExpired/i.test(`${err.name} ${err.message}`),
+        isFatal: isRefusedDevice,
         onFatal: (err) => log(`chat: the server refused this device (${err.message}); was it unlinked? Link again with \`sigsock link\``),
         onConnected: () => void this.afterConnect(),
       },
@@ -563,4 +564,13 @@ function toMessengerError(err: Error, label: string): MessengerError {
   if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
   if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
   return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`);
+}
+
+/**
+ * The server refused this device for good (unlinked, deregistered, client too old): retrying
+ * cannot help. Judged by libsignal's error codes, not by the text, which may mention anything.
+ */
+function isRefusedDevice(err: Error): boolean {
+  if (!(err instanceof LibSignalErrorBase)) return false;
+  return err.code === ErrorCode.DeviceDelinked || err.code === ErrorCode.AppExpired || err.code === ErrorCode.RequestUnauthorized;
 }

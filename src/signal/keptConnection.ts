@@ -17,6 +17,12 @@ export interface KeptConnectionOptions {
 }
 
 const ON_DEMAND_RETRY_MS = 1_000;
+/**
+ * A connection must stay up this long before a drop starts the backoff over. One that the server
+ * closes right after accepting it (refused credentials, an overloaded server) would otherwise be
+ * retried every few hundred milliseconds forever.
+ */
+const STABLE_CONNECTION_MS = 3_000;
 
 export class ConnectionUnavailableError extends Error {
   constructor(name: string, cause: Error | null) {
@@ -35,6 +41,7 @@ export class KeptConnection<C extends ChatConnection> {
   private generation = 0;
   private lastAttemptAt = 0;
   private attemptInFlight: AbortController | null = null;
+  private connectedAt = 0;
 
   constructor(
     private readonly connect: Connector<C>,
@@ -110,7 +117,7 @@ export class KeptConnection<C extends ChatConnection> {
         return;
       }
       this.current = conn;
-      this.attempt = 0;
+      this.connectedAt = Date.now();
       this.lastError = null;
       this.options.log(`${this.options.name}: connected`);
       for (const w of this.waiters.splice(0)) {
@@ -140,6 +147,7 @@ export class KeptConnection<C extends ChatConnection> {
     this.current = null;
     this.lastError = cause;
     this.generation++;
+    if (Date.now() - this.connectedAt >= STABLE_CONNECTION_MS) this.attempt = 0;
     this.scheduleRetry(cause);
   }
 

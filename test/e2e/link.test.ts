@@ -7,6 +7,7 @@ import { accountDbPath } from '../../src/store/dataDirectory.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { globalArgs, linkedAccount, runCli, type LinkedFixture } from './harness.js';
+import { client, startDaemon } from './daemon.js';
 
 describe('link, receive and send through the CLI', () => {
   let f: LinkedFixture;
@@ -110,7 +111,7 @@ describe('link, receive and send through the CLI', () => {
   it('explains every command with --help', async () => {
     const main = await runCli(['--help']);
     assert.equal(main.code, 0);
-    for (const command of ['sandbox', 'link', 'socket', 'send', 'receive', 'trust']) {
+    for (const command of ['sandbox', 'link', 'register', 'verify', 'socket', 'send', 'receive', 'trust', 'listIdentities', 'listAccounts', 'updateProfile']) {
       assert.match(main.stdout, new RegExp(`\\b${command}\\b`));
       const help = await runCli([command, '--help']);
       assert.equal(help.code, 0, help.stderr);
@@ -119,5 +120,24 @@ describe('link, receive and send through the CLI', () => {
     const bad = await runCli(['send', '--bogus']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /bogus/);
+  });
+
+  // Last: it unlinks the account's device. The mock then accepts the chat WebSocket and closes it
+  // at once (Signal's servers refuse the upgrade, which the daemon treats as final).
+  it('a device the server drops right after every connect: the daemon backs off instead of spinning, and sends fail clearly', async () => {
+    await f.network.server.removeDeviceByServiceId(f.device.aci, f.device.deviceId);
+    const daemon = await startDaemon(f);
+    try {
+      const c = await client(daemon.port);
+      const res = await c.request({ command: 'send_message', recipient: f.bob.device.aci, dataMessage: { message: 'anyone?' } }, 30_000);
+      assert.equal(res.statusCode, -1);
+      assert.match(String(res.errorMessage), /Signal server|connection/i);
+      c.close();
+      await new Promise((r) => setTimeout(r, 3_000));
+      const connects = (daemon.stderr().match(/\bchat: connected/g) ?? []).length;
+      assert.ok(connects >= 2 && connects <= 10, `${connects} chat connections in about 3 s after the send failed:\n${daemon.stderr()}`);
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
   });
 });
