@@ -21,13 +21,14 @@ export function requireAccount(ctx: CommandContext): string {
   return account;
 }
 
-export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbose): AccountMessenger {
+export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbose, extra: { attachmentRetryWindowMs?: number } = {}): AccountMessenger {
   return AccountMessenger.open({
     dataDir: dataDirOf(ctx),
     number: requireAccount(ctx),
     serverConfig: serverConfigOf(ctx),
     trustMode: ctx.global.trustNewIdentities,
     log: stderrLog(logEnabled),
+    ...extra,
   });
 }
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { DEFAULT_RETRY } from '../messenger/attachmentFetcher.js';
 import { DEFAULT_LIMITS } from '../socket/limits.js';
 import { startSocketServer } from '../socket/server.js';
 import { loadTlsCredentials, type TlsCredentials } from '../socket/tls.js';
@@ -40,6 +41,11 @@ export const socketCommand: Command = {
       valueName: 'SEC',
       description: `close a connection idle this long; a waiting receive_messages is not idle; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})`,
     },
+    'attachment-retry': {
+      type: 'string',
+      valueName: 'SEC',
+      description: `retry an attachment download through network failures this long before delivering its message with an error; later messages wait meanwhile (default ${DEFAULT_RETRY.windowMs / 1000})`,
+    },
   },
   async run(ctx) {
     const port = ctx.values.port === undefined ? 6789 : Number(ctx.values.port);
@@ -48,13 +54,14 @@ export const socketCommand: Command = {
     const path = ctx.values.socket as string | undefined;
     const maxConnections = wholeNumber(ctx.values['max-connections'], '--max-connections', 1);
     const idleTimeoutSec = wholeNumber(ctx.values['idle-timeout'], '--idle-timeout', 0);
+    const attachmentRetrySec = wholeNumber(ctx.values['attachment-retry'], '--attachment-retry', 0);
     const log = stderrLog(true);
     // Everything that can be wrong with the options is found before the account is opened.
     const authToken = readAuthToken(ctx, log);
     const tls = readTls(ctx, path, log);
     if (!path) warnAboutExposure(host, authToken !== undefined, tls !== undefined, log);
 
-    const messenger = openMessenger(ctx, true);
+    const messenger = openMessenger(ctx, true, { attachmentRetryWindowMs: attachmentRetrySec === undefined ? undefined : attachmentRetrySec * 1000 });
     const signals = untilSignal();
     try {
       messenger.start();

@@ -27,7 +27,7 @@ import type {
   SendResult,
   SendTarget,
 } from './api.js';
-import { AttachmentFetcher, MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js';
+import { AttachmentFetcher, DEFAULT_RETRY, MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js';
 import { parseContactStream } from './contactSync.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { deliver, type DeliveryEnvironment } from './deliverer.js';
@@ -57,6 +57,8 @@ export interface OpenOptions {
   serverConfig: ServerConfig;
   trustMode: TrustMode;
   log: Log;
+  /** How long attachment downloads ride out network failures (default 2 min). */
+  attachmentRetryWindowMs?: number;
 }
 
 const SENDER_CERTIFICATE_MARGIN_MS = 60 * 60 * 1000;
@@ -86,20 +88,22 @@ export class AccountMessenger implements Messenger {
 
   static open(options: OpenOptions): AccountMessenger {
     const store = AccountStore.open({ dataDir: options.dataDir, number: options.number, trustMode: options.trustMode });
-    return new AccountMessenger(store, options.serverConfig, options.log);
+    return new AccountMessenger(store, options.serverConfig, options.log, options.attachmentRetryWindowMs);
   }
 
   constructor(
     store: AccountStore,
     serverConfig: ServerConfig,
     private readonly log: Log,
+    attachmentRetryWindowMs?: number,
   ) {
     this.store = store;
     const account = this.account;
     this.net = createNet(serverConfig);
     this.https = httpsClient(serverConfig);
     this.inbox = new InboxQueue(store.inbox);
-    this.attachments = new AttachmentFetcher(store.inbox, serverConfig, this.https, log, () => this.inbox.notify());
+    const retry = attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: attachmentRetryWindowMs };
+    this.attachments = new AttachmentFetcher(store.inbox, serverConfig, this.https, log, () => this.inbox.notify(), retry);
     const trustRoots = serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root)));
     this.receiver = new Receiver({
       store: { hasSeenEnvelope: (id) => store.inbox.hasSeenEnvelope(id), recordEnvelope: (id, effects, error) => this.recordEnvelope(id, effects, error) },
@@ -307,6 +311,7 @@ export class AccountMessenger implements Messenger {
   private async applyContactSync(pointer: Uint8Array): Promise<void> {
     try {
       const result = await this.attachments.fetchOne(pointer);
+      if (result === null) throw new Error('stopped before the contact list was downloaded');
       if ('error' in result) throw new Error(result.error);
       const contacts = parseContactStream(result);
       this.store.transaction(() => {

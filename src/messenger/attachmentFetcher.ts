@@ -1,7 +1,7 @@
 // Downloads received attachments in the background, right after their message was committed,
 // so `receive_messages` can answer with the bytes without waiting on the CDN.
 import { decryptAttachment } from '../signal/attachmentCrypto.js';
-import { downloadBlob } from '../signal/cdn.js';
+import { CdnStatusError, downloadBlob } from '../signal/cdn.js';
 import type { HttpsClient } from '../signal/https.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
 import { decodeAttachmentPointer } from '../proto/index.js';
@@ -13,13 +13,37 @@ export interface AttachmentSink {
 }
 
 export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
-const ATTEMPTS = 3;
+
+export interface RetryPolicy {
+  /**
+   * How long a network failure (no DNS, refused, reset, timeout, HTTP 5xx/429) is retried before
+   * the message is delivered with an `error` instead of the bytes. Messages are delivered in
+   * order, so later ones wait meanwhile: a bounded wait, not forever.
+   */
+  windowMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { windowMs: 120_000, firstDelayMs: 1_000, maxDelayMs: 15_000 };
+
+const TRANSIENT_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+
+/** Worth another try later: the network or the CDN, not the attachment itself. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof CdnStatusError) return err.status >= 500 || err.status === 429 || err.status === 408;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code && TRANSIENT_CODES.has(code)) return true;
+  return err instanceof Error && /timed out|socket hang up/i.test(err.message);
+}
 
 export class AttachmentFetcher {
   private running = false;
   private again = false;
   private stopped = false;
   private current: Promise<void> = Promise.resolve();
+  /** Cuts a retry wait short when the daemon stops. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly sink: AttachmentSink,
@@ -27,6 +51,7 @@ export class AttachmentFetcher {
     private readonly https: HttpsClient,
     private readonly log: Log,
     private readonly onComplete: () => void,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
   /** Starts (or re-runs) a pass over every pending attachment; cheap to call often. */
@@ -51,6 +76,7 @@ export class AttachmentFetcher {
   /** Lets a download in flight finish (its result is kept for the next start), starts no more. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     await this.current;
   }
 
@@ -58,27 +84,57 @@ export class AttachmentFetcher {
     for (const item of this.sink.pendingAttachments()) {
       if (this.stopped) return;
       const result = await this.fetchOne(item.pointer);
+      // Stopped during a retry wait: leave it pending for the next start rather than fail it.
+      if (result === null) return;
       this.sink.completeAttachment(item.inboxId, item.idx, result);
       this.onComplete();
     }
   }
 
-  async fetchOne(pointerBytes: Uint8Array): Promise<Uint8Array | { error: string }> {
+  /** The plaintext, an error to deliver instead, or null when stopped before the outcome was known. */
+  async fetchOne(pointerBytes: Uint8Array): Promise<Uint8Array | { error: string } | null> {
     const pointer = decodeAttachmentPointer(pointerBytes);
     const key = pointer.cdnKey || (pointer.cdnId ? String(pointer.cdnId) : '');
     if (!key || !pointer.key) return { error: 'attachment pointer has no CDN key or no encryption key' };
-    let lastError = '';
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const giveUpAt = Date.now() + this.retry.windowMs;
+    for (let delay = this.retry.firstDelayMs; ; delay = Math.min(delay * 2, this.retry.maxDelayMs)) {
+      let blob: Uint8Array;
       try {
-        const blob = await downloadBlob(this.config, this.https, pointer.cdnNumber ?? 0, key, MAX_ATTACHMENT_BYTES + 1024 * 1024);
+        blob = await downloadBlob(this.config, this.https, pointer.cdnNumber ?? 0, key, MAX_ATTACHMENT_BYTES + 1024 * 1024);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (!isTransient(err) || Date.now() + delay > giveUpAt) {
+          this.log(`attachment: giving up: ${message}`);
+          return { error: message };
+        }
+        this.log(`attachment: ${message}; retrying in ${delay} ms`);
+        if (!(await this.sleep(delay))) return null;
+        continue;
+      }
+      try {
         return decryptAttachment(blob, pointer.key, pointer.digest ?? undefined, pointer.size ?? undefined);
       } catch (err) {
-        lastError = err instanceof Error ? err.message : String(err);
-        // Verification failures will not heal on retry.
-        if (/digest|MAC|mismatch/i.test(lastError)) break;
+        // A blob that does not verify will not verify on a second download either.
+        const message = err instanceof Error ? err.message : String(err);
+        this.log(`attachment: ${message}`);
+        return { error: message };
       }
     }
-    this.log(`attachment: giving up: ${lastError}`);
-    return { error: lastError };
+  }
+
+  /** False when the fetcher was stopped during the wait. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.stopping.signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.stopping.signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      this.stopping.signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }

@@ -41,6 +41,14 @@ export async function downloadBlob(
   const base = config.cdnUrls[String(cdnNumber)];
   if (!base) throw new Error(`no URL configured for CDN ${cdnNumber}`);
   const res = await https({ method: 'GET', url: `${base}/attachments/${encodeURIComponent(key)}`, maxBodyBytes: maxBytes, timeoutMs: 120_000 });
-  if (res.status !== 200) throw new Error(`attachment download failed: HTTP ${res.status}`);
+  if (res.status !== 200) throw new CdnStatusError(res.status);
   return res.body;
+}
+
+/** The CDN answered, but not with the blob. */
+export class CdnStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`attachment download failed: HTTP ${status}`);
+    this.name = 'CdnStatusError';
+  }
 }

@@ -201,13 +201,14 @@ describe('DNS and TLS faults', () => {
     }
   });
 
-  it('delivers messages while the CDN host does not resolve; the attachment carries the DNS error', async (t) => {
+  it('delivers messages while the CDN host does not resolve; after the retry window the attachment carries the DNS error', async (t) => {
     const serverFile = serverFileWith(f, 'unresolvable-cdn', (file) => {
       const unresolvable = (url: string) => url.replace(/\/\/[^/:]+/, `//${UNRESOLVABLE_HOST}`);
       for (const number of Object.keys(file.cdn)) file.cdn[number] = unresolvable(file.cdn[number]!);
       file.storageUrl = unresolvable(file.storageUrl);
     });
-    const daemon = await startDaemon(f, [], { serverFile });
+    // Downloads ride out network failures for --attachment-retry seconds (2 min by default); 2 s here.
+    const daemon = await startDaemon(f, ['--attachment-retry', '2'], { serverFile });
     const c = await client(daemon.port);
     try {
       await sendAttachment(f.network, f.bob, f.device, randomBytes(1000), { fileName: 'a.bin', contentType: 'application/octet-stream', body: 'with a file' });

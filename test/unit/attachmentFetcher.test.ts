@@ -1,0 +1,95 @@
+// How received attachments ride out network trouble: transient failures are retried with backoff
+// inside a window, permanent ones fail at once, and stopping cuts a wait short without failing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { AttachmentFetcher, type RetryPolicy } from '../../src/messenger/attachmentFetcher.js';
+import { encodeAttachmentPointer } from '../../src/proto/index.js';
+import { encryptAttachment } from '../../src/signal/attachmentCrypto.js';
+import type { HttpsClient, HttpsResponse } from '../../src/signal/https.js';
+import type { ServerConfig } from '../../src/signal/serverConfig.js';
+
+const CONFIG = { cdnUrls: { '3': 'https://cdn.invalid' } } as unknown as ServerConfig;
+const FAST: RetryPolicy = { windowMs: 2_000, firstDelayMs: 5, maxDelayMs: 20 };
+const noSink = { pendingAttachments: () => [], completeAttachment: () => {} };
+
+function fixture() {
+  const plaintext = randomBytes(3000);
+  const encrypted = encryptAttachment(plaintext);
+  const pointer = encodeAttachmentPointer({ cdnKey: 'k', cdnNumber: 3, key: encrypted.key, digest: encrypted.digest, size: plaintext.length });
+  const ok: HttpsResponse = { status: 200, headers: {}, body: Buffer.from(encrypted.ciphertext) };
+  return { plaintext, pointer, ok };
+}
+
+function networkError(code: string): Error {
+  return Object.assign(new Error(`getaddrinfo ${code} cdn.invalid`), { code });
+}
+
+test('network failures are retried until the CDN answers', async () => {
+  const { plaintext, pointer, ok } = fixture();
+  const failures = [networkError('ENOTFOUND'), networkError('ECONNREFUSED'), null, null];
+  let calls = 0;
+  const https: HttpsClient = async () => {
+    calls++;
+    if (calls === 3) return { status: 503, headers: {}, body: Buffer.alloc(0) };
+    const failure = failures.shift();
+    if (failure) throw failure;
+    return ok;
+  };
+  const fetcher = new AttachmentFetcher(noSink, CONFIG, https, () => {}, () => {}, FAST);
+  const result = await fetcher.fetchOne(pointer);
+  assert.ok(result instanceof Uint8Array, JSON.stringify(result));
+  assert.deepEqual(Buffer.from(result), plaintext);
+  assert.equal(calls, 4);
+});
+
+test('a permanent failure (404, a blob that does not verify) is not retried', async () => {
+  const { pointer, ok } = fixture();
+  let calls = 0;
+  const gone: HttpsClient = async () => {
+    calls++;
+    return { status: 404, headers: {}, body: Buffer.alloc(0) };
+  };
+  const result = await new AttachmentFetcher(noSink, CONFIG, gone, () => {}, () => {}, FAST).fetchOne(pointer);
+  assert.deepEqual(result, { error: 'attachment download failed: HTTP 404' });
+  assert.equal(calls, 1);
+
+  const tampered = Buffer.from(ok.body);
+  tampered[20] ^= 1;
+  const bad = await new AttachmentFetcher(noSink, CONFIG, async () => ({ ...ok, body: tampered }), () => {}, () => {}, FAST).fetchOne(pointer);
+  assert.match((bad as { error: string }).error, /digest|MAC/);
+});
+
+test('a network failure that outlasts the window delivers the error', async () => {
+  const { pointer } = fixture();
+  let calls = 0;
+  const down: HttpsClient = async () => {
+    calls++;
+    throw networkError('ENOTFOUND');
+  };
+  const result = await new AttachmentFetcher(noSink, CONFIG, down, () => {}, () => {}, { windowMs: 100, firstDelayMs: 10, maxDelayMs: 20 }).fetchOne(pointer);
+  assert.match((result as { error: string }).error, /ENOTFOUND/);
+  assert.ok(calls >= 3 && calls <= 12, `${calls} attempts in a 100 ms window`);
+});
+
+test('stop() ends a retry wait at once and leaves the attachment pending', async () => {
+  const { pointer } = fixture();
+  const completed: unknown[] = [];
+  const sink = {
+    pendingAttachments: () => [{ inboxId: 1, idx: 0, pointer }],
+    completeAttachment: (_id: number, _idx: number, result: unknown) => completed.push(result),
+  };
+  let attempted!: () => void;
+  const firstAttempt = new Promise<void>((r) => (attempted = r));
+  const down: HttpsClient = async () => {
+    attempted();
+    throw networkError('ECONNREFUSED');
+  };
+  const fetcher = new AttachmentFetcher(sink, CONFIG, down, () => {}, () => {}, { windowMs: 60_000, firstDelayMs: 30_000, maxDelayMs: 30_000 });
+  fetcher.kick();
+  await firstAttempt;
+  const started = Date.now();
+  await fetcher.stop();
+  assert.ok(Date.now() - started < 1_000, 'stop did not wait out the backoff');
+  assert.deepEqual(completed, [], 'not failed: it is downloaded on the next start');
+});
