@@ -107,6 +107,11 @@ class TrackedServer extends Server {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
+    // Refused at TCP accept, before TLS and HTTP/2: a connection cut later could still carry a
+    // WebSocket upgrade, and the mock would flush queued messages into a dead socket.
+    https.on('connection', (socket: Socket) => {
+      if (this.refusing) socket.destroy();
+    });
     https.on('secureConnection', (socket: Socket) => {
       if (this.refusing) {
         socket.destroy();
