@@ -104,15 +104,21 @@ class TrackedServer extends Server {
     await super.listen(port, host);
     const https = this.httpsServer();
     https.on('session', (session: ServerHttp2Session) => {
+      // A client that dies (the tests kill daemons) resets its connection; that must not become
+      // an uncaught exception in the process hosting the network.
+      session.on('error', () => {});
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
     });
     // Refused at TCP accept, before TLS and HTTP/2: a connection cut later could still carry a
     // WebSocket upgrade, and the mock would flush queued messages into a dead socket.
+    https.on('tlsClientError', () => {});
     https.on('connection', (socket: Socket) => {
+      socket.on('error', () => {});
       if (this.refusing) socket.destroy();
     });
     https.on('secureConnection', (socket: Socket) => {
+      socket.on('error', () => {});
       if (this.refusing) {
         socket.destroy();
         return;
@@ -120,6 +126,23 @@ class TrackedServer extends Server {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
+  }
+
+  /**
+   * Delivers like Signal's server: a message stays queued until the device acknowledged it. The
+   * mock drops (and rejects) a queued message whose socket closed mid-delivery, e.g. when the
+   * daemon is killed; queue it again instead, for the next connection. The envelope is the same,
+   * so a daemon that had already committed it recognises the redelivery.
+   */
+  override async send(target: Device, message: Buffer<ArrayBuffer>): Promise<void> {
+    for (;;) {
+      try {
+        await super.send(target, message);
+        return;
+      } catch (err) {
+        if (!(err instanceof Error && /WebSocket is gone|WebSocket send error/.test(err.message))) throw err;
+      }
+    }
   }
 
   httpsServer(): Http2SecureServer {

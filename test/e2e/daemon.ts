@@ -49,27 +49,44 @@ export function client(port: number): Promise<Client> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const queue: string[] = [];
-    const waiting: ((line: string) => void)[] = [];
+    const waiting: { take: (line: string) => void; fail: (err: Error) => void }[] = [];
+    let gone: Error | null = null;
     createInterface({ input: socket }).on('line', (line) => {
       const w = waiting.shift();
-      if (w) w(line);
+      if (w) w.take(line);
       else queue.push(line);
     });
     const next = (timeoutMs = 20_000) =>
       new Promise<Record<string, unknown>>((res, rej) => {
-        const take = (line: string) => {
-          clearTimeout(timer);
-          res(JSON.parse(line) as Record<string, unknown>);
-        };
         const queued = queue.shift();
-        if (queued !== undefined) return take(queued);
+        if (queued !== undefined) return res(JSON.parse(queued) as Record<string, unknown>);
+        if (gone) return rej(gone);
+        const waiter = {
+          take: (line: string) => {
+            clearTimeout(timer);
+            res(JSON.parse(line) as Record<string, unknown>);
+          },
+          fail: (err: Error) => {
+            clearTimeout(timer);
+            rej(err);
+          },
+        };
         const timer = setTimeout(() => {
-          waiting.splice(waiting.indexOf(take), 1);
+          waiting.splice(waiting.indexOf(waiter), 1);
           rej(new Error('no response in time'));
         }, timeoutMs);
-        waiting.push(take);
+        waiting.push(waiter);
       });
-    socket.once('error', reject);
+    // A daemon that dies (tests kill it) resets the connection: fail the waits at once, and never
+    // let the error go unhandled.
+    socket.on('error', (err) => {
+      gone ??= err;
+      reject(err);
+    });
+    socket.on('close', () => {
+      gone ??= new Error('connection closed');
+      for (const w of waiting.splice(0)) w.fail(gone);
+    });
     socket.once('connect', () =>
       resolve({
         socket,
