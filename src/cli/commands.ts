@@ -6,5 +6,6 @@ import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
+import { quitGroupCommand, updateGroupCommand } from './updateGroup.js';
 
-export const COMMANDS: Command[] = [sandboxCommand, linkCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listGroupsCommand];
+export const COMMANDS: Command[] = [sandboxCommand, linkCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listGroupsCommand, updateGroupCommand, quitGroupCommand];
