@@ -15,9 +15,16 @@ export interface CommandContext {
   global: GlobalOptions;
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
+  /** The arguments in order, for commands whose positionals belong to the option before them. */
+  tokens?: ArgToken[];
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
+
+export type ArgToken =
+  | { kind: 'option'; name: string; value?: string }
+  | { kind: 'positional'; value: string }
+  | { kind: 'option-terminator' };
 
 export interface Command {
   name: string;
@@ -58,7 +65,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 export function parseCommandArgs(command: Command, args: string[]) {
   const options = { ...command.options, help: GLOBAL_OPTIONS.help };
   try {
-    return parseArgs({ args, options: stripDescriptions(options), allowPositionals: true, strict: true });
+    return parseArgs({ args, options: stripDescriptions(options), allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     throw new UsageError(`${command.name}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -8,6 +8,22 @@ import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
+import { quitGroupCommand, updateGroupCommand } from './updateGroup.js';
 import { updateProfileCommand } from './updateProfile.js';
 
-export const COMMANDS: Command[] = [sandboxCommand, linkCommand, registerCommand, verifyCommand, socketCommand, sendCommand, receiveCommand, trustCommand, listIdentitiesCommand, listGroupsCommand, listAccountsCommand, updateProfileCommand];
+export const COMMANDS: Command[] = [
+  sandboxCommand,
+  linkCommand,
+  registerCommand,
+  verifyCommand,
+  socketCommand,
+  sendCommand,
+  receiveCommand,
+  trustCommand,
+  listIdentitiesCommand,
+  listGroupsCommand,
+  updateGroupCommand,
+  quitGroupCommand,
+  listAccountsCommand,
+  updateProfileCommand,
+];

@@ -16,7 +16,8 @@ export const listGroupsCommand: Command = {
           ctx.stdout.write(JSON.stringify(g) + '\n');
         } else {
           const members = g.members.map((m) => m.number ?? m.uuid).join(', ');
-          ctx.stdout.write(`${g.groupId}  ${g.title || '(title not fetched yet)'}  ${g.isMember ? 'member' : 'not a member'}  [${members}]\n`);
+          const invited = g.pendingMembers.length ? `  invited [${g.pendingMembers.map((m) => m.number ?? m.uuid).join(', ')}]` : '';
+          ctx.stdout.write(`${g.groupId}  ${g.title || '(title not fetched yet)'}  ${g.isMember ? 'member' : 'not a member'}  [${members}]${invited}\n`);
         }
       }
       return 0;

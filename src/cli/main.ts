@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       trustNewIdentities: trust as GlobalOptions['trustNewIdentities'],
       verbose: Boolean(values.verbose),
     };
-    return await command.run({ global, values: parsed.values as CommandContext['values'], positionals: parsed.positionals, stdout, stderr });
+    return await command.run({ global, values: parsed.values as CommandContext['values'], positionals: parsed.positionals, tokens: parsed.tokens as CommandContext['tokens'], stdout, stderr });
   } catch (err) {
     if (err instanceof UsageError) {
       stderr.write(`sigsock: ${err.message}\n`);

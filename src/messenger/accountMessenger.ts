@@ -19,6 +19,7 @@ import type { Log } from '../util/log.js';
 import { Mutex } from '../util/mutex.js';
 import type {
   GroupSummary,
+  GroupUpdateResult,
   InboxLease,
   Messenger,
   OutgoingAttachment,
@@ -32,6 +33,7 @@ import { parseContactStream } from './contactSync.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { deliver, type DeliveryEnvironment } from './deliverer.js';
 import { GroupDirectory, type SendableGroup } from './groupDirectory.js';
+import { GroupEditor, type GroupChangeOutcome, type GroupUpdateRequest } from './groupEditor.js';
 import { GroupSender } from './groupSender.js';
 import { GroupsApi } from '../signal/groupsApi.js';
 import { MessengerError } from './errors.js';
@@ -78,6 +80,7 @@ export class AccountMessenger implements Messenger {
   private readonly resolver: RecipientResolver;
   private readonly groups: GroupDirectory;
   private readonly groupSender: GroupSender;
+  private readonly groupEditor: GroupEditor;
   private senderCert: SenderCertificate | null = null;
   private contactSync: { promise: Promise<void>; resolve: () => void } | null = null;
   private queueEmptyWaiters: (() => void)[] = [];
@@ -139,7 +142,8 @@ export class AccountMessenger implements Messenger {
       (onInterrupted, abortSignal) => this.net.connectUnauthenticatedChat({ onConnectionInterrupted: (cause) => onInterrupted(cause) }, { abortSignal }),
       { name: 'unauthenticated chat', log },
     );
-    this.groups = new GroupDirectory(store, new GroupsApi(serverConfig, this.https, { aci: account.aci, pni: account.pni }), this.chat, account.aci, log);
+    const groupsApi = new GroupsApi(serverConfig, this.https, { aci: account.aci, pni: account.pni });
+    this.groups = new GroupDirectory(store, groupsApi, this.chat, account.aci, log);
     this.groupSender = new GroupSender({
       delivery: () => this.deliveryEnvironment(),
       groups: store.groups,
@@ -149,6 +153,16 @@ export class AccountMessenger implements Messenger {
         return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
       },
       numberOf: (aci) => store.recipients.byAci(aci)?.e164 ?? null,
+      log,
+    });
+    this.groupEditor = new GroupEditor({
+      api: groupsApi,
+      directory: this.groups,
+      groups: store.groups,
+      chat: this.chat,
+      serverPublicParams: serverConfig.zkgroupServerPublicParams,
+      self: () => ({ aci: this.account.aci, profileKey: this.account.profileKey }),
+      resolve: (member) => this.resolver.resolve(member),
       log,
     });
     this.resolver = new RecipientResolver({
@@ -428,13 +442,88 @@ export class AccountMessenger implements Messenger {
   }
 
   async listGroups(): Promise<GroupSummary[]> {
+    const describe = (m: string) => ({ uuid: m, number: m === this.account.aci ? this.account.number : (this.store.recipients.byAci(m)?.e164 ?? null) });
     return this.store.groups.listGroups().map((g) => ({
       groupId: g.id,
       title: g.title,
-      members: g.members.map((m) => ({ uuid: m, number: m === this.account.aci ? this.account.number : (this.store.recipients.byAci(m)?.e164 ?? null) })),
+      members: g.members.map(describe),
+      pendingMembers: (g.pendingMembers ?? []).map(describe),
       isMember: g.isMember,
       revision: g.revision,
     }));
+  }
+
+  /**
+   * Creates a group (no groupId) or changes one: name, members added (invited when their profile
+   * key is unknown) and removed. Then tells the members with a group-update message.
+   */
+  async updateGroup(req: GroupUpdateRequest): Promise<GroupUpdateResult> {
+    return this.announce(await this.groupEditor.update(req));
+  }
+
+  /** Leaves the group, making `newAdmins` administrators first when this account is the only one. */
+  async quitGroup(groupId: string, newAdmins: string[]): Promise<GroupUpdateResult> {
+    return this.announce(await this.groupEditor.quit(groupId, newAdmins));
+  }
+
+  /**
+   * The group-update message: a data message with only `groupV2 {masterKey, revision,
+   * groupChange}`, to the full members (sender keys, as any group message), and 1:1 to the
+   * invitees and to members just removed (so their apps learn it); a transcript to our devices.
+   */
+  private async announce(outcome: GroupChangeOutcome): Promise<GroupUpdateResult> {
+    const result: GroupUpdateResult = {
+      groupId: outcome.groupId,
+      revision: outcome.state.revision,
+      created: outcome.created,
+      unchanged: outcome.unchanged,
+      added: outcome.added,
+      invited: outcome.invited,
+      removed: outcome.removed,
+      notApplied: outcome.notApplied,
+      results: [],
+    };
+    if (outcome.unchanged) return result;
+    const self = this.account.aci;
+    const timestamp = Date.now();
+    const message = buildDataMessage({
+      timestamp,
+      profileKey: this.account.profileKey,
+      groupV2: { masterKey: outcome.masterKey, revision: outcome.state.revision, groupChange: outcome.groupChange ?? undefined },
+    });
+    const content = dataMessageContent(message);
+    const sendable: SendableGroup = {
+      groupId: outcome.groupId,
+      masterKey: outcome.masterKey,
+      revision: outcome.state.revision,
+      members: outcome.state.members,
+      endorsements: outcome.state.members.includes(self) ? this.groups.endorsementsFor(outcome.groupId, outcome.state.revision, outcome.state.members) : null,
+    };
+    const isAci = (m: string) => m !== self && !m.startsWith('PNI:');
+    const members = outcome.state.members.filter(isAci);
+    const extra = [...new Set(outcome.alsoNotify.filter((m) => isAci(m) && !members.includes(m)))];
+    const [memberResults, extraResults] = await Promise.all([
+      this.groupSender.send(sendable, members, content, timestamp),
+      Promise.all(extra.map((aci) => {
+        const known = toKnown(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
+      })),
+    ]);
+    const results = [...memberResults, ...extraResults];
+    for (const r of results) if (!r.success) this.log(`group update: not delivered to a member: ${r.error ?? 'unknown error'}`);
+    const delivered = results.filter((r) => r.success);
+    const transcript = sentTranscriptContent(
+      message,
+      timestamp,
+      null,
+      delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified })),
+    );
+    await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
+      this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    result.timestamp = timestamp;
+    result.results = results.map(({ fatal: _fatal, ...plain }) => plain);
+    return result;
   }
 
   private async sendDataMessage(

@@ -82,8 +82,28 @@ export interface GroupSummary {
   groupId: string;
   title: string;
   members: { number: string | null; uuid: string }[];
+  /** Invited, not yet members (they accept in their app). */
+  pendingMembers: { number: string | null; uuid: string }[];
   isMember: boolean;
   revision: number;
+}
+
+/** What `updateGroup` / `quitGroup` did. Member lists hold the members as the caller named them. */
+export interface GroupUpdateResult {
+  groupId: string;
+  /** The group's revision after the change. */
+  revision: number;
+  created: boolean;
+  /** Nothing needed changing: no change was made and no message sent. */
+  unchanged: boolean;
+  added: string[];
+  invited: string[];
+  removed: string[];
+  /** Asked for, but not so after the change: the server did not apply it. */
+  notApplied: string[];
+  /** The group-update message's timestamp, and its outcome per recipient. */
+  timestamp?: number;
+  results: RecipientResult[];
 }
 
 export interface Messenger {

@@ -1,7 +1,7 @@
 // The groups this account is in: learned from group messages (their master key), kept in the
 // store, refreshed from the group server when a newer revision shows up or before sending.
 import type { AuthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
-import { GroupAccessError, type GroupsApi } from '../signal/groupsApi.js';
+import { GroupAccessError, type GroupState, type GroupsApi } from '../signal/groupsApi.js';
 import type { KeptConnection } from '../signal/keptConnection.js';
 import type { AccountStore } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
@@ -48,35 +48,60 @@ export class GroupDirectory {
     return work;
   }
 
-  private async fetchAndStore(groupId: string, masterKey: Uint8Array): Promise<void> {
+  /** The group's current state from the server, stored; GroupAccessError when we may not read it. */
+  async fetchFresh(groupId: string, masterKey: Uint8Array): Promise<GroupState> {
+    const state = await this.api.fetchGroup(await this.chat.get(), masterKey);
+    this.remember(groupId, masterKey, state);
+    return state;
+  }
+
+  /** Stores a state the server just told us (after a fetch, a create or a change). */
+  remember(groupId: string, masterKey: Uint8Array, state: GroupState): void {
+    this.store.groups.upsertGroup({
+      id: groupId,
+      masterKey,
+      revision: state.revision,
+      title: state.title,
+      members: state.members,
+      isMember: state.members.includes(this.selfAci),
+      pendingMembers: state.pendingMembers,
+    });
+    if (state.endorsements) this.endorsements.set(groupId, { revision: state.revision, members: state.members, bytes: state.endorsements });
+    else this.endorsements.delete(groupId);
+  }
+
+  /** We are no longer in the group (left, removed, or the server refuses us): keep what we knew. */
+  markNotMember(groupId: string, masterKey: Uint8Array, revision?: number): void {
     const known = this.store.groups.getGroup(groupId);
+    this.store.groups.upsertGroup({
+      id: groupId,
+      masterKey,
+      revision: Math.max(revision ?? 0, known?.revision ?? 0),
+      title: known?.title ?? '',
+      members: (known?.members ?? []).filter((m) => m !== this.selfAci),
+      isMember: false,
+      pendingMembers: (known?.pendingMembers ?? []).filter((m) => m !== this.selfAci),
+    });
+    this.endorsements.delete(groupId);
+  }
+
+  private async fetchAndStore(groupId: string, masterKey: Uint8Array): Promise<void> {
     try {
-      const state = await this.api.fetchGroup(await this.chat.get(), masterKey);
-      this.store.groups.upsertGroup({
-        id: groupId,
-        masterKey,
-        revision: state.revision,
-        title: state.title,
-        members: state.members,
-        isMember: state.members.includes(this.selfAci),
-      });
-      if (state.endorsements) this.endorsements.set(groupId, { revision: state.revision, members: state.members, bytes: state.endorsements });
-      else this.endorsements.delete(groupId);
+      await this.fetchFresh(groupId, masterKey);
     } catch (err) {
       if (err instanceof GroupAccessError && err.status === 403) {
         // Removed or left: keep what we knew, marked as no longer a member.
-        this.store.groups.upsertGroup({
-          id: groupId,
-          masterKey,
-          revision: known?.revision ?? 0,
-          title: known?.title ?? '',
-          members: known?.members ?? [],
-          isMember: false,
-        });
+        this.markNotMember(groupId, masterKey);
         return;
       }
       throw err;
     }
+  }
+
+  /** The endorsements from the latest fetch, when they cover exactly this revision and member list. */
+  endorsementsFor(groupId: string, revision: number, members: string[]): Uint8Array | null {
+    const endorsed = this.endorsements.get(groupId);
+    return endorsed && endorsed.revision === revision && endorsed.members.join() === members.join() ? endorsed.bytes : null;
   }
 
   async forSend(groupId: string): Promise<SendableGroup> {
@@ -89,9 +114,7 @@ export class GroupDirectory {
     }
     const group = this.store.groups.getGroup(groupId)!;
     if (!group.isMember) throw new MessengerError('NOT_A_GROUP_MEMBER', `this account is not a member of group ${groupId} (it left or was removed)`);
-    const endorsed = this.endorsements.get(groupId);
-    const endorsements =
-      endorsed && endorsed.revision === group.revision && endorsed.members.join() === group.members.join() ? endorsed.bytes : null;
+    const endorsements = this.endorsementsFor(groupId, group.revision, group.members);
     return { groupId, masterKey: group.masterKey, revision: group.revision, members: group.members, endorsements };
   }
 }

@@ -9,7 +9,7 @@ export interface DataMessageInput {
   attachments?: AttachmentPointer[];
   reaction?: { emoji: string; remove: boolean; targetAuthorAciBinary: Uint8Array; targetSentTimestamp: number };
   profileKey: Uint8Array | null;
-  groupV2?: { masterKey: Uint8Array; revision: number };
+  groupV2?: { masterKey: Uint8Array; revision: number; groupChange?: Uint8Array };
 }
 
 export function buildDataMessage(input: DataMessageInput): DataMessage {

@@ -11,7 +11,18 @@ import {
   ServerPublicParams,
   UuidCiphertext,
 } from '@signalapp/libsignal-client/zkgroup.js';
-import { decodeGroupAttributeBlob, decodeGroupResponse } from '../proto/index.js';
+import {
+  decodeGroupAttributeBlob,
+  decodeGroupChangeActions,
+  decodeGroupChangeResponse,
+  decodeGroupResponse,
+  encodeGroup,
+  encodeGroupChange,
+  encodeGroupChangeActions,
+  MemberRole,
+  type Group,
+  type GroupChangeActions,
+} from '../proto/index.js';
 import { chatJson } from './chatHttp.js';
 import type { HttpsClient } from './https.js';
 import type { ServerConfig } from './serverConfig.js';
@@ -21,6 +32,10 @@ export interface GroupState {
   revision: number;
   /** Service ids (ACIs) of full members, in the server's order. */
   members: string[];
+  /** The members among them who are administrators. */
+  admins: string[];
+  /** Invited, not yet members: their service ids (ACI, or `PNI:…`), waiting for their profile key. */
+  pendingMembers: string[];
   /** The server's group send endorsements for these members (serialized), when it sent them. */
   endorsements: Uint8Array | null;
 }
@@ -35,7 +50,23 @@ export class GroupAccessError extends Error {
   }
 }
 
+/** Someone else changed the group first (HTTP 409): fetch it again and rebuild the change. */
+export class GroupConflictError extends Error {
+  constructor() {
+    super('the group changed on the server meanwhile (revision conflict)');
+    this.name = 'GroupConflictError';
+  }
+}
+
+export interface AppliedChange {
+  /** The server-signed GroupChange, encoded: what group-update messages carry. */
+  groupChange: Uint8Array;
+  /** The actions as the server applied them (it may drop what it does not support). */
+  applied: GroupChangeActions;
+}
+
 const DAY_SECONDS = 86_400;
+const PROTOBUF = 'application/x-protobuf';
 
 export class GroupsApi {
   private credential: { day: number; response: Uint8Array } | null = null;
@@ -47,38 +78,59 @@ export class GroupsApi {
   ) {}
 
   async fetchGroup(chat: ChatConnection, masterKey: Uint8Array): Promise<GroupState> {
-    const secretParams = GroupSecretParams.deriveFromMasterKey(new GroupMasterKey(new Uint8Array(masterKey)));
-    const presentation = await this.presentation(chat, secretParams);
-    const publicParams = secretParams.getPublicParams().serialize();
-    const auth = `${Buffer.from(publicParams).toString('hex')}:${Buffer.from(presentation).toString('hex')}`;
+    const secretParams = secretParamsOf(masterKey);
     const res = await this.https({
       method: 'GET',
       url: `${this.config.storageUrl}/v2/groups`,
-      headers: { authorization: `Basic ${Buffer.from(auth).toString('base64')}`, accept: 'application/x-protobuf' },
+      headers: { authorization: await this.authorization(chat, secretParams), accept: PROTOBUF },
       maxBodyBytes: 16 * 1024 * 1024,
     });
     if (res.status === 403) throw new GroupAccessError(403, 'this account is not a member of the group');
     if (res.status === 404) throw new GroupAccessError(404, 'the group does not exist on the server');
     if (res.status !== 200) throw new GroupAccessError(res.status, `group fetch failed: HTTP ${res.status}`);
     const response = decodeGroupResponse(res.body);
-    const group = response.group;
-    if (!group) throw new Error('group server returned no group');
-    const cipher = new ClientZkGroupCipher(secretParams);
-    let title = '';
-    if (group.title?.length) {
-      try {
-        title = decodeGroupAttributeBlob(cipher.decryptBlob(new Uint8Array(group.title))).title ?? '';
-      } catch {
-        title = '';
-      }
-    }
-    const members: string[] = [];
-    for (const m of group.members ?? []) {
-      if (!m.userId?.length) continue;
-      members.push(cipher.decryptServiceId(new UuidCiphertext(new Uint8Array(m.userId))).getServiceIdString());
-    }
-    const endorsements = response.groupSendEndorsementsResponse?.length ? new Uint8Array(response.groupSendEndorsementsResponse) : null;
-    return { title, revision: group.version ?? 0, members, endorsements };
+    if (!response.group) throw new Error('group server returned no group');
+    return decryptGroupState(secretParams, response.group, response.groupSendEndorsementsResponse);
+  }
+
+  /** `PUT /v2/groups`: creates the group (revision 0) that `group` describes. */
+  async createGroup(chat: ChatConnection, secretParams: GroupSecretParams, group: Group): Promise<GroupState> {
+    const res = await this.https({
+      method: 'PUT',
+      url: `${this.config.storageUrl}/v2/groups`,
+      headers: { authorization: await this.authorization(chat, secretParams), 'content-type': PROTOBUF, accept: PROTOBUF },
+      body: encodeGroup(group),
+      maxBodyBytes: 16 * 1024 * 1024,
+    });
+    if (res.status !== 200) throw new GroupAccessError(res.status, `creating the group failed: HTTP ${res.status}${errorText(res.body)}`);
+    const response = decodeGroupResponse(res.body);
+    if (!response.group) throw new Error('group server returned no group');
+    return decryptGroupState(secretParams, response.group, response.groupSendEndorsementsResponse);
+  }
+
+  /** `PATCH /v2/groups`: applies `actions` (whose `version` must be the current revision + 1). */
+  async modifyGroup(chat: ChatConnection, masterKey: Uint8Array, actions: GroupChangeActions): Promise<AppliedChange> {
+    const secretParams = secretParamsOf(masterKey);
+    const res = await this.https({
+      method: 'PATCH',
+      url: `${this.config.storageUrl}/v2/groups`,
+      headers: { authorization: await this.authorization(chat, secretParams), 'content-type': PROTOBUF, accept: PROTOBUF },
+      body: encodeGroupChangeActions(actions),
+      maxBodyBytes: 16 * 1024 * 1024,
+    });
+    if (res.status === 409) throw new GroupConflictError();
+    if (res.status === 403) throw new GroupAccessError(403, 'the group server refused the change: this account may not make it (not a member, or not an administrator)');
+    if (res.status !== 200) throw new GroupAccessError(res.status, `changing the group failed: HTTP ${res.status}${errorText(res.body)}`);
+    const change = decodeGroupChangeResponse(res.body).groupChange;
+    if (!change?.actions) throw new Error('group server returned no signed change');
+    return { groupChange: encodeGroupChange(change), applied: decodeGroupChangeActions(change.actions) };
+  }
+
+  private async authorization(chat: ChatConnection, secretParams: GroupSecretParams): Promise<string> {
+    const presentation = await this.presentation(chat, secretParams);
+    const publicParams = secretParams.getPublicParams().serialize();
+    const auth = `${Buffer.from(publicParams).toString('hex')}:${Buffer.from(presentation).toString('hex')}`;
+    return `Basic ${Buffer.from(auth).toString('base64')}`;
   }
 
   private async presentation(chat: ChatConnection, secretParams: GroupSecretParams): Promise<Uint8Array> {
@@ -101,4 +153,47 @@ export class GroupsApi {
     );
     return ops.createAuthCredentialWithPniPresentation(secretParams, credential).serialize();
   }
+}
+
+export function secretParamsOf(masterKey: Uint8Array): GroupSecretParams {
+  return GroupSecretParams.deriveFromMasterKey(new GroupMasterKey(new Uint8Array(masterKey)));
+}
+
+/** The group as the server keeps it (encrypted), decrypted with the group's secret params. */
+export function decryptGroupState(secretParams: GroupSecretParams, group: Group, endorsements: Uint8Array | undefined): GroupState {
+  const cipher = new ClientZkGroupCipher(secretParams);
+  let title = '';
+  if (group.title?.length) {
+    try {
+      title = decodeGroupAttributeBlob(cipher.decryptBlob(new Uint8Array(group.title))).title ?? '';
+    } catch {
+      title = '';
+    }
+  }
+  const decrypt = (userId: Uint8Array) => cipher.decryptServiceId(new UuidCiphertext(new Uint8Array(userId))).getServiceIdString();
+  const members: string[] = [];
+  const admins: string[] = [];
+  for (const m of group.members ?? []) {
+    if (!m.userId?.length) continue;
+    const id = decrypt(m.userId);
+    members.push(id);
+    if (m.role === MemberRole.ADMINISTRATOR) admins.push(id);
+  }
+  const pendingMembers: string[] = [];
+  for (const p of group.membersPendingProfileKey ?? []) {
+    if (p.member?.userId?.length) pendingMembers.push(decrypt(p.member.userId));
+  }
+  return {
+    title,
+    revision: group.version ?? 0,
+    members,
+    admins,
+    pendingMembers,
+    endorsements: endorsements?.length ? new Uint8Array(endorsements) : null,
+  };
+}
+
+function errorText(body: Buffer): string {
+  const text = body.toString('utf8').replace(/\s+/g, ' ').slice(0, 200).trim();
+  return text && /^[\x20-\x7e]+$/.test(text) ? ` (${text})` : '';
 }

@@ -10,6 +10,8 @@ export interface StoredGroup {
   title: string;
   members: string[];
   isMember: boolean;
+  /** Invited, not yet members (service ids); absent: none. */
+  pendingMembers?: string[];
 }
 
 function toGroup(row: Record<string, unknown> | undefined): StoredGroup | undefined {
@@ -21,6 +23,7 @@ function toGroup(row: Record<string, unknown> | undefined): StoredGroup | undefi
     title: String(row.title),
     members: JSON.parse(String(row.members)) as string[],
     isMember: Number(row.is_member) === 1,
+    pendingMembers: JSON.parse(String(row.pending_members ?? '[]')) as string[],
   };
 }
 
@@ -29,8 +32,19 @@ export class Groups {
 
   upsertGroup(group: StoredGroup): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO grp (id, master_key, revision, title, members, is_member, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run([group.id, blob(group.masterKey), group.revision, group.title, JSON.stringify(group.members), group.isMember ? 1 : 0, Date.now()]);
+      .prepare(
+        'INSERT OR REPLACE INTO grp (id, master_key, revision, title, members, is_member, pending_members, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run([
+        group.id,
+        blob(group.masterKey),
+        group.revision,
+        group.title,
+        JSON.stringify(group.members),
+        group.isMember ? 1 : 0,
+        JSON.stringify(group.pendingMembers ?? []),
+        Date.now(),
+      ]);
   }
 
   getGroup(id: string): StoredGroup | undefined {

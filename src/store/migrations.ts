@@ -44,4 +44,8 @@ export const MIGRATIONS: string[] = [
     distribution_id TEXT NOT NULL, aci TEXT NOT NULL, device_id INTEGER NOT NULL, shared_at INTEGER NOT NULL,
     PRIMARY KEY (distribution_id, aci, device_id));
   `,
+  // 3: invited group members (pending their profile key), shown by list_groups.
+  `
+  ALTER TABLE grp ADD COLUMN pending_members TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

@@ -376,6 +376,7 @@ test('a client that never reads: reading stops, memory stays bounded, others are
     groupId: Buffer.alloc(32, i).toString('base64'),
     title: `group ${i} ${'x'.repeat(100)}`,
     members: [],
+    pendingMembers: [],
     isMember: true,
     revision: 1,
   }));
