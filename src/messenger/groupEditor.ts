@@ -26,7 +26,7 @@ import {
 } from '../proto/index.js';
 import { GroupAccessError, GroupConflictError, secretParamsOf, type GroupState, type GroupsApi } from '../signal/groupsApi.js';
 import type { KeptConnection } from '../signal/keptConnection.js';
-import { fetchProfileKeyCredential } from '../signal/profilesApi.js';
+import { fetchProfileKeyCredential } from '../signal/profileApi.js';
 import type { Groups } from '../store/groups.js';
 import type { Log } from '../util/log.js';
 import { MessengerError } from './errors.js';
