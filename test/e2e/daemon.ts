@@ -51,11 +51,14 @@ export function client(port: number): Promise<Client> {
     const queue: string[] = [];
     const waiting: { take: (line: string) => void; fail: (err: Error) => void }[] = [];
     let gone: Error | null = null;
-    createInterface({ input: socket }).on('line', (line) => {
-      const w = waiting.shift();
-      if (w) w.take(line);
-      else queue.push(line);
-    });
+    createInterface({ input: socket })
+      .on('line', (line) => {
+        const w = waiting.shift();
+        if (w) w.take(line);
+        else queue.push(line);
+      })
+      // readline re-emits the socket's errors on itself; the socket's own handler below deals with them.
+      .on('error', () => {});
     const next = (timeoutMs = 20_000) =>
       new Promise<Record<string, unknown>>((res, rej) => {
         const queued = queue.shift();
