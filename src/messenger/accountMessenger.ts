@@ -657,7 +657,16 @@ function toKnown(row: { aci: string; e164: string | null; profileKey: Uint8Array
 function toMessengerError(err: Error, label: string): MessengerError {
   if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
   if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
+  if (isConnectionLost(err)) {
+    return new MessengerError('NETWORK', `sending to ${label} failed: the connection to the Signal server dropped during the send (${err.message}), so it may not have been delivered`);
+  }
   return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`);
+}
+
+/** libsignal's ways of saying the chat connection went away under a request. */
+function isConnectionLost(err: Error): boolean {
+  if (!(err instanceof LibSignalErrorBase)) return false;
+  return err.code === ErrorCode.IoError || err.code === ErrorCode.ChatServiceInactive || err.code === ErrorCode.ConnectionInvalidated;
 }
 
 /**

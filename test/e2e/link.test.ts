@@ -131,7 +131,7 @@ describe('link, receive and send through the CLI', () => {
       const c = await client(daemon.port);
       const res = await c.request({ command: 'send_message', recipient: f.bob.device.aci, dataMessage: { message: 'anyone?' } }, 30_000);
       assert.equal(res.statusCode, -1);
-      assert.match(String(res.errorMessage), /Signal server|connection/i);
+      assert.match(String(res.errorMessage), /Signal server/);
       c.close();
       await new Promise((r) => setTimeout(r, 3_000));
       const connects = (daemon.stderr().match(/\bchat: connected/g) ?? []).length;
