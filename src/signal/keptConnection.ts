@@ -22,7 +22,7 @@ const ON_DEMAND_RETRY_MS = 1_000;
  * closes right after accepting it (refused credentials, an overloaded server) would otherwise be
  * retried every few hundred milliseconds forever.
  */
-const STABLE_CONNECTION_MS = 3_000;
+const STABLE_CONNECTION_MS = 1_000;
 
 export class ConnectionUnavailableError extends Error {
   constructor(name: string, cause: Error | null) {

@@ -48,4 +48,38 @@ describe('network faults', () => {
     const retries = (daemon.stderr().match(/retrying in/g) ?? []).length - retriesBefore;
     assert.ok(retries > 0 && retries < 30, `reconnects back off instead of spinning (${retries} attempts)`);
   });
+
+  it('loses nothing in either direction while its chat WebSocket is dropped every 2 s', async () => {
+    const dropping = setInterval(() => f.network.disconnect(f.device), 2_000);
+    try {
+      const incoming = (async () => {
+        for (let i = 0; i < 30; i++) {
+          await f.bob.sendText(f.device, `in${i}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      const outgoing: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        // A send that meets a dropped connection fails fast with a clear error; the bot retries.
+        for (let attempt = 0; ; attempt++) {
+          const res = await c.request({ command: 'send_message', recipient: f.bob.device.number!, dataMessage: { message: `out${i}` } }, 30_000);
+          if (res.statusCode === 0) break;
+          assert.match(String(res.errorMessage), /Signal server/);
+          assert.ok(attempt < 10, `send out${i} kept failing: ${JSON.stringify(res)}`);
+        }
+        outgoing.push(`out${i}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await within(incoming, 60_000, 'the contact to finish sending');
+      const got = await receiveAll(c, 30, 30_000);
+      assert.deepEqual(got.map((m) => m.body), Array.from({ length: 30 }, (_, i) => `in${i}`));
+      const bobGot: string[] = [];
+      while (new Set(bobGot).size < outgoing.length) bobGot.push((await within(f.bob.waitForMessage(), 20_000, 'bob')).body);
+      // A send reported as failed may still have reached Bob (the drop cut the answer, not the
+      // request): he may see a text twice, never miss one.
+      assert.deepEqual([...new Set(bobGot)], outgoing);
+    } finally {
+      clearInterval(dropping);
+    }
+  });
 });
