@@ -9,6 +9,7 @@ import { httpsClient, type HttpsClient } from '../signal/https.js';
 import { KeptConnection } from '../signal/keptConnection.js';
 import { getSenderCertificate } from '../signal/messagesApi.js';
 import { HttpError } from '../signal/chatHttp.js';
+import { readStorageGroupMasterKeys } from '../signal/storageService.js';
 import { putProfile, type ProfileUpdate } from '../signal/profileApi.js';
 import { discoverAci } from '../signal/contactDiscovery.js';
 import { createNet } from '../signal/net.js';
@@ -71,6 +72,7 @@ export class AccountMessenger implements Messenger {
   readonly store: AccountStore;
   private readonly net: Net;
   private readonly https: HttpsClient;
+  private readonly serverConfig: ServerConfig;
   private readonly protocolLock = new Mutex();
   private readonly chat: KeptConnection<AuthenticatedChatConnection>;
   private readonly unauthChat: KeptConnection<UnauthenticatedChatConnection>;
@@ -104,6 +106,7 @@ export class AccountMessenger implements Messenger {
     const account = this.account;
     this.net = createNet(serverConfig);
     this.https = httpsClient(serverConfig);
+    this.serverConfig = serverConfig;
     this.inbox = new InboxQueue(store.inbox);
     const retry = attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: attachmentRetryWindowMs };
     this.attachments = new AttachmentFetcher(store.inbox, serverConfig, this.https, log, () => this.inbox.notify(), retry);
@@ -221,9 +224,28 @@ export class AccountMessenger implements Messenger {
       if (!this.store.account.getSetting('contactSyncRequested')) await this.requestContactSync();
     } catch (err) {
       this.log(`maintenance after connect failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      if (!this.store.account.getSetting('storageGroupsRead')) await this.learnGroupsFromStorage();
+    } catch (err) {
+      this.log(`reading groups from the storage service failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.maintained();
     }
+  }
+
+  /**
+   * The groups in the phone's storage service, fetched from the group server and stored, so a
+   * linked device lists them before any group message arrives. Done once per account.
+   */
+  async learnGroupsFromStorage(): Promise<number> {
+    const masterKey = this.account.masterKey;
+    if (!masterKey) return 0;
+    const groupKeys = await readStorageGroupMasterKeys(await this.chat.get(), this.https, this.serverConfig, masterKey);
+    for (const groupKey of groupKeys) await this.groups.learn(groupKey, 0);
+    this.store.account.setSetting('storageGroupsRead', String(Date.now()));
+    if (groupKeys.length) this.log(`storage service: ${groupKeys.length} group(s) known`);
+    return groupKeys.length;
   }
 
   private scheduleRefill(): void {

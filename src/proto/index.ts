@@ -306,6 +306,30 @@ export interface GroupChangeResponse {
   groupSendEndorsementsResponse?: Bytes;
 }
 
+export interface StorageManifest {
+  version?: number;
+  value?: Bytes;
+}
+
+export interface ManifestRecord {
+  version?: number;
+  identifiers?: { raw?: Bytes; type?: number }[];
+  sourceDevice?: number;
+  recordIkm?: Bytes;
+}
+
+export interface ReadOperation {
+  readKey?: Bytes[];
+}
+
+export interface StorageItems {
+  items?: { key?: Bytes; value?: Bytes }[];
+}
+
+export interface StorageRecord {
+  groupV2?: { masterKey?: Bytes };
+}
+
 // ---------------------------------------------------------------- enum values
 
 export const EnvelopeType = { UNKNOWN: 0, CIPHERTEXT: 1, PREKEY_BUNDLE: 3, SERVER_DELIVERY_RECEIPT: 5, UNIDENTIFIED_SENDER: 6, PLAINTEXT_CONTENT: 8 } as const;
@@ -314,6 +338,7 @@ export const ReceiptType = { DELIVERY: 0, READ: 1, VIEWED: 2 } as const;
 export const TypingAction = { STARTED: 0, STOPPED: 1 } as const;
 export const SyncRequestType = { UNKNOWN: 0, CONTACTS: 1, BLOCKED: 3, CONFIGURATION: 4, KEYS: 5 } as const;
 export const MemberRole = { UNKNOWN: 0, DEFAULT: 1, ADMINISTRATOR: 2 } as const;
+export const StorageItemType = { UNKNOWN: 0, CONTACT: 1, GROUPV1: 2, GROUPV2: 3, ACCOUNT: 4 } as const;
 export const AccessRequired = { UNKNOWN: 0, ANY: 1, MEMBER: 2, ADMINISTRATOR: 3, UNSATISFIABLE: 4 } as const;
 
 // ---------------------------------------------------------------- codecs
@@ -393,6 +418,12 @@ export const { encode: encodeGroupChangeActions, decode: decodeGroupChangeAction
 export const { encode: encodeGroupChanges, decode: decodeGroupChanges } = codec<GroupChanges>('GroupChanges');
 export const { encode: encodeGroupResponse, decode: decodeGroupResponse } = codec<GroupResponse>('GroupResponse');
 export const { encode: encodeGroupChangeResponse, decode: decodeGroupChangeResponse } = codec<GroupChangeResponse>('GroupChangeResponse');
+
+export const { encode: encodeStorageManifest, decode: decodeStorageManifest } = codec<StorageManifest>('StorageManifest');
+export const { encode: encodeManifestRecord, decode: decodeManifestRecord } = codec<ManifestRecord>('ManifestRecord');
+export const { encode: encodeReadOperation, decode: decodeReadOperation } = codec<ReadOperation>('ReadOperation');
+export const { encode: encodeStorageItems, decode: decodeStorageItems } = codec<StorageItems>('StorageItems');
+export const { encode: encodeStorageRecord, decode: decodeStorageRecord } = codec<StorageRecord>('StorageRecord');
 
 /** The enum values the schema declares, by enum name (e.g. "Envelope.Type"); tests hold the constants above to it. */
 export function schemaEnum(name: string): Readonly<Record<string, number>> {

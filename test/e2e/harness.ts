@@ -61,7 +61,12 @@ export function runCli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
   });
 }
 
-export async function linkedAccount(): Promise<LinkedFixture> {
+export interface LinkedAccountOptions {
+  /** Runs after the phone and contacts exist, before sigsock links (e.g. to fill the phone's storage service). */
+  beforeLink?: (world: { network: MockNetwork; phone: MockPrimaryDevice; bob: MockPrimaryDevice; carol: MockPrimaryDevice }) => Promise<void>;
+}
+
+export async function linkedAccount(options: LinkedAccountOptions = {}): Promise<LinkedFixture> {
   const network = await startMockNetwork();
   const dataDir = mkdtempSync(join(tmpdir(), 'sigsock-e2e-'));
   const serverFile = join(dataDir, 'server.json');
@@ -70,6 +75,7 @@ export async function linkedAccount(): Promise<LinkedFixture> {
     const bob = await network.createContact('Bob');
     const carol = await network.createContact('Carol');
     const phone = await network.createPhone('Alice', { contacts: [bob, carol] });
+    await options.beforeLink?.({ network, phone, bob, carol });
     const g = globalArgs(dataDir, serverFile);
 
     const child = spawn(process.execPath, [BIN, ...g, 'link', '--name', 'e2e'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,111 @@
+// The storage service (the phone's encrypted account state): read-only, and only the group
+// records, so a freshly linked device knows its groups before any group message arrives.
+// Credentials come from the chat server; manifest and items are AES-256-GCM under keys derived
+// from the account's master key (the manifest key per version, the item key per record).
+import { createDecipheriv, createHmac } from 'node:crypto';
+import { hkdf } from '@signalapp/libsignal-client';
+import { SvrKey } from '@signalapp/libsignal-client/dist/AccountKeys.js';
+import type { ChatConnection } from '@signalapp/libsignal-client/dist/net.js';
+import {
+  decodeManifestRecord,
+  decodeStorageItems,
+  decodeStorageManifest,
+  decodeStorageRecord,
+  encodeReadOperation,
+  StorageItemType,
+} from '../proto/index.js';
+import { basicAuth, chatJson } from './chatHttp.js';
+import type { HttpsClient } from './https.js';
+import type { ServerConfig } from './serverConfig.js';
+
+const PROTOBUF = 'application/x-protobuf';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const ITEM_KEY_INFO_PREFIX = '20240801_SIGNAL_STORAGE_SERVICE_ITEM_';
+/** The server caps one read; stay well under it. */
+const READ_BATCH = 1024;
+
+export class StorageServiceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageServiceError';
+  }
+}
+
+/**
+ * The master keys of the groups in the account's storage service (empty when the account has
+ * no manifest yet).
+ */
+export async function readStorageGroupMasterKeys(
+  chat: ChatConnection,
+  https: HttpsClient,
+  config: ServerConfig,
+  masterKey: Uint8Array,
+): Promise<Uint8Array[]> {
+  const storageKey = Buffer.from(new SvrKey(new Uint8Array(masterKey)).deriveStorageServiceKey());
+  const auth = await chatJson<{ username: string; password: string }>(chat, { verb: 'GET', path: '/v1/storage/auth' });
+  const authorization = basicAuth(auth.username, auth.password)[1];
+
+  const res = await https({
+    method: 'GET',
+    url: `${config.storageUrl}/v1/storage/manifest`,
+    headers: { authorization, accept: PROTOBUF },
+    maxBodyBytes: 16 * 1024 * 1024,
+  });
+  if (res.status === 404) return [];
+  if (res.status !== 200) throw new StorageServiceError(`storage manifest fetch failed: HTTP ${res.status}`);
+  const manifest = decodeStorageManifest(res.body);
+  if (!manifest.value?.length) throw new StorageServiceError('storage manifest has no value');
+  const version = manifest.version ?? 0;
+  const manifestKey = hmac(storageKey, `Manifest_${version}`);
+  const record = decodeManifestRecord(decryptGcm(manifest.value, manifestKey, 'storage manifest'));
+  if ((record.version ?? 0) !== version) throw new StorageServiceError('storage manifest version mismatch');
+
+  const groupKeys = (record.identifiers ?? [])
+    .filter((id) => id.type === StorageItemType.GROUPV2 && id.raw?.length)
+    .map((id) => new Uint8Array(id.raw as Uint8Array));
+  const recordIkm = record.recordIkm?.length ? Buffer.from(record.recordIkm) : undefined;
+
+  const masterKeys: Uint8Array[] = [];
+  for (let i = 0; i < groupKeys.length; i += READ_BATCH) {
+    const batch = groupKeys.slice(i, i + READ_BATCH);
+    const read = await https({
+      method: 'PUT',
+      url: `${config.storageUrl}/v1/storage/read`,
+      headers: { authorization, 'content-type': PROTOBUF, accept: PROTOBUF },
+      body: encodeReadOperation({ readKey: batch }),
+      maxBodyBytes: 64 * 1024 * 1024,
+    });
+    if (read.status !== 200) throw new StorageServiceError(`storage read failed: HTTP ${read.status}`);
+    for (const item of decodeStorageItems(read.body).items ?? []) {
+      if (!item.key?.length || !item.value?.length) continue;
+      const itemKey = deriveItemKey(storageKey, recordIkm, Buffer.from(item.key));
+      const group = decodeStorageRecord(decryptGcm(item.value, itemKey, 'storage record')).groupV2;
+      if (group?.masterKey?.length === 32) masterKeys.push(new Uint8Array(group.masterKey));
+    }
+  }
+  return masterKeys;
+}
+
+function hmac(key: Buffer, text: string): Buffer {
+  return createHmac('sha256', key).update(text).digest();
+}
+
+/** With the manifest's recordIkm: HKDF over it; without (older manifests): HMAC of the storage key. */
+function deriveItemKey(storageKey: Buffer, recordIkm: Buffer | undefined, key: Buffer): Buffer {
+  if (!recordIkm) return hmac(storageKey, `Item_${key.toString('base64')}`);
+  const info = new Uint8Array(Buffer.concat([Buffer.from(ITEM_KEY_INFO_PREFIX), key]));
+  return Buffer.from(hkdf(32, new Uint8Array(recordIkm), info, new Uint8Array(0)));
+}
+
+function decryptGcm(data: Uint8Array, key: Buffer, what: string): Buffer {
+  const bytes = Buffer.from(data);
+  if (bytes.length < IV_BYTES + TAG_BYTES) throw new StorageServiceError(`${what} is too short`);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new StorageServiceError(`${what} does not decrypt (wrong key, or corrupted)`);
+  }
+}
