@@ -533,16 +533,7 @@ export class AccountMessenger implements Messenger {
     ]);
     const results = [...memberResults, ...extraResults];
     for (const r of results) if (!r.success) this.log(`group update: not delivered to a member: ${r.error ?? 'unknown error'}`);
-    const delivered = results.filter((r) => r.success);
-    const transcript = sentTranscriptContent(
-      message,
-      timestamp,
-      null,
-      delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified })),
-    );
-    await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
-      this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    await this.syncGroupTranscript(message, timestamp, results.filter((r) => r.success));
     result.timestamp = timestamp;
     result.results = results.map(({ fatal: _fatal, ...plain }) => plain);
     return result;
@@ -557,10 +548,7 @@ export class AccountMessenger implements Messenger {
     const result = await this.sendToRecipient(recipient, label, dataMessageContent(message), timestamp);
     if (result.success) {
       const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
-      const transcript = sentTranscriptContent(message, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]);
-      await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
-        this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
-      );
+      await this.syncTranscript(sentTranscriptContent(message, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]), timestamp);
     } else if (result.error && result.fatal) {
       throw result.fatal;
     }
@@ -575,16 +563,21 @@ export class AccountMessenger implements Messenger {
     const results = await this.groupSender.send(group, members, content, timestamp);
     const delivered = results.filter((r) => r.success);
     if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
-    const transcript = sentTranscriptContent(
-      message,
-      timestamp,
-      null,
-      delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified })),
-    );
+    await this.syncGroupTranscript(message, timestamp, delivered);
+    return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
+  }
+
+  /** Tells the account's own devices what was sent to a group, and to whom it was delivered. */
+  private syncGroupTranscript(message: ReturnType<typeof buildDataMessage>, timestamp: number, delivered: RecipientResult[]): Promise<void> {
+    const recipients = delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified }));
+    return this.syncTranscript(sentTranscriptContent(message, timestamp, null, recipients), timestamp);
+  }
+
+  /** A failed sync copy is logged, not reported: the message itself was delivered. */
+  private async syncTranscript(transcript: Uint8Array, timestamp: number): Promise<void> {
     await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
       this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
     );
-    return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
   }
 
   private async sendToRecipient(
