@@ -20,6 +20,7 @@ import type { Log } from '../util/log.js';
 import { Mutex } from '../util/mutex.js';
 import type {
   GroupSummary,
+  GroupUpdateRequest,
   GroupUpdateResult,
   InboxLease,
   Messenger,
@@ -34,7 +35,7 @@ import { parseContactStream } from './contactSync.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { deliver, type DeliveryEnvironment } from './deliverer.js';
 import { GroupDirectory, type SendableGroup } from './groupDirectory.js';
-import { GroupEditor, type GroupChangeOutcome, type GroupUpdateRequest } from './groupEditor.js';
+import { GroupEditor, type GroupChangeOutcome } from './groupEditor.js';
 import { GroupSender } from './groupSender.js';
 import { GroupsApi } from '../signal/groupsApi.js';
 import { MessengerError } from './errors.js';

@@ -88,6 +88,15 @@ export interface GroupSummary {
   revision: number;
 }
 
+export interface GroupUpdateRequest {
+  /** Absent: create a new group (then `title` is required). */
+  groupId?: string;
+  title?: string;
+  /** Phone numbers (+E.164) or ACIs. */
+  addMembers?: string[];
+  removeMembers?: string[];
+}
+
 /** What `updateGroup` / `quitGroup` did. Member lists hold the members as the caller named them. */
 export interface GroupUpdateResult {
   groupId: string;
@@ -114,4 +123,8 @@ export interface Messenger {
   listGroups(): Promise<GroupSummary[]>;
   /** Accepts the recipient's current identity key for sending (after a safety-number change). */
   trustIdentity(recipient: string, verified: boolean): Promise<{ aci: string; safetyNumber: string | null }>;
+  /** Creates a group (no `groupId`), or renames it and adds or removes members; tells the members. */
+  updateGroup(request: GroupUpdateRequest): Promise<GroupUpdateResult>;
+  /** Leaves a group, first making `newAdmins` administrators; tells the members. */
+  quitGroup(groupId: string, newAdmins: string[]): Promise<GroupUpdateResult>;
 }

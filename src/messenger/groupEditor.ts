@@ -29,19 +29,11 @@ import type { KeptConnection } from '../signal/keptConnection.js';
 import { fetchProfileKeyCredential } from '../signal/profileApi.js';
 import type { Groups } from '../store/groups.js';
 import type { Log } from '../util/log.js';
+import type { GroupUpdateRequest } from './api.js';
 import { MessengerError } from './errors.js';
 import type { GroupDirectory } from './groupDirectory.js';
 import { groupIdFromMasterKey } from './groupIds.js';
 import type { KnownRecipient } from './recipientResolver.js';
-
-export interface GroupUpdateRequest {
-  /** Absent: create a new group (then `title` is required). */
-  groupId?: string;
-  title?: string;
-  /** Phone numbers (+E.164) or ACIs. */
-  addMembers?: string[];
-  removeMembers?: string[];
-}
 
 export interface GroupChangeOutcome {
   groupId: string;

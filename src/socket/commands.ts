@@ -36,6 +36,8 @@ const HANDLERS: Record<string, Handler> = {
   list_groups: listGroups,
   trust: trust,
   ack: ack,
+  update_group: updateGroup,
+  quit_group: quitGroup,
 };
 
 export const KNOWN_COMMANDS = Object.keys(HANDLERS);
@@ -132,6 +134,35 @@ async function ack(request: Request, ctx: CommandContext) {
     throw new ProtocolError(StatusCode.UNKNOWN, 'unknown ackId: acknowledge on the same connection, once, with the ackId of a receive_messages answer');
   }
   return { fields: {} };
+}
+
+/** Extension: create a group (no groupId), or rename it and add or remove members. */
+async function updateGroup(request: Request, ctx: CommandContext) {
+  const groupId = request.groupId === undefined ? undefined : parseGroupId(request.groupId);
+  if (request.name !== undefined && (typeof request.name !== 'string' || request.name.trim() === '')) {
+    throw new ProtocolError(StatusCode.UNKNOWN, 'name must be a non-empty string');
+  }
+  const name = request.name as string | undefined;
+  const addMembers = parseMemberList(request.addMembers, 'addMembers');
+  const removeMembers = parseMemberList(request.removeMembers, 'removeMembers');
+  if (groupId === undefined && name === undefined) throw new ProtocolError(StatusCode.UNKNOWN, 'a new group needs a name (or give groupId to change a group)');
+  if (groupId === undefined && removeMembers.length > 0) throw new ProtocolError(StatusCode.UNKNOWN, 'removeMembers needs groupId');
+  if (groupId !== undefined && name === undefined && addMembers.length === 0 && removeMembers.length === 0) {
+    throw new ProtocolError(StatusCode.UNKNOWN, 'nothing to change: give name, addMembers or removeMembers');
+  }
+  return { fields: { ...(await ctx.messenger.updateGroup({ groupId, title: name, addMembers, removeMembers })) } };
+}
+
+/** Extension: leave a group; `admins` names members to make administrators first. */
+async function quitGroup(request: Request, ctx: CommandContext) {
+  const groupId = parseGroupId(request.groupId);
+  return { fields: { ...(await ctx.messenger.quitGroup(groupId, parseMemberList(request.admins, 'admins'))) } };
+}
+
+function parseMemberList(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ProtocolError(StatusCode.INVALID_NUMBER, `${field} must be an array of phone numbers or ACIs`);
+  return value.map((v, i) => parseAddress(v, `${field}[${i}]`));
 }
 
 async function listGroups(_request: Request, ctx: CommandContext) {

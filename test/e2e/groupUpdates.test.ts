@@ -260,4 +260,38 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(f.bob.getMessageQueueSize(), 0, 'nothing more reached Bob');
   });
+
+  it('update_group and quit_group on the socket (extensions): create with Bob, rename, leave', async () => {
+    const daemon = await startDaemon(f);
+    const c = await client(daemon.port);
+    try {
+      const created = await c.request({ command: 'update_group', name: 'Socket crew', addMembers: [bobNumber], reqId: 1 });
+      assert.equal(created.statusCode, 0, JSON.stringify(created));
+      assert.equal(created.created, true);
+      assert.deepEqual(created.added, [bobNumber]);
+      const id = created.groupId as string;
+      const first = await nextMessage(f.bob, 'Bob to get the socket-made group');
+      assert.equal(first.dataMessage.groupV2?.revision, 0);
+      const key = new Uint8Array(first.dataMessage.groupV2!.masterKey!);
+
+      const renamed = await c.request({ command: 'update_group', groupId: id, name: 'Socket crew, renamed' });
+      assert.equal(renamed.statusCode, 0, JSON.stringify(renamed));
+      assert.equal(renamed.revision, 1);
+      assert.equal((await nextMessage(f.bob, 'Bob to get the rename')).dataMessage.groupV2?.revision, 1);
+      assert.equal((await serverState(f, key)).title, 'Socket crew, renamed');
+
+      const unknown = await c.request({ command: 'update_group', groupId: Buffer.alloc(32, 9).toString('base64'), name: 'x' });
+      assert.equal(unknown.statusCode, 6, JSON.stringify(unknown));
+
+      const quit = await c.request({ command: 'quit_group', groupId: id, admins: [bobNumber] });
+      assert.equal(quit.statusCode, 0, JSON.stringify(quit));
+      assert.deepEqual((await serverState(f, key)).members, [f.bob.device.aci]);
+      await nextMessage(f.bob, 'Bob to learn that the account left');
+      const after = await c.request({ command: 'send_message', groupId: id, dataMessage: { message: 'still here?' } });
+      assert.equal(after.statusCode, 7, JSON.stringify(after));
+    } finally {
+      c.close();
+      await daemon.stop();
+    }
+  });
 });

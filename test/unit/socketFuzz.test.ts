@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import type { GroupSummary, InboxEntry, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import type { GroupSummary, GroupUpdateResult, InboxEntry, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
 import { MessengerError, type MessengerErrorKind } from '../../src/messenger/errors.js';
 import { AuthGate, tokenCheck } from '../../src/socket/auth.js';
 import { errorResponse, runCommand, type CommandContext } from '../../src/socket/commands.js';
@@ -93,7 +93,17 @@ class InstantMessenger implements Messenger {
   trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
     return this.outcome({ aci: recipient, safetyNumber: null });
   }
+
+  updateGroup(): Promise<GroupUpdateResult> {
+    return this.outcome(GROUP_RESULT);
+  }
+
+  quitGroup(): Promise<GroupUpdateResult> {
+    return this.outcome(GROUP_RESULT);
+  }
 }
+
+const GROUP_RESULT: GroupUpdateResult = { groupId: Buffer.alloc(32).toString('base64'), revision: 1, created: false, unchanged: false, added: [], invited: [], removed: [], notApplied: [], results: [] };
 
 // ---------------------------------------------------------------- inputs
 

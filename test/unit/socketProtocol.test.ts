@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
   GroupSummary,
+  GroupUpdateRequest,
+  GroupUpdateResult,
   InboxEntry,
   InboxLease,
   Messenger,
@@ -55,6 +57,16 @@ class FakeMessenger implements Messenger {
     return fakeLease([]);
   };
   takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
+
+  groupUpdates: GroupUpdateRequest[] = [];
+  async updateGroup(request: GroupUpdateRequest): Promise<GroupUpdateResult> {
+    this.groupUpdates.push(request);
+    return { groupId: request.groupId ?? Buffer.alloc(32, 1).toString('base64'), revision: 0, created: !request.groupId, unchanged: false, added: request.addMembers ?? [], invited: [], removed: request.removeMembers ?? [], notApplied: [], timestamp: 1700000000123, results: [] };
+  }
+
+  async quitGroup(groupId: string): Promise<GroupUpdateResult> {
+    return { groupId, revision: 3, created: false, unchanged: false, added: [], invited: [], removed: [], notApplied: [], results: [] };
+  }
 
   async trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
     return { aci: recipient, safetyNumber: null };
@@ -225,7 +237,7 @@ test('reqId is echoed verbatim, and omitted when the request had none', async ()
       command: 'nope',
       reqId: 12,
       statusCode: StatusCode.UNKNOWN_COMMAND,
-      errorMessage: "unknown command 'nope'; known commands: send_message, send_reaction, receive_messages, list_groups, trust, ack",
+      errorMessage: "unknown command 'nope'; known commands: send_message, send_reaction, receive_messages, list_groups, trust, ack, update_group, quit_group",
     });
   });
 });
@@ -386,6 +398,23 @@ test('a client that drops the connection while receive_messages waits: the wait 
     c.socket.resetAndDestroy();
     assert.equal(await lease.settled, 'released');
     assert.equal(messenger.takeCalls[0].signal!.aborted, true);
+  });
+});
+
+test('update_group and quit_group (extensions): fields validated and passed on; bad input gets its status code', async () => {
+  await withServer(async ({ client, messenger }) => {
+    const c = await client();
+    const created = await c.request(`{command: 'update_group', name: 'Crew', addMembers: ['${PHONE}', '${UUID_UPPER}']}`);
+    assert.equal(created.statusCode, 0, JSON.stringify(created));
+    assert.equal(created.created, true);
+    assert.deepEqual(messenger.groupUpdates[0], { groupId: undefined, title: 'Crew', addMembers: [PHONE, UUID_UPPER.toLowerCase()], removeMembers: [] });
+    assert.equal((await c.request(`{command: 'update_group', groupId: 'nope', name: 'x'}`)).statusCode, StatusCode.GROUP_NOT_FOUND);
+    assert.equal((await c.request(`{command: 'update_group', name: 'x', addMembers: ['123']}`)).statusCode, StatusCode.INVALID_NUMBER);
+    assert.equal((await c.request(`{command: 'update_group', addMembers: ['${PHONE}']}`)).statusCode, StatusCode.UNKNOWN);
+    assert.equal((await c.request(`{command: 'update_group', groupId: '${GROUP_ID}'}`)).statusCode, StatusCode.UNKNOWN);
+    const quit = await c.request(`{command: 'quit_group', groupId: '${GROUP_ID}'}`);
+    assert.equal(quit.statusCode, 0);
+    assert.equal(quit.revision, 3);
   });
 });
 

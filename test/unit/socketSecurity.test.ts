@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GroupSummary, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import type { GroupSummary, GroupUpdateResult, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
 import { tokenCheck } from '../../src/socket/auth.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../src/socket/server.js';
 import { loadTlsCredentials, type TlsCredentials } from '../../src/socket/tls.js';
@@ -40,6 +40,16 @@ class CountingMessenger implements Messenger {
   async sendReaction(): Promise<SendResult> {
     this.calls++;
     return { timestamp: 1700000000001, results: [] };
+  }
+
+  async updateGroup(): Promise<GroupUpdateResult> {
+    this.calls++;
+    return { groupId: '', revision: 0, created: false, unchanged: true, added: [], invited: [], removed: [], notApplied: [], results: [] };
+  }
+
+  async quitGroup(): Promise<GroupUpdateResult> {
+    this.calls++;
+    return { groupId: '', revision: 0, created: false, unchanged: true, added: [], invited: [], removed: [], notApplied: [], results: [] };
   }
 
   takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
