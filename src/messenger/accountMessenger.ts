@@ -153,7 +153,7 @@ export class AccountMessenger implements Messenger {
       groups: store.groups,
       serverPublicParams: serverConfig.zkgroupServerPublicParams,
       sendOneToOne: (aci, content, timestamp) => {
-        const known = toKnown(store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+        const known = this.knownByAci(aci);
         return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
       },
       numberOf: (aci) => store.recipients.byAci(aci)?.e164 ?? null,
@@ -442,14 +442,17 @@ export class AccountMessenger implements Messenger {
       number: this.store.recipients.byAci(i.address)?.e164 ?? null,
       uuid: i.address,
       trust: i.trust,
-      safetyNumber: this.safetyNumber(i.address),
+      safetyNumber: this.safetyNumberWith(i.address, i.publicKey),
     }));
   }
 
   /** The 60-digit number both sides can compare (Signal's version 2, over ACIs). */
   safetyNumber(aci: string): string | null {
     const theirs = this.store.listIdentities().find((i) => i.address === aci);
-    if (!theirs) return null;
+    return theirs ? this.safetyNumberWith(aci, theirs.publicKey) : null;
+  }
+
+  private safetyNumberWith(aci: string, theirKey: Uint8Array): string {
     const account = this.account;
     const ours = PrivateKey.deserialize(new Uint8Array(account.aciIdentityKey)).getPublicKey();
     return Fingerprint.new(
@@ -458,7 +461,7 @@ export class AccountMessenger implements Messenger {
       Aci.fromUuid(account.aci).getServiceIdBinary(),
       ours,
       Aci.fromUuid(aci).getServiceIdBinary(),
-      PublicKey.deserialize(new Uint8Array(theirs.publicKey)),
+      PublicKey.deserialize(new Uint8Array(theirKey)),
     )
       .displayableFingerprint()
       .toString();
@@ -528,7 +531,7 @@ export class AccountMessenger implements Messenger {
     const [memberResults, extraResults] = await Promise.all([
       this.groupSender.send(sendable, members, content, timestamp),
       Promise.all(extra.map((aci) => {
-        const known = toKnown(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+        const known = this.knownByAci(aci);
         return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
       })),
     ]);
@@ -566,6 +569,11 @@ export class AccountMessenger implements Messenger {
     if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
     await this.syncGroupTranscript(message, timestamp, delivered);
     return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
+  }
+
+  /** What the account knows of `aci`; just the ACI when nothing. */
+  private knownByAci(aci: string): KnownRecipient {
+    return toKnown(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
   }
 
   /** Tells the account's own devices what was sent to a group, and to whom it was delivered. */

@@ -79,51 +79,36 @@ export class GroupsApi {
 
   async fetchGroup(chat: ChatConnection, masterKey: Uint8Array): Promise<GroupState> {
     const secretParams = secretParamsOf(masterKey);
-    const res = await this.https({
-      method: 'GET',
-      url: `${this.config.storageUrl}/v2/groups`,
-      headers: { authorization: await this.authorization(chat, secretParams), accept: PROTOBUF },
-      maxBodyBytes: 16 * 1024 * 1024,
-    });
+    const res = await this.request(chat, secretParams, 'GET');
     if (res.status === 403) throw new GroupAccessError(403, 'this account is not a member of the group');
     if (res.status === 404) throw new GroupAccessError(404, 'the group does not exist on the server');
     if (res.status !== 200) throw new GroupAccessError(res.status, `group fetch failed: HTTP ${res.status}`);
-    const response = decodeGroupResponse(res.body);
-    if (!response.group) throw new Error('group server returned no group');
-    return decryptGroupState(secretParams, response.group, response.groupSendEndorsementsResponse);
+    return groupStateFrom(secretParams, res.body);
   }
 
   /** `PUT /v2/groups`: creates the group (revision 0) that `group` describes. */
   async createGroup(chat: ChatConnection, secretParams: GroupSecretParams, group: Group): Promise<GroupState> {
-    const res = await this.https({
-      method: 'PUT',
-      url: `${this.config.storageUrl}/v2/groups`,
-      headers: { authorization: await this.authorization(chat, secretParams), 'content-type': PROTOBUF, accept: PROTOBUF },
-      body: encodeGroup(group),
-      maxBodyBytes: 16 * 1024 * 1024,
-    });
+    const res = await this.request(chat, secretParams, 'PUT', encodeGroup(group));
     if (res.status !== 200) throw new GroupAccessError(res.status, `creating the group failed: HTTP ${res.status}${errorText(res.body)}`);
-    const response = decodeGroupResponse(res.body);
-    if (!response.group) throw new Error('group server returned no group');
-    return decryptGroupState(secretParams, response.group, response.groupSendEndorsementsResponse);
+    return groupStateFrom(secretParams, res.body);
   }
 
   /** `PATCH /v2/groups`: applies `actions` (whose `version` must be the current revision + 1). */
   async modifyGroup(chat: ChatConnection, masterKey: Uint8Array, actions: GroupChangeActions): Promise<AppliedChange> {
-    const secretParams = secretParamsOf(masterKey);
-    const res = await this.https({
-      method: 'PATCH',
-      url: `${this.config.storageUrl}/v2/groups`,
-      headers: { authorization: await this.authorization(chat, secretParams), 'content-type': PROTOBUF, accept: PROTOBUF },
-      body: encodeGroupChangeActions(actions),
-      maxBodyBytes: 16 * 1024 * 1024,
-    });
+    const res = await this.request(chat, secretParamsOf(masterKey), 'PATCH', encodeGroupChangeActions(actions));
     if (res.status === 409) throw new GroupConflictError();
     if (res.status === 403) throw new GroupAccessError(403, 'the group server refused the change: this account may not make it (not a member, or not an administrator)');
     if (res.status !== 200) throw new GroupAccessError(res.status, `changing the group failed: HTTP ${res.status}${errorText(res.body)}`);
     const change = decodeGroupChangeResponse(res.body).groupChange;
     if (!change?.actions) throw new Error('group server returned no signed change');
     return { groupChange: encodeGroupChange(change), applied: decodeGroupChangeActions(change.actions) };
+  }
+
+  /** One request to `/v2/groups`, authorised for the group `secretParams` describes; protobuf both ways. */
+  private async request(chat: ChatConnection, secretParams: GroupSecretParams, method: 'GET' | 'PUT' | 'PATCH', body?: Uint8Array) {
+    const headers: Record<string, string> = { authorization: await this.authorization(chat, secretParams), accept: PROTOBUF };
+    if (body) headers['content-type'] = PROTOBUF;
+    return this.https({ method, url: `${this.config.storageUrl}/v2/groups`, headers, body, maxBodyBytes: 16 * 1024 * 1024 });
   }
 
   private async authorization(chat: ChatConnection, secretParams: GroupSecretParams): Promise<string> {
@@ -153,6 +138,12 @@ export class GroupsApi {
     );
     return ops.createAuthCredentialWithPniPresentation(secretParams, credential).serialize();
   }
+}
+
+function groupStateFrom(secretParams: GroupSecretParams, body: Uint8Array): GroupState {
+  const response = decodeGroupResponse(body);
+  if (!response.group) throw new Error('group server returned no group');
+  return decryptGroupState(secretParams, response.group, response.groupSendEndorsementsResponse);
 }
 
 export function secretParamsOf(masterKey: Uint8Array): GroupSecretParams {

@@ -1,10 +1,7 @@
 // Profile fields are stored on the server encrypted with the account's profile key, so only
 // contacts who were given the key can read them: AES-256-GCM, nonce ‖ ciphertext ‖ tag, the
 // plaintext zero-padded to one of a few fixed lengths so its size says little.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
+import { openGcm, sealGcm } from './aesGcm.js';
 
 /** The padded lengths Signal clients use, per field; the smallest that fits is chosen. */
 export const PROFILE_FIELD_LENGTHS = {
@@ -21,17 +18,12 @@ export function encryptProfileField(profileKey: Uint8Array, field: ProfileField,
   if (padded === undefined) throw new Error(`profile ${field} is too long (${plaintext.length} bytes, at most ${PROFILE_FIELD_LENGTHS[field].at(-1)})`);
   const buffer = Buffer.alloc(padded);
   buffer.set(plaintext);
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', profileKey, nonce);
-  return Buffer.concat([nonce, cipher.update(buffer), cipher.final(), cipher.getAuthTag()]);
+  return sealGcm(profileKey, buffer);
 }
 
 /** The plaintext with its zero padding removed. */
 export function decryptProfileField(profileKey: Uint8Array, encrypted: Uint8Array): Uint8Array {
-  if (encrypted.length < NONCE_BYTES + TAG_BYTES) throw new Error('encrypted profile field is too short');
-  const decipher = createDecipheriv('aes-256-gcm', profileKey, encrypted.subarray(0, NONCE_BYTES));
-  decipher.setAuthTag(encrypted.subarray(encrypted.length - TAG_BYTES));
-  const plain = Buffer.concat([decipher.update(encrypted.subarray(NONCE_BYTES, encrypted.length - TAG_BYTES)), decipher.final()]);
+  const plain = openGcm(profileKey, encrypted);
   let end = plain.length;
   while (end > 0 && plain[end - 1] === 0) end--;
   return plain.subarray(0, end);

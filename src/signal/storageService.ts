@@ -2,7 +2,7 @@
 // records, so a freshly linked device knows its groups before any group message arrives.
 // Credentials come from the chat server; manifest and items are AES-256-GCM under keys derived
 // from the account's master key (the manifest key per version, the item key per record).
-import { createDecipheriv, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { hkdf } from '@signalapp/libsignal-client';
 import { SvrKey } from '@signalapp/libsignal-client/dist/AccountKeys.js';
 import type { ChatConnection } from '@signalapp/libsignal-client/dist/net.js';
@@ -14,13 +14,12 @@ import {
   encodeReadOperation,
   StorageItemType,
 } from '../proto/index.js';
+import { openGcm } from './aesGcm.js';
 import { basicAuth, chatJson } from './chatHttp.js';
 import type { HttpsClient } from './https.js';
 import type { ServerConfig } from './serverConfig.js';
 
 const PROTOBUF = 'application/x-protobuf';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 const ITEM_KEY_INFO_PREFIX = '20240801_SIGNAL_STORAGE_SERVICE_ITEM_';
 /** The server caps one read; stay well under it. */
 const READ_BATCH = 1024;
@@ -99,13 +98,9 @@ function deriveItemKey(storageKey: Buffer, recordIkm: Buffer | undefined, key: B
 }
 
 function decryptGcm(data: Uint8Array, key: Buffer, what: string): Buffer {
-  const bytes = Buffer.from(data);
-  if (bytes.length < IV_BYTES + TAG_BYTES) throw new StorageServiceError(`${what} is too short`);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
-    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    return openGcm(key, data);
   } catch {
-    throw new StorageServiceError(`${what} does not decrypt (wrong key, or corrupted)`);
+    throw new StorageServiceError(`${what} does not decrypt (wrong key, too short, or corrupted)`);
   }
 }
