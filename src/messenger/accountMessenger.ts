@@ -682,7 +682,7 @@ function toMessengerError(err: Error, label: string): MessengerError {
   if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
   if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
   if (isConnectionLost(err)) {
-    return new MessengerError('NETWORK', `sending to ${label} failed: the connection to the Signal server dropped during the send (${err.message}), so it may not have been delivered`);
+    return new MessengerError('NETWORK', `sending to ${label} failed: not connected to the Signal server: the connection dropped during the send (${err.message}), so it may not have been delivered`);
   }
   return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`);
 }

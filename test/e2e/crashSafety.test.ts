@@ -17,18 +17,15 @@ describe('crash safety', () => {
     await f?.close();
   });
 
-  it('delivers every message, in order per sender, across 5 SIGKILLs; a redelivery only of an answer a kill caught in flight', async (t) => {
+  it('delivers every message exactly once, in order per sender, across 5 SIGKILLs', async () => {
     const perSender = 60;
-    const { received, redelivered } = await crashScenario(f, perSender, 5);
+    const received = await crashScenario(f, perSender, 5);
     [...received.values()].forEach((bodies, si) => {
       assert.deepEqual(
         bodies,
         Array.from({ length: perSender }, (_, i) => `${si}:${i}`),
       );
     });
-    // At most one answer per kill (an answer carries at most 100 entries).
-    assert.ok(redelivered <= 5 * 100, `${redelivered} entries handed out twice`);
-    t.diagnostic(`redelivered after kills: ${redelivered}`);
   });
 
   it('with ack: true, a client that vanishes at random points mid-response still gets each message exactly once', async () => {

@@ -33,7 +33,7 @@ describe('network faults', () => {
     const outage = await f.network.outage([f.device]);
     const failed = await c.request({ command: 'send_message', recipient: f.bob.device.number!, dataMessage: { message: 'during' } }, 30_000);
     assert.equal(failed.statusCode, -1);
-    assert.match(String(failed.errorMessage), /not connected to the Signal server|connection to the Signal server dropped/);
+    assert.match(String(failed.errorMessage), /not connected to the Signal server/);
     const live = await c.request({ command: 'receive_messages', timeout: 0 });
     assert.equal(live.statusCode, 0, 'clients are still served during the outage');
     const meanwhile = f.bob.sendText(f.device, 'sent during the outage');
