@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { listDevicesCommand, removeDeviceCommand } from './devices.js';
 import { listAccountsCommand, listIdentitiesCommand } from './identities.js';
 import { linkCommand } from './link.js';
 import { listGroupsCommand } from './listGroups.js';
@@ -9,6 +10,7 @@ import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
 import { quitGroupCommand, updateGroupCommand } from './updateGroup.js';
+import { unregisterCommand } from './unregister.js';
 import { updateProfileCommand } from './updateProfile.js';
 
 export const COMMANDS: Command[] = [
@@ -26,4 +28,7 @@ export const COMMANDS: Command[] = [
   quitGroupCommand,
   listAccountsCommand,
   updateProfileCommand,
+  listDevicesCommand,
+  removeDeviceCommand,
+  unregisterCommand,
 ];

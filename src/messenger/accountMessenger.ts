@@ -19,6 +19,7 @@ import type { AttachmentPointer } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 import { Mutex } from '../util/mutex.js';
 import type {
+  DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
   GroupUpdateResult,
@@ -30,6 +31,7 @@ import type {
   SendResult,
   SendTarget,
 } from './api.js';
+import { listAccountDevices, removeAccountDevice, unregisterAccount } from './accountDevices.js';
 import { AttachmentFetcher, DEFAULT_RETRY, MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js';
 import { parseContactStream } from './contactSync.js';
 import type { ContentEffects } from './contentInterpreter.js';
@@ -434,6 +436,19 @@ export class AccountMessenger implements Messenger {
       if (err instanceof HttpError) throw new MessengerError('NETWORK', `the server refused the profile: ${err.message}`);
       throw err;
     }
+  }
+
+  listDevices(): Promise<DeviceSummary[]> {
+    return this.chat.get().then((chat) => listAccountDevices(chat, this.account));
+  }
+
+  async removeDevice(deviceId: number): Promise<void> {
+    await removeAccountDevice(await this.chat.get(), this.account, deviceId);
+  }
+
+  /** Deletes the account (primary) or unlinks this device (linked). The local store stays; see the CLI. */
+  async unregister(): Promise<'account deleted' | 'device unlinked'> {
+    return unregisterAccount(await this.chat.get(), this.account);
   }
 
   /** Every contact identity key the account has seen, with how far it is trusted. */

@@ -115,6 +115,19 @@ export interface GroupUpdateResult {
   results: RecipientResult[];
 }
 
+/** One device of the account, as `listDevices` shows it. */
+export interface DeviceSummary {
+  id: number;
+  /** The name it was linked with; null for primaries, which usually have none. */
+  name: string | null;
+  primary: boolean;
+  thisDevice: boolean;
+  /** Milliseconds since the epoch, when the server says. */
+  created: number | null;
+  /** Rounded to the day by the server. */
+  lastSeen: number | null;
+}
+
 export interface Messenger {
   sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult>;
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult>;
@@ -127,4 +140,6 @@ export interface Messenger {
   updateGroup(request: GroupUpdateRequest): Promise<GroupUpdateResult>;
   /** Leaves a group, first making `newAdmins` administrators; tells the members. */
   quitGroup(groupId: string, newAdmins: string[]): Promise<GroupUpdateResult>;
+  /** The account's devices: the primary, this one and any other linked device. */
+  listDevices(): Promise<DeviceSummary[]>;
 }

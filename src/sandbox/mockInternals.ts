@@ -5,6 +5,7 @@
 // Objects created here come from the mock's own libsignal-client (0.100): they are built through the
 // constructors of objects the mock already holds and never mixed with ours (0.103).
 import { ServiceIdKind, type Device, type PrimaryDevice, type Server } from '@signalapp/mock-server';
+import { Connection } from '@signalapp/mock-server/src/server/ws/connection.js';
 
 interface QueueEntry {
   cancel(): void;
@@ -110,4 +111,57 @@ export async function replaceAciIdentity(contact: PrimaryDevice): Promise<Uint8A
   internals.sessions.sessions.clear();
   internals.privSenderCertificate = await internals.config.getSenderCertificate();
   return new Uint8Array((internals.publicKey as { serialize(): Uint8Array }).serialize());
+}
+
+/** A route handler of the mock's WebSocket router (src/server/ws/router.js): [status, JSON, headers]. */
+export type MockRouteHandler = (
+  params: Record<string, string>,
+  body: Uint8Array | undefined,
+  headers: Record<string, string>,
+  query?: Record<string, unknown>,
+) => Promise<[number, unknown, Record<string, string>?]>;
+
+export interface MockRouter {
+  get(pattern: string, handler: MockRouteHandler): void;
+  put(pattern: string, handler: MockRouteHandler): void;
+  del(pattern: string, handler: MockRouteHandler): void;
+  routes: { method: string; pattern: { match(path: string): unknown }; handler: MockRouteHandler }[];
+}
+
+/** Adds routes to one chat connection; `device()` is the device it authenticated as, if any. */
+export type ChatRouteInstaller = (router: MockRouter, device: () => Device | undefined) => void;
+
+interface ConnectionInternals {
+  server: Server;
+  router: MockRouter;
+  device: Device | undefined;
+}
+
+const routeInstallers = new WeakMap<Server, ChatRouteInstaller>();
+const extendedConnections = new WeakSet<object>();
+let connectionPatched = false;
+
+/**
+ * Lets `install` add routes to every chat WebSocket connection of `server`. The mock builds its
+ * Connection objects itself, so the hook is Connection.prototype.handleRequest: each connection's
+ * router gets the extra routes before its first request. Other servers in the process are untouched.
+ */
+export function extendChatRoutes(server: Server, install: ChatRouteInstaller): void {
+  routeInstallers.set(server, install);
+  if (connectionPatched) return;
+  const prototype = Connection.prototype as unknown as { handleRequest?: (request: unknown) => Promise<unknown> };
+  const original = prototype.handleRequest;
+  if (typeof original !== 'function') throw new Error('mock-server internals changed: Connection.handleRequest is missing');
+  prototype.handleRequest = function (this: ConnectionInternals, request: unknown) {
+    if (!extendedConnections.has(this)) {
+      extendedConnections.add(this);
+      const installer = routeInstallers.get(this.server);
+      if (installer) {
+        if (!Array.isArray(this.router?.routes)) throw new Error('mock-server internals changed: Connection.router has no routes');
+        installer(this.router, () => this.device);
+      }
+    }
+    return original.call(this, request);
+  };
+  connectionPatched = true;
 }

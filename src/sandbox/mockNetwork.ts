@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificates, Server, ServiceIdKind, type Device, type PrimaryDevice } from '@signalapp/mock-server';
 import { pemToDer, serverConfigToFile, type ServerConfig } from '../signal/serverConfig.js';
-import { closeDeviceWebSocket, isDeviceConnected, replaceAciIdentity, settleServerQueues } from './mockInternals.js';
+import { AccountRoutes } from './accountRoutes.js';
+import { closeDeviceWebSocket, extendChatRoutes, isDeviceConnected, replaceAciIdentity, settleServerQueues } from './mockInternals.js';
 import { ensurePromiseWithResolvers } from './promiseWithResolvers.js';
 
 export type MockPrimaryDevice = PrimaryDevice;
@@ -99,6 +100,17 @@ class TrackedServer extends Server {
   readonly sockets = new Set<Socket>();
   /** While true, every new connection is cut at once, as if the server were down. */
   refusing = false;
+  /** Device list, device removal and account deletion, which the mock lacks. */
+  private readonly accountRoutes = new AccountRoutes(this);
+
+  constructor(config: ConstructorParameters<typeof Server>[0]) {
+    super(config);
+    extendChatRoutes(this, (router, device) => this.accountRoutes.install(router, device));
+  }
+
+  override isUnregistered(serviceId: Parameters<Server['isUnregistered']>[0]): boolean {
+    return this.accountRoutes.isDeleted(serviceId) || super.isUnregistered(serviceId);
+  }
 
   override async listen(port: number, host?: string): Promise<void> {
     await super.listen(port, host);

@@ -38,6 +38,7 @@ const HANDLERS: Record<string, Handler> = {
   ack: ack,
   update_group: updateGroup,
   quit_group: quitGroup,
+  list_devices: listDevices,
 };
 
 export const KNOWN_COMMANDS = Object.keys(HANDLERS);
@@ -167,6 +168,11 @@ function parseMemberList(value: unknown, field: string): string[] {
 
 async function listGroups(_request: Request, ctx: CommandContext) {
   return { fields: { groups: await ctx.messenger.listGroups() } };
+}
+
+/** Extension: the account's devices (signal-cli's listDevices), e.g. to see that the phone is still there. */
+async function listDevices(_request: Request, ctx: CommandContext) {
+  return { fields: { devices: await ctx.messenger.listDevices() } };
 }
 
 /** Extension: accept a contact's new safety number, so sends to them are no longer blocked. */

@@ -61,11 +61,20 @@ export class AccountStore {
     const path = accountDbPath(options.dataDir, options.number);
     if (existsSync(path)) {
       if (!options.overwrite) throw new Error(`account ${options.number} already exists in ${options.dataDir}`);
-      const lock = AccountLock.acquire(`${path}.lock`, options.number);
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-      lock.release();
+      AccountStore.remove(options.dataDir, options.number);
     }
     return AccountStore.openPath(path, options);
+  }
+
+  /** Deletes the account's database; fails while another process has the account open. */
+  static remove(dataDir: string, number: string): void {
+    const path = accountDbPath(dataDir, number);
+    const lock = AccountLock.acquire(`${path}.lock`, number);
+    try {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    } finally {
+      lock.release();
+    }
   }
 
   private static openPath(path: string, options: OpenStoreOptions): AccountStore {

@@ -66,6 +66,36 @@ export interface LinkedAccountOptions {
   beforeLink?: (world: { network: MockNetwork; phone: MockPrimaryDevice; bob: MockPrimaryDevice; carol: MockPrimaryDevice }) => Promise<void>;
 }
 
+/**
+ * Links a sigsock data directory to `phone` with the real CLI (`link --name NAME`), answering the
+ * QR code as the phone. Resolves with the mock's device for it and what `link` printed.
+ */
+export async function linkDataDir(
+  network: MockNetwork,
+  phone: MockPrimaryDevice,
+  dataDir: string,
+  serverFile: string,
+  name: string,
+): Promise<{ device: MockDevice; stdout: string }> {
+  const child = spawn(process.execPath, [BIN, ...globalArgs(dataDir, serverFile), 'link', '--name', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  const lines = createInterface({ input: child.stdout });
+  let stdout = '';
+  const uri = await new Promise<string>((resolveUri, reject) => {
+    lines.on('line', (line) => {
+      stdout += line + '\n';
+      if (line.startsWith('sgnl://')) resolveUri(line);
+    });
+    void exited.then((code) => reject(new Error(`link exited (${code}) before printing a URI: ${stderr}`)));
+  });
+  const device = await network.completeLink(phone, uri);
+  const code = await exited;
+  if (code !== 0) throw new Error(`link exited with ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
+  return { device, stdout };
+}
+
 export async function linkedAccount(options: LinkedAccountOptions = {}): Promise<LinkedFixture> {
   const network = await startMockNetwork();
   const dataDir = mkdtempSync(join(tmpdir(), 'sigsock-e2e-'));
@@ -76,24 +106,7 @@ export async function linkedAccount(options: LinkedAccountOptions = {}): Promise
     const carol = await network.createContact('Carol');
     const phone = await network.createPhone('Alice', { contacts: [bob, carol] });
     await options.beforeLink?.({ network, phone, bob, carol });
-    const g = globalArgs(dataDir, serverFile);
-
-    const child = spawn(process.execPath, [BIN, ...g, 'link', '--name', 'e2e'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    const lines = createInterface({ input: child.stdout });
-    let stdout = '';
-    const uri = await new Promise<string>((resolveUri, reject) => {
-      lines.on('line', (line) => {
-        stdout += line + '\n';
-        if (line.startsWith('sgnl://')) resolveUri(line);
-      });
-      void exited.then((code) => reject(new Error(`link exited (${code}) before printing a URI: ${stderr}`)));
-    });
-    const device = await network.completeLink(phone, uri);
-    const code = await exited;
-    if (code !== 0) throw new Error(`link exited with ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
+    const { device, stdout } = await linkDataDir(network, phone, dataDir, serverFile, 'e2e');
     const number = phone.device.number!;
     // Children a failed test left running would keep the test process alive: close() kills them.
     const children = new Set<ChildProcess>();

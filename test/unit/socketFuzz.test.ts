@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import type { GroupSummary, GroupUpdateResult, InboxEntry, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import type { DeviceSummary, GroupSummary, GroupUpdateResult, InboxEntry, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
 import { MessengerError, type MessengerErrorKind } from '../../src/messenger/errors.js';
 import { AuthGate, tokenCheck } from '../../src/socket/auth.js';
 import { errorResponse, runCommand, type CommandContext } from '../../src/socket/commands.js';
@@ -100,6 +100,10 @@ class InstantMessenger implements Messenger {
 
   quitGroup(): Promise<GroupUpdateResult> {
     return this.outcome(GROUP_RESULT);
+  }
+
+  listDevices(): Promise<DeviceSummary[]> {
+    return this.outcome([]);
   }
 }
 

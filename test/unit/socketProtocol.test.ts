@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
+  DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
   GroupUpdateResult,
@@ -91,6 +92,10 @@ class FakeMessenger implements Messenger {
 
   listGroups(): Promise<GroupSummary[]> {
     return this.onListGroups();
+  }
+
+  async listDevices(): Promise<DeviceSummary[]> {
+    return [{ id: 1, name: null, primary: true, thisDevice: false, created: null, lastSeen: 1700000000000 }];
   }
 }
 

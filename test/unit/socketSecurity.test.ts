@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GroupSummary, GroupUpdateResult, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import type { DeviceSummary, GroupSummary, GroupUpdateResult, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
 import { tokenCheck } from '../../src/socket/auth.js';
 import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../src/socket/server.js';
 import { loadTlsCredentials, type TlsCredentials } from '../../src/socket/tls.js';
@@ -55,6 +55,11 @@ class CountingMessenger implements Messenger {
   takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
     this.calls++;
     return this.onTake(timeoutMs, signal);
+  }
+
+  async listDevices(): Promise<DeviceSummary[]> {
+    this.calls++;
+    return [];
   }
 
   async listGroups(): Promise<GroupSummary[]> {

@@ -1,0 +1,35 @@
+// `unregister --confirm`: leave the Signal server for good. On the primary (a registered number)
+// the account is deleted; on a linked device only that device is unlinked. Either way the local
+// account data goes too, as with signal-cli's `unregister --delete-account`: its keys are useless.
+import { AccountStore } from '../store/accountStore.js';
+import { dataDirOf, requireAccount, withMessenger } from './accountSetup.js';
+import { UsageError, type Command } from './command.js';
+
+export const unregisterCommand: Command = {
+  name: 'unregister',
+  summary: 'delete the account (primary) or unlink this device (linked), then its local data',
+  usage: '-a +NUMBER unregister --confirm',
+  details:
+    'On a registered number, others can no longer message it and it must be registered again to be used. ' +
+    'On a linked device, the phone keeps the account. Messages not yet read from the local inbox are lost.',
+  options: {
+    confirm: { type: 'boolean', description: 'required: you mean it' },
+  },
+  async run(ctx) {
+    if (ctx.positionals.length > 0) throw new UsageError('unregister takes no arguments');
+    const number = requireAccount(ctx);
+    if (!ctx.values.confirm) {
+      throw new UsageError(`unregister deletes ${number} from the Signal server (or unlinks this device) and removes its local data; run it again with --confirm`);
+    }
+    let outcome: string | undefined;
+    const code = await withMessenger(ctx, async (messenger) => {
+      messenger.start();
+      outcome = await messenger.unregister();
+      return 0;
+    });
+    if (code !== 0) return code;
+    AccountStore.remove(dataDirOf(ctx), number);
+    ctx.stdout.write(`${number}: ${outcome}; local data removed\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,168 @@
+// The account's devices and leaving the server, through the real CLI and the socket: listDevices,
+// removeDevice, unregister. The mock lacks these routes; the sandbox network adds them the way
+// Signal-Server answers them (src/sandbox/accountRoutes.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMockNetwork, type MockNetwork } from '../../src/sandbox/mockNetwork.js';
+import { globalArgs, linkDataDir, linkedAccount, runCli, type LinkedFixture } from './harness.js';
+import { client, startDaemon } from './daemon.js';
+
+interface ListedDevice {
+  id: number;
+  name: string | null;
+  primary: boolean;
+  thisDevice: boolean;
+}
+
+const idsAndNames = (devices: ListedDevice[]) => devices.map((d) => [d.id, d.name]);
+
+function parseJsonLines(stdout: string): ListedDevice[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ListedDevice);
+}
+
+describe('devices of a linked account', () => {
+  let f: LinkedFixture;
+  before(async () => (f = await linkedAccount()));
+  after(async () => f?.close());
+
+  it('listDevices shows the phone and the daemon, from the CLI and the socket', async () => {
+    const plain = await f.run(['listDevices']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /^- Device 1 \(primary\):\n {2}Name: \(none\)\n/);
+    assert.match(plain.stdout, /- Device 2 \(linked, this device\):\n {2}Name: e2e\n {2}Created: \d{4}-/);
+
+    const json = await f.run(['listDevices', '--json']);
+    assert.deepEqual(
+      parseJsonLines(json.stdout).map((d) => [d.id, d.name, d.primary, d.thisDevice]),
+      [
+        [1, null, true, false],
+        [2, 'e2e', false, true],
+      ],
+    );
+
+    const daemon = await startDaemon(f);
+    try {
+      const c = await client(daemon.port);
+      const answer = await c.request({ command: 'list_devices', reqId: 'd' });
+      assert.equal(answer.statusCode, 0, JSON.stringify(answer));
+      assert.deepEqual(idsAndNames(answer.devices as ListedDevice[]), [
+        [1, null],
+        [2, 'e2e'],
+      ]);
+      c.close();
+    } finally {
+      assert.equal(await daemon.stop(), 0);
+    }
+  });
+
+  it('a linked device may not remove others or the phone; it unlinks itself with unregister --confirm', async () => {
+    const secondDir = mkdtempSync(join(tmpdir(), 'sigsock-second-'));
+    try {
+      const { device: second } = await linkDataDir(f.network, f.phone, secondDir, f.serverFile, 'second');
+      const cliOfSecond = (...args: string[]) => runCli([...globalArgs(secondDir, f.serverFile), '-a', f.number, ...args]);
+      const listed = parseJsonLines((await f.run(['listDevices', '--json'])).stdout);
+      assert.deepEqual(idsAndNames(listed), [
+        [1, null],
+        [2, 'e2e'],
+        [second.deviceId, 'second'],
+      ]);
+
+      const other = await f.run(['removeDevice', '-d', String(second.deviceId)]);
+      assert.equal(other.code, 1);
+      assert.match(other.stderr, /only the primary device can remove other devices/);
+      const phone = await f.run(['removeDevice', '-d', '1']);
+      assert.equal(phone.code, 1);
+      assert.match(phone.stderr, /device 1 is the primary device/);
+      const notANumber = await f.run(['removeDevice', '-d', 'two']);
+      assert.equal(notANumber.code, 2);
+      assert.match(notANumber.stderr, /not a device id/);
+
+      // Without --confirm nothing happens.
+      const unconfirmed = await cliOfSecond('unregister');
+      assert.equal(unconfirmed.code, 2);
+      assert.match(unconfirmed.stderr, /--confirm/);
+      assert.equal((await cliOfSecond('listAccounts')).stdout.trim(), f.number);
+      assert.equal((await f.network.server.getAllDevicesByServiceId(f.phone.device.aci)).length, 3);
+
+      const unlinked = await cliOfSecond('unregister', '--confirm');
+      assert.equal(unlinked.code, 0, unlinked.stderr);
+      assert.match(unlinked.stdout, /device unlinked; local data removed/);
+      assert.equal((await cliOfSecond('listAccounts')).stdout.trim(), '');
+      const remaining = await f.network.server.getAllDevicesByServiceId(f.phone.device.aci);
+      assert.deepEqual(
+        remaining.map((d) => d.deviceId),
+        [1, 2],
+      );
+      assert.deepEqual(idsAndNames(parseJsonLines((await f.run(['listDevices', '--json'])).stdout)), [
+        [1, null],
+        [2, 'e2e'],
+      ]);
+    } finally {
+      rmSync(secondDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('devices of a registered number', () => {
+  let network: MockNetwork;
+  let dataDir: string;
+  let serverFile: string;
+  const number = '+15005552001';
+  const cli = (...args: string[]) => runCli([...globalArgs(dataDir, serverFile), '-a', number, ...args]);
+
+  before(async () => {
+    network = await startMockNetwork();
+    dataDir = mkdtempSync(join(tmpdir(), 'sigsock-devices-'));
+    serverFile = join(dataDir, 'server.json');
+    await network.writeServerConfigFile(serverFile);
+  });
+  after(async () => {
+    await network?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('the primary removes a linked device, then deletes the account with unregister --confirm', async () => {
+    assert.equal((await cli('register', '--captcha', 'token')).code, 0);
+    const verified = await cli('verify', '111111');
+    assert.equal(verified.code, 0, verified.stderr);
+    const aci = /ACI ([0-9a-f-]{36})/.exec(verified.stdout)?.[1] as never;
+    const primary = await network.server.getDeviceByServiceId(aci);
+    assert.ok(primary);
+    // Another client linked to the number; only the mock knows it (sigsock cannot provision one).
+    const linked = await network.server.registerDevice({ primary, registrationId: 4321 as never, pniRegistrationId: 8765 as never, password: 'linked-password' });
+
+    const listed = parseJsonLines((await cli('listDevices', '--json')).stdout);
+    assert.deepEqual(
+      listed.map((d) => [d.id, d.primary, d.thisDevice]),
+      [
+        [1, true, true],
+        [linked.deviceId, false, false],
+      ],
+    );
+
+    const removed = await cli('removeDevice', '-d', String(linked.deviceId));
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(removed.stdout, `removed device ${linked.deviceId}\n`);
+    assert.equal(await network.server.getDeviceByServiceId(aci, linked.deviceId), undefined);
+    const again = await cli('removeDevice', '-d', String(linked.deviceId));
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, new RegExp(`the account has no device ${linked.deviceId} \\(it has 1\\)`));
+
+    const deleted = await cli('unregister', '--confirm');
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(deleted.stdout, `${number}: account deleted; local data removed\n`);
+    assert.equal(network.server.isUnregistered(aci), true, 'the number is unregistered for everyone');
+    assert.equal(await network.server.getDeviceByServiceId(aci), undefined);
+    assert.equal((await cli('listAccounts')).stdout, '');
+    const gone = await cli('listDevices');
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /no account/);
+  });
+});
