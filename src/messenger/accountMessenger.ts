@@ -8,9 +8,7 @@ import { uploadBlob } from '../signal/cdn.js';
 import { httpsClient, type HttpsClient } from '../signal/https.js';
 import { KeptConnection } from '../signal/keptConnection.js';
 import { getSenderCertificate } from '../signal/messagesApi.js';
-import { HttpError } from '../signal/chatHttp.js';
 import { readStorageGroupMasterKeys } from '../signal/storageService.js';
-import { putProfile, type ProfileUpdate } from '../signal/profileApi.js';
 import { discoverAci } from '../signal/contactDiscovery.js';
 import { createNet } from '../signal/net.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
@@ -31,6 +29,7 @@ import type {
   SendResult,
   SendTarget,
 } from './api.js';
+import { changeOwnProfile, type ProfileChange } from './ownProfile.js';
 import { listAccountDevices, removeAccountDevice, unregisterAccount } from './accountDevices.js';
 import { AttachmentFetcher, DEFAULT_RETRY, MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js';
 import { parseContactStream } from './contactSync.js';
@@ -426,16 +425,13 @@ export class AccountMessenger implements Messenger {
     return { aci: known.aci, safetyNumber: this.safetyNumber(known.aci) };
   }
 
-  /** Sets the account's profile name (and about text) that contacts see. */
-  async updateProfile(update: ProfileUpdate): Promise<void> {
+  /** Sets the account's profile (name, about text, avatar) that contacts see. */
+  async updateProfile(change: ProfileChange): Promise<void> {
     const account = this.account;
-    if (!account.profileKey) throw new MessengerError('UNKNOWN', 'this account has no profile key (the phone did not share one when linking), so its profile cannot be set from here');
-    try {
-      await putProfile(await this.chat.get(), account.aci, account.profileKey, update);
-    } catch (err) {
-      if (err instanceof HttpError) throw new MessengerError('NETWORK', `the server refused the profile: ${err.message}`);
-      throw err;
-    }
+    await changeOwnProfile(
+      { chat: await this.chat.get(), https: this.https, serverConfig: this.serverConfig, aci: account.aci, profileKey: account.profileKey, settings: this.store.account },
+      change,
+    );
   }
 
   listDevices(): Promise<DeviceSummary[]> {

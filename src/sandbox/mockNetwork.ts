@@ -6,13 +6,14 @@
 // cross between them; never pass a libsignal object from one to the other.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { writeFile, chmod } from 'node:fs/promises';
-import type { Http2SecureServer, ServerHttp2Session } from 'node:http2';
+import type { Http2SecureServer, Http2ServerRequest, Http2ServerResponse, ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificates, Server, ServiceIdKind, type Device, type PrimaryDevice } from '@signalapp/mock-server';
 import { pemToDer, serverConfigToFile, type ServerConfig } from '../signal/serverConfig.js';
 import { AccountRoutes } from './accountRoutes.js';
+import { ProfileAvatars } from './profileAvatars.js';
 import { closeDeviceWebSocket, extendChatRoutes, isDeviceConnected, replaceAciIdentity, settleServerQueues } from './mockInternals.js';
 import { ensurePromiseWithResolvers } from './promiseWithResolvers.js';
 
@@ -81,6 +82,8 @@ export interface MockNetwork {
   changeIdentityKey(contact: MockPrimaryDevice): Promise<Uint8Array>;
   /** Stops the server, ending open connections and pending waits; removes the temporary directory. */
   close(): Promise<void>;
+  /** The profile avatar the account `aci` set: its CDN 0 key and the encrypted blob, once uploaded. */
+  profileAvatarOf(aci: string): { key: string; blob: Buffer | undefined } | undefined;
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -102,10 +105,15 @@ class TrackedServer extends Server {
   refusing = false;
   /** Device list, device removal and account deletion, which the mock lacks. */
   private readonly accountRoutes = new AccountRoutes(this);
+  /** Profile avatars (upload form, CDN 0 upload and download), which the mock lacks. */
+  readonly avatars = new ProfileAvatars(this);
 
   constructor(config: ConstructorParameters<typeof Server>[0]) {
     super(config);
-    extendChatRoutes(this, (router, device) => this.accountRoutes.install(router, device));
+    extendChatRoutes(this, (router, device) => {
+      this.accountRoutes.install(router, device);
+      this.avatars.install(router, device);
+    });
   }
 
   override isUnregistered(serviceId: Parameters<Server['isUnregistered']>[0]): boolean {
@@ -115,6 +123,13 @@ class TrackedServer extends Server {
   override async listen(port: number, host?: string): Promise<void> {
     await super.listen(port, host);
     const https = this.httpsServer();
+    // CDN 0 avatar requests first; everything else to the mock's own HTTP handler.
+    const mockHandlers = https.listeners('request') as ((req: Http2ServerRequest, res: Http2ServerResponse) => void)[];
+    https.removeAllListeners('request');
+    https.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+      if (this.avatars.handleHttp(req, res)) return;
+      for (const handler of mockHandlers) handler.call(https, req, res);
+    });
     https.on('session', (session: ServerHttp2Session) => {
       // A client that dies (the tests kill daemons) resets its connection; that must not become
       // an uncaught exception in the process hosting the network.
@@ -224,6 +239,10 @@ class RunningMockNetwork implements MockNetwork {
     readonly cdn3Path: string,
     private readonly tempDir: string | undefined,
   ) {}
+
+  profileAvatarOf(aci: string): { key: string; blob: Buffer | undefined } | undefined {
+    return this.server.avatars.avatarOf(aci);
+  }
 
   async writeServerConfigFile(path: string): Promise<void> {
     const text = JSON.stringify(serverConfigToFile(this.serverConfig), null, 2) + '\n';

@@ -1,4 +1,5 @@
 // Attachment blobs on Signal's CDNs: upload through an upload form (tus on CDN 3), download by key.
+import { randomBytes } from 'node:crypto';
 import type { AuthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
 import type { HttpsClient } from './https.js';
 import type { ServerConfig } from './serverConfig.js';
@@ -47,8 +48,49 @@ export async function downloadBlob(
 
 /** The CDN answered, but not with the blob. */
 export class CdnStatusError extends Error {
-  constructor(readonly status: number) {
-    super(`attachment download failed: HTTP ${status}`);
+  constructor(
+    readonly status: number,
+    what = 'attachment download',
+  ) {
+    super(`${what} failed: HTTP ${status}`);
     this.name = 'CdnStatusError';
   }
+}
+
+/** An S3-style POST form for CDN 0 (profile avatars): where the server lets the blob go. */
+export interface Cdn0UploadForm {
+  key: string;
+  credential: string;
+  acl: string;
+  algorithm: string;
+  date: string;
+  policy: string;
+  signature: string;
+}
+
+/** Posts `blob` to CDN 0 as multipart/form-data, the fields in the order S3 and Signal clients use. */
+export async function postToCdn0(config: ServerConfig, https: HttpsClient, form: Cdn0UploadForm, blob: Uint8Array): Promise<void> {
+  const base = config.cdnUrls['0'];
+  if (!base) throw new Error('no URL configured for CDN 0');
+  const boundary = `----sigsock${randomBytes(16).toString('hex')}`;
+  const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const head =
+    field('key', form.key) +
+    field('x-amz-credential', form.credential) +
+    field('acl', form.acl) +
+    field('x-amz-algorithm', form.algorithm) +
+    field('x-amz-date', form.date) +
+    field('policy', form.policy) +
+    field('x-amz-signature', form.signature) +
+    field('Content-Type', 'application/octet-stream') +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  const body = Buffer.concat([Buffer.from(head, 'utf8'), blob, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
+  const res = await https({
+    method: 'POST',
+    url: `${base}/`,
+    headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(body.length) },
+    body,
+    timeoutMs: 120_000,
+  });
+  if (res.status < 200 || res.status >= 300) throw new CdnStatusError(res.status, 'upload to CDN 0');
 }

@@ -12,6 +12,7 @@ import {
   ProfileKey,
   ServerPublicParams,
 } from '@signalapp/libsignal-client/zkgroup.js';
+import type { Cdn0UploadForm } from './cdn.js';
 import { chatJson, HttpError } from './chatHttp.js';
 import { encodeProfileName, encryptProfileField } from './profileCipher.js';
 
@@ -22,12 +23,25 @@ export interface ProfileUpdate {
   aboutEmoji?: string;
 }
 
-export async function putProfile(chat: ChatConnection, aci: string, profileKeyBytes: Uint8Array, update: ProfileUpdate): Promise<void> {
+/** What happens to the avatar: kept as it is, removed, or replaced (the answer is then an upload form). */
+export type AvatarChange = 'keep' | 'remove' | 'upload';
+
+/**
+ * `PUT /v1/profile`, which replaces the whole profile. With `avatar: 'upload'` the server answers
+ * with the CDN 0 form the encrypted image must be posted with; the profile points at it at once.
+ */
+export async function putProfile(
+  chat: ChatConnection,
+  aci: string,
+  profileKeyBytes: Uint8Array,
+  update: ProfileUpdate,
+  avatar: AvatarChange = 'keep',
+): Promise<Cdn0UploadForm | null> {
   const profileKey = new ProfileKey(new Uint8Array(profileKeyBytes));
   const serviceId = Aci.fromUuid(aci);
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
   const text = (s: string) => Buffer.from(s, 'utf8');
-  await chatJson(chat, {
+  const answer = await chatJson<unknown>(chat, {
     verb: 'PUT',
     path: '/v1/profile',
     body: {
@@ -37,14 +51,21 @@ export async function putProfile(chat: ChatConnection, aci: string, profileKeyBy
       about: update.about ? b64(encryptProfileField(profileKeyBytes, 'about', text(update.about))) : null,
       aboutEmoji: update.aboutEmoji ? b64(encryptProfileField(profileKeyBytes, 'aboutEmoji', text(update.aboutEmoji))) : null,
       paymentAddress: null,
-      // No new avatar, and keep the one the account has (sigsock does not upload avatars yet).
-      avatar: false,
-      sameAvatar: true,
+      avatar: avatar === 'upload',
+      sameAvatar: avatar === 'keep',
       badgeIds: [],
     },
   });
+  return avatar === 'upload' ? parseUploadForm(answer) : null;
 }
 
+function parseUploadForm(answer: unknown): Cdn0UploadForm {
+  const form = answer as Partial<Record<keyof Cdn0UploadForm, unknown>> | undefined;
+  const fields = ['key', 'credential', 'acl', 'algorithm', 'date', 'policy', 'signature'] as const;
+  const missing = fields.filter((f) => typeof form?.[f] !== 'string' || form[f] === '');
+  if (missing.length > 0) throw new Error(`PUT /v1/profile: the avatar upload form lacks ${missing.join(', ')}`);
+  return Object.fromEntries(fields.map((f) => [f, form![f]])) as unknown as Cdn0UploadForm;
+}
 
 /**
  * `GET /v1/profile/{aci}/{version}/{request}?credentialType=expiringProfileKey` over the

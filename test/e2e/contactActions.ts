@@ -1,6 +1,6 @@
 // What mock contacts do in tests beyond plain text: attachments and reactions (the mock has no
 // helper for either, so the Content is built here from the mock's own protos and crypto).
-import { randomUUID } from 'node:crypto';
+import { createDecipheriv, randomUUID } from 'node:crypto';
 import { EMPTY_DATA_MESSAGE, type Device, type PrimaryDevice } from '@signalapp/mock-server';
 import { encryptAttachment } from '@signalapp/mock-server/src/crypto.js';
 import { attachmentToPointer } from '@signalapp/mock-server/src/data/attachment.js';
@@ -46,4 +46,19 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
       timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
     }),
   ]);
+}
+
+/**
+ * What a contact's client does with a profile name or avatar from the server: AES-256-GCM with the
+ * profile key (nonce ‖ ciphertext ‖ tag). Written here from the format, not with sigsock's cipher.
+ */
+export function openProfileBlob(profileKey: Uint8Array, encrypted: Uint8Array): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', profileKey, encrypted.subarray(0, 12));
+  decipher.setAuthTag(encrypted.subarray(encrypted.length - 16));
+  return Buffer.concat([decipher.update(encrypted.subarray(12, encrypted.length - 16)), decipher.final()]);
+}
+
+/** A profile name as a contact reads it: given name, NUL, family name, without the zero padding. */
+export function readProfileName(profileKey: Uint8Array, encrypted: Uint8Array): string {
+  return openProfileBlob(profileKey, encrypted).toString('utf8').replace(/\0+$/, '');
 }

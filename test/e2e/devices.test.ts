@@ -32,7 +32,7 @@ describe('devices of a linked account', () => {
   before(async () => (f = await linkedAccount()));
   after(async () => f?.close());
 
-  it('listDevices shows the phone and the daemon, from the CLI and the socket', async () => {
+  it('listDevices shows the phone and the daemon, from the CLI and the socket; unregister waits for the daemon to stop', async () => {
     const plain = await f.run(['listDevices']);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, /^- Device 1 \(primary\):\n {2}Name: \(none\)\n/);
@@ -57,6 +57,11 @@ describe('devices of a linked account', () => {
         [2, 'e2e'],
       ]);
       c.close();
+      // A running daemon holds the account: unregister refuses and nothing leaves the server.
+      const refused = await f.run(['unregister', '--confirm']);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /in use by another sigsock process/);
+      assert.equal((await f.network.server.getAllDevicesByServiceId(f.phone.device.aci)).length, 2);
     } finally {
       assert.equal(await daemon.stop(), 0);
     }

@@ -2,7 +2,6 @@
 // registration routes (captcha always required; the code is always 111111), then messaging a
 // contact through the socket daemon.
 import { spawn } from 'node:child_process';
-import { createDecipheriv } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,17 +11,9 @@ import { ServiceIdKind } from '@signalapp/mock-server';
 import { startMockNetwork, type MockNetwork } from '../../src/sandbox/mockNetwork.js';
 import { BIN, globalArgs, runCli } from './harness.js';
 import { client, startDaemon } from './daemon.js';
-import { within } from './contactActions.js';
+import { readProfileName, within } from './contactActions.js';
 
 const MOCK_CODE = '111111';
-
-/** What a contact's client does with a profile name: AES-256-GCM (nonce ‖ ciphertext ‖ tag), zero padding. */
-function decryptProfileName(profileKey: Uint8Array, encrypted: Uint8Array): string {
-  const decipher = createDecipheriv('aes-256-gcm', profileKey, encrypted.subarray(0, 12));
-  decipher.setAuthTag(encrypted.subarray(encrypted.length - 16));
-  const plain = Buffer.concat([decipher.update(encrypted.subarray(12, encrypted.length - 16)), decipher.final()]);
-  return plain.toString('utf8').replace(/\0+$/, '');
-}
 
 describe('register and verify', () => {
   let network: MockNetwork;
@@ -119,6 +110,6 @@ describe('register and verify', () => {
     const profile = await cli(number, 'updateProfile', '--name', 'Registered Bot', '--family-name', 'Tests');
     assert.equal(profile.code, 0, profile.stderr);
     assert.ok(profileKey && device.profileName, 'a profile key in the message and a name on the server');
-    assert.equal(decryptProfileName(profileKey, device.profileName), 'Registered Bot\0Tests');
+    assert.equal(readProfileName(profileKey, device.profileName), 'Registered Bot\0Tests');
   });
 });
