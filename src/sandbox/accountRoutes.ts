@@ -18,10 +18,13 @@ const ANSWER_GRACE_MS = 100;
 interface DeviceRecord {
   /** base64 of the encrypted DeviceName, as the device sent it; primaries usually have none. */
   name: string | null;
+  /** 0 when the device was not linked through this server (a mock phone): unknown, as the API allows. */
   created: number;
 }
 
 type Reply = [number, unknown];
+
+const UNKNOWN_DEVICE: DeviceRecord = { name: null, created: 0 };
 
 export class AccountRoutes {
   private readonly records = new Map<string, DeviceRecord>();
@@ -54,7 +57,7 @@ export class AccountRoutes {
       200,
       {
         devices: devices.map((d) => {
-          const record = this.recordOf(d);
+          const record = this.records.get(d.debugId) ?? UNKNOWN_DEVICE;
           // Signal-Server rounds lastSeen to the day, so devices cannot be tracked through it.
           return { id: d.deviceId, name: record.name, lastSeen: today, created: record.created, registrationId: d.getCheckedRegistrationId(ServiceIdKind.ACI) };
         }),
@@ -88,15 +91,6 @@ export class AccountRoutes {
     this.records.delete(device.debugId);
     // After the answer is on its way: the device may be removing itself over this very socket.
     setTimeout(() => closeDeviceWebSocket(this.server, device, DEVICE_REMOVED_CLOSE_CODE), ANSWER_GRACE_MS).unref();
-  }
-
-  private recordOf(device: Device): DeviceRecord {
-    let record = this.records.get(device.debugId);
-    if (!record) {
-      record = { name: null, created: Date.now() };
-      this.records.set(device.debugId, record);
-    }
-    return record;
   }
 
   /** Wraps the mock's PUT /v1/devices/link so the name in its account attributes is kept. */
