@@ -189,8 +189,19 @@ function asRegistrationError(err: unknown): Error {
     case ErrorCode.RegistrationRequestInvalid:
       return new RegistrationError('rejected', `Signal rejected the registration: ${err.message}`);
     default:
-      return err;
+      return fromUnexpectedStatus(err) ?? err;
   }
+}
+
+/**
+ * libsignal reports a status it has no error type for (a 429 without Retry-After, a 5xx) only as
+ * generic text; the status is the one thing in it a person can act on.
+ */
+function fromUnexpectedStatus(err: LibSignalErrorBase): RegistrationError | undefined {
+  const status = Number(/unexpected response status (\d{3})/.exec(err.message)?.[1]);
+  if (status === 429) return new RegistrationError('rate-limited', 'Signal is rate limiting this number: wait a while (it did not say how long) and try again');
+  if (status >= 500 && status < 600) return new RegistrationError('rejected', `Signal's server failed (HTTP ${status}): try again later`);
+  return undefined;
 }
 
 function formatWait(seconds: number | undefined): string {

@@ -72,6 +72,29 @@ describe('register and verify', () => {
     assert.match(verifyAgain.stderr, /already has an account/);
   });
 
+  it('a registration lock and a rate limit at account creation say what to do, and keep the session for a retry', async () => {
+    const number = newNumber();
+    assert.equal((await cli(number, 'register', '--captcha', 'token')).code, 0);
+    try {
+      // Signal-Server gives timeRemaining in milliseconds.
+      network.server.setRegisterResponseError({ code: 423, data: { timeRemaining: 3 * 86400 * 1000, svr2Credentials: { username: 'u', password: 'p' } } });
+      const locked = await cli(number, 'verify', MOCK_CODE);
+      assert.equal(locked.code, 1);
+      assert.match(locked.stderr, /registration lock \(a Signal PIN\) for 3 days more.*turn the lock off/);
+
+      network.server.setRegisterResponseError({ code: 429, data: {} });
+      const limited = await cli(number, 'verify', MOCK_CODE);
+      assert.equal(limited.code, 1);
+      assert.match(limited.stderr, /rate limit/);
+      assert.equal(existsSync(join(dataDir, `account-${number.slice(1)}.db`)), false, 'nothing stored');
+    } finally {
+      network.server.setRegisterResponseError(undefined);
+    }
+    // The verified session survives: the same code completes the registration now.
+    const ok = await cli(number, 'verify', MOCK_CODE);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
   it('a registered number exchanges messages with a contact through the socket daemon, and sets its profile name', async () => {
     const number = newNumber();
     assert.equal((await cli(number, 'register', '--captcha', 'token')).code, 0);
