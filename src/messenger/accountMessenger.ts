@@ -138,8 +138,7 @@ export class AccountMessenger implements Messenger {
       {
         name: 'chat',
         log,
-        isFatal: isRefusedDevice,
-        onFatal: (err) => log(`chat: the server refused this device (${err.message}); was it unlinked? Link again with \`sigsock link\``),
+        fatalReason: whyDeviceRefused,
         onConnected: () => void this.afterConnect(),
       },
     );
@@ -705,10 +704,19 @@ function isConnectionLost(err: Error): boolean {
 }
 
 /**
- * The server refused this device for good (unlinked, deregistered, client too old): retrying
- * cannot help. Judged by libsignal's error codes, not by the text, which may mention anything.
+ * Why the server refused this device for good (unlinked, account deleted, client too old), for the
+ * log and for every send that follows; null when retrying may help. Judged by libsignal's error
+ * codes, not by the text, which may mention anything.
  */
-function isRefusedDevice(err: Error): boolean {
-  if (!(err instanceof LibSignalErrorBase)) return false;
-  return err.code === ErrorCode.DeviceDelinked || err.code === ErrorCode.AppExpired || err.code === ErrorCode.RequestUnauthorized;
+function whyDeviceRefused(err: Error): string | null {
+  if (!(err instanceof LibSignalErrorBase)) return null;
+  switch (err.code) {
+    case ErrorCode.DeviceDelinked:
+    case ErrorCode.RequestUnauthorized:
+      return 'this device is no longer part of the account (unlinked from the phone, or the account was deleted or registered again elsewhere): link again with `sigsock link`, or register the number again';
+    case ErrorCode.AppExpired:
+      return 'Signal refuses this version of sigsock as too old: update it';
+    default:
+      return null;
+  }
 }

@@ -123,6 +123,21 @@ class TrackedServer extends Server {
   override async listen(port: number, host?: string): Promise<void> {
     await super.listen(port, host);
     const https = this.httpsServer();
+    // Signal-Server refuses a WebSocket upgrade whose credentials are wrong (403: the device was
+    // unlinked or the account deleted); the mock accepts it and closes it later, which a client
+    // cannot tell from a network failure.
+    const mockConnect = https.listeners('connect') as ((req: Http2ServerRequest, res: Http2ServerResponse) => void)[];
+    https.removeAllListeners('connect');
+    https.on('connect', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+      void this.refusesCredentials(req.headers.authorization).then((refused) => {
+        if (refused) {
+          res.writeHead(403);
+          res.end();
+          return;
+        }
+        for (const handler of mockConnect) handler.call(https, req, res);
+      });
+    });
     // CDN 0 avatar requests first; everything else to the mock's own HTTP handler.
     const mockHandlers = https.listeners('request') as ((req: Http2ServerRequest, res: Http2ServerResponse) => void)[];
     https.removeAllListeners('request');
@@ -170,6 +185,16 @@ class TrackedServer extends Server {
         if (!(err instanceof Error && /WebSocket is gone|WebSocket send error/.test(err.message))) throw err;
       }
     }
+  }
+
+  /** True when `authorization` names credentials this server does not know (no header: not a login). */
+  private async refusesCredentials(authorization: string | undefined): Promise<boolean> {
+    const basic = /^Basic (.+)$/i.exec(authorization ?? '')?.[1];
+    if (!basic) return false;
+    const text = Buffer.from(basic, 'base64').toString('utf8');
+    const colon = text.indexOf(':');
+    if (colon <= 0) return false;
+    return (await this.auth(text.slice(0, colon), text.slice(colon + 1))) === undefined;
   }
 
   httpsServer(): Http2SecureServer {

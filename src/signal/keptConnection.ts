@@ -10,9 +10,11 @@ export interface KeptConnectionOptions {
   log: (line: string) => void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
-  /** An error for which retrying is pointless (e.g. the device was unlinked). */
-  isFatal?: (err: Error) => boolean;
-  onFatal?: (err: Error) => void;
+  /**
+   * For an error after which retrying is pointless (e.g. the device was unlinked): what happened
+   * and what to do, in words for the user. Null for errors worth retrying.
+   */
+  fatalReason?: (err: Error) => string | null;
   onConnected?: () => void;
 }
 
@@ -129,11 +131,13 @@ export class KeptConnection<C extends ChatConnection> {
       if (generation !== this.generation) return;
       const error = err instanceof Error ? err : new Error(String(err));
       this.lastError = error;
-      if (this.options.isFatal?.(error)) {
-        this.options.log(`${this.options.name}: giving up: ${error.message}`);
+      const fatal = this.options.fatalReason?.(error);
+      if (fatal) {
+        // Callers from now on learn why nothing can be sent, not only that it cannot.
+        this.lastError = new Error(fatal);
+        this.options.log(`${this.options.name}: giving up (${error.message}): ${fatal}`);
         this.stopped = true;
-        this.failWaiters(error);
-        this.options.onFatal?.(error);
+        this.failWaiters(this.lastError);
         return;
       }
       this.scheduleRetry(error);

@@ -17,6 +17,14 @@ interface ListedDevice {
   thisDevice: boolean;
 }
 
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const idsAndNames = (devices: ListedDevice[]) => devices.map((d) => [d.id, d.name]);
 
 function parseJsonLines(stdout: string): ListedDevice[] {
@@ -111,6 +119,42 @@ describe('devices of a linked account', () => {
       ]);
     } finally {
       rmSync(secondDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a daemon whose device the phone removes', () => {
+  let f: LinkedFixture;
+  before(async () => (f = await linkedAccount()));
+  after(async () => f?.close());
+
+  it('keeps serving what it received, and answers sends with what happened and what to do', async () => {
+    await f.introduce(f.bob);
+    const daemon = await startDaemon(f);
+    try {
+      // A client reads a message and goes away without acknowledging it.
+      const reader = await client(daemon.port);
+      await f.bob.sendText(f.device, 'before the unlink');
+      const first = await reader.request({ command: 'receive_messages', timeout: 10_000, ack: true });
+      assert.deepEqual((first.messages as { body: string }[]).map((m) => m.body), ['before the unlink']);
+      reader.close();
+
+      // The phone unlinks the daemon (Settings → Linked devices), as the server sees it.
+      await f.network.server.removeDeviceByServiceId(f.phone.device.aci, f.device.deviceId);
+      f.network.disconnect(f.device, 4401);
+      await waitFor(() => /chat: giving up/.test(daemon.stderr()), 10_000, 'the daemon gives up on its refused device');
+
+      const c = await client(daemon.port);
+      const sent = await c.request({ command: 'send_message', recipient: f.bob.device.aci, dataMessage: { message: 'anyone?' } }, 30_000);
+      assert.equal(sent.statusCode, -1, JSON.stringify(sent));
+      assert.match(String(sent.errorMessage), /this device is no longer part of the account \(unlinked from the phone.*link again with `sigsock link`/);
+      // What it received before is still there for the next client.
+      const again = await c.request({ command: 'receive_messages', timeout: 0 });
+      assert.deepEqual((again.messages as { body: string }[]).map((m) => m.body), ['before the unlink']);
+      c.close();
+      assert.match(daemon.stderr(), /chat: giving up \(.*\): this device is no longer part of the account/);
+    } finally {
+      assert.equal(await daemon.stop(), 0);
     }
   });
 });
