@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMockNetwork, type MockNetwork } from '../../src/sandbox/mockNetwork.js';
-import { globalArgs, linkDataDir, linkedAccount, runCli, type LinkedFixture } from './harness.js';
+import { bareNetwork, globalArgs, linkDataDir, linkedAccount, registerWithCli, runCli, type BareNetwork, type LinkedFixture } from './harness.js';
 import { client, startDaemon } from './daemon.js';
 
 interface ListedDevice {
@@ -160,28 +159,16 @@ describe('a daemon whose device the phone removes', () => {
 });
 
 describe('devices of a registered number', () => {
-  let network: MockNetwork;
-  let dataDir: string;
-  let serverFile: string;
+  let bare: BareNetwork;
   const number = '+15005552001';
-  const cli = (...args: string[]) => runCli([...globalArgs(dataDir, serverFile), '-a', number, ...args]);
+  const cli = (...args: string[]) => bare.cli(number, ...args);
 
-  before(async () => {
-    network = await startMockNetwork();
-    dataDir = mkdtempSync(join(tmpdir(), 'sigsock-devices-'));
-    serverFile = join(dataDir, 'server.json');
-    await network.writeServerConfigFile(serverFile);
-  });
-  after(async () => {
-    await network?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  before(async () => (bare = await bareNetwork()));
+  after(async () => bare?.close());
 
   it('the primary removes a linked device, then deletes the account with unregister --confirm', async () => {
-    assert.equal((await cli('register', '--captcha', 'token')).code, 0);
-    const verified = await cli('verify', '111111');
-    assert.equal(verified.code, 0, verified.stderr);
-    const aci = /ACI ([0-9a-f-]{36})/.exec(verified.stdout)?.[1] as never;
+    const aci = (await registerWithCli(bare, number)) as never;
+    const network = bare.network;
     const primary = await network.server.getDeviceByServiceId(aci);
     assert.ok(primary);
     // Another client linked to the number; only the mock knows it (sigsock cannot provision one).

@@ -146,3 +146,43 @@ export async function linkedAccount(options: LinkedAccountOptions = {}): Promise
     throw err;
   }
 }
+
+/** The mock's verification code; any captcha token passes. */
+export const MOCK_CODE = '111111';
+
+/** A mock network and an empty data directory: for accounts the test registers itself. */
+export interface BareNetwork {
+  network: MockNetwork;
+  dataDir: string;
+  serverFile: string;
+  /** `sigsock --config DIR --server-config FILE -a NUMBER ...args` */
+  cli(number: string, ...args: string[]): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export async function bareNetwork(): Promise<BareNetwork> {
+  const network = await startMockNetwork();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sigsock-bare-'));
+  const serverFile = join(dataDir, 'server.json');
+  await network.writeServerConfigFile(serverFile);
+  return {
+    network,
+    dataDir,
+    serverFile,
+    cli: (number, ...args) => runCli([...globalArgs(dataDir, serverFile), '-a', number, ...args]),
+    close: async () => {
+      await network.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Registers `number` with the real CLI (register with a captcha, verify); returns its ACI. */
+export async function registerWithCli(bare: BareNetwork, number: string): Promise<string> {
+  const requested = await bare.cli(number, 'register', '--captcha', 'token');
+  if (requested.code !== 0) throw new Error(`register failed: ${requested.stderr}`);
+  const verified = await bare.cli(number, 'verify', MOCK_CODE);
+  const aci = /ACI ([0-9a-f-]{36})/.exec(verified.stdout)?.[1];
+  if (verified.code !== 0 || !aci) throw new Error(`verify failed (${verified.code}): ${verified.stdout}${verified.stderr}`);
+  return aci;
+}

@@ -2,37 +2,23 @@
 // registration routes (captcha always required; the code is always 111111), then messaging a
 // contact through the socket daemon.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceIdKind } from '@signalapp/mock-server';
-import { startMockNetwork, type MockNetwork } from '../../src/sandbox/mockNetwork.js';
-import { BIN, globalArgs, runCli } from './harness.js';
+import { bareNetwork, BIN, globalArgs, MOCK_CODE, registerWithCli, type BareNetwork } from './harness.js';
 import { client, startDaemon } from './daemon.js';
 import { readProfileName, within } from './contactActions.js';
 
-const MOCK_CODE = '111111';
-
 describe('register and verify', () => {
-  let network: MockNetwork;
-  let dataDir: string;
-  let serverFile: string;
+  let bare: BareNetwork;
   let numberSeq = 0;
   const newNumber = () => `+1500555${String(1000 + numberSeq++).padStart(4, '0')}`;
-  const cli = (number: string, ...args: string[]) => runCli([...globalArgs(dataDir, serverFile), '-a', number, ...args]);
+  const cli = (number: string, ...args: string[]) => bare.cli(number, ...args);
 
-  before(async () => {
-    network = await startMockNetwork();
-    dataDir = mkdtempSync(join(tmpdir(), 'sigsock-register-'));
-    serverFile = join(dataDir, 'server.json');
-    await network.writeServerConfigFile(serverFile);
-  });
-  after(async () => {
-    await network?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  before(async () => (bare = await bareNetwork()));
+  after(async () => bare?.close());
 
   it('asks for a captcha, then takes it with or without the signalcaptcha:// prefix', async () => {
     const number = newNumber();
@@ -59,7 +45,7 @@ describe('register and verify', () => {
     const wrong = await cli(number, 'verify', '222222');
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /code is not right/);
-    assert.equal(existsSync(join(dataDir, `account-${number.slice(1)}.db`)), false, 'nothing stored after a wrong code');
+    assert.equal(existsSync(join(bare.dataDir, `account-${number.slice(1)}.db`)), false, 'nothing stored after a wrong code');
 
     const ok = await cli(number, 'verify', '111-111');
     assert.equal(ok.code, 0, ok.stderr);
@@ -77,18 +63,18 @@ describe('register and verify', () => {
     assert.equal((await cli(number, 'register', '--captcha', 'token')).code, 0);
     try {
       // Signal-Server gives timeRemaining in milliseconds.
-      network.server.setRegisterResponseError({ code: 423, data: { timeRemaining: 3 * 86400 * 1000, svr2Credentials: { username: 'u', password: 'p' } } });
+      bare.network.server.setRegisterResponseError({ code: 423, data: { timeRemaining: 3 * 86400 * 1000, svr2Credentials: { username: 'u', password: 'p' } } });
       const locked = await cli(number, 'verify', MOCK_CODE);
       assert.equal(locked.code, 1);
       assert.match(locked.stderr, /registration lock \(a Signal PIN\) for 3 days more.*turn the lock off/);
 
-      network.server.setRegisterResponseError({ code: 429, data: {} });
+      bare.network.server.setRegisterResponseError({ code: 429, data: {} });
       const limited = await cli(number, 'verify', MOCK_CODE);
       assert.equal(limited.code, 1);
       assert.match(limited.stderr, /rate limit/);
-      assert.equal(existsSync(join(dataDir, `account-${number.slice(1)}.db`)), false, 'nothing stored');
+      assert.equal(existsSync(join(bare.dataDir, `account-${number.slice(1)}.db`)), false, 'nothing stored');
     } finally {
-      network.server.setRegisterResponseError(undefined);
+      bare.network.server.setRegisterResponseError(undefined);
     }
     // The verified session survives: the same code completes the registration now.
     const ok = await cli(number, 'verify', MOCK_CODE);
@@ -97,20 +83,16 @@ describe('register and verify', () => {
 
   it('a registered number exchanges messages with a contact through the socket daemon, and sets its profile name', async () => {
     const number = newNumber();
-    assert.equal((await cli(number, 'register', '--captcha', 'token')).code, 0);
-    const verified = await cli(number, 'verify', MOCK_CODE);
-    assert.equal(verified.code, 0, verified.stderr);
-    const aci = /ACI ([0-9a-f-]{36})/.exec(verified.stdout)?.[1];
-    assert.ok(aci, verified.stdout);
+    const aci = await registerWithCli(bare, number);
 
-    const device = await network.server.getDeviceByServiceId(aci as never);
+    const device = await bare.network.server.getDeviceByServiceId(aci as never);
     assert.ok(device, 'the mock knows the registered account');
-    const bob = await network.createContact('Bob');
+    const bob = await bare.network.createContact('Bob');
     let profileKey: Uint8Array | null | undefined;
     // The account uploaded one-time keys when verify finished: a contact can start a session.
-    await network.introduce(bob, device, ServiceIdKind.ACI);
+    await bare.network.introduce(bob, device, ServiceIdKind.ACI);
 
-    const daemon = await startDaemon({ spawn: (args) => spawn(process.execPath, [BIN, ...globalArgs(dataDir, serverFile), '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) });
+    const daemon = await startDaemon({ spawn: (args) => spawn(process.execPath, [BIN, ...globalArgs(bare.dataDir, bare.serverFile), '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) });
     try {
       await bob.sendText(device, 'hello, new bot');
       const c = await client(daemon.port);
