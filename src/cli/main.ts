@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const name = argv[commandIndex];
     const command = findCommand(name);
-    if (!command) throw new UsageError(`unknown command "${name}"; see \`sigsock --help\``);
+    if (!command) throw new UsageError(NOT_SUPPORTED[name] ?? `unknown command "${name}"; see \`sigsock --help\``);
     const parsed = parseCommandArgs(command, argv.slice(commandIndex + 1));
     if (parsed.values.help || values.help) {
       stdout.write(commandHelp(command));
@@ -88,3 +88,11 @@ function parseGlobal(args: string[]) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
 }
+
+/** signal-cli commands that people will try, and why sigsock does not have them. */
+const PIN_REASON =
+  'a Signal PIN protects the account key in SVR2, an attested SGX enclave service that sigsock cannot use yet (see docs/account.md)';
+const NOT_SUPPORTED: Record<string, string> = {
+  setPin: `setPin is not supported: ${PIN_REASON}`,
+  removePin: `removePin is not supported: ${PIN_REASON}`,
+};

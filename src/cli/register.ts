@@ -64,8 +64,13 @@ export const verifyCommand: Command = {
   summary: 'finish registering a number with the code Signal sent',
   usage: '-a +NUMBER verify CODE',
   details: 'Creates the account (identity keys, prekeys, profile key) and prints its ACI; the account is then ready for `socket`.',
-  options: {},
+  options: {
+    pin: { type: 'string', valueName: 'PIN', description: 'not supported yet: a registration-lock PIN needs SVR2 (docs/account.md)' },
+  },
   async run(ctx) {
+    if (ctx.values.pin !== undefined) {
+      throw new UsageError('verify --pin is not supported: unlocking a registration lock needs the Signal PIN in SVR2, an attested SGX enclave service that sigsock cannot use yet; turn the lock off on the phone that holds the number, or wait until it expires');
+    }
     if (ctx.positionals.length !== 1) throw new UsageError('verify needs exactly one CODE (the digits Signal sent)');
     const code = ctx.positionals[0];
     if (!/^[\d\s-]{4,12}$/.test(code)) throw new UsageError(`"${code}" does not look like a verification code (digits, e.g. 123456 or 123-456)`);

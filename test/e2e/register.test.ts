@@ -76,6 +76,12 @@ describe('register and verify', () => {
     } finally {
       bare.network.server.setRegisterResponseError(undefined);
     }
+    const pin = await cli(number, 'verify', MOCK_CODE, '--pin', '1234');
+    assert.equal(pin.code, 2);
+    assert.match(pin.stderr, /--pin is not supported.*SVR2/);
+    const setPin = await cli(number, 'setPin', '1234');
+    assert.equal(setPin.code, 2);
+    assert.match(setPin.stderr, /setPin is not supported.*SVR2/);
     // The verified session survives: the same code completes the registration now.
     const ok = await cli(number, 'verify', MOCK_CODE);
     assert.equal(ok.code, 0, ok.stderr);
