@@ -8,7 +8,8 @@ import { blob, openDatabase, type Db } from './database.js';
 import { Groups } from './groups.js';
 import { Inbox } from './inbox.js';
 import { OwnPreKeys } from './preKeyStore.js';
-import { ProtocolBatch, TrustLevel, type IdentityKind, type TrustMode } from './protocolStores.js';
+import { ProtocolBatch, protocolCacheKey, TrustLevel, type CachedValue, type IdentityKind, type TrustMode } from './protocolStores.js';
+import { RecordCache } from './recordCache.js';
 import { Recipients } from './recipients.js';
 
 export type { TrustMode, IdentityKind };
@@ -27,6 +28,8 @@ export interface IdentityInfo {
   trust: 'untrusted' | 'trusted' | 'verified';
 }
 
+const PROTOCOL_CACHE_ENTRIES = 512;
+
 export class AccountStore {
   readonly account: AccountRecordStore;
   readonly inbox: Inbox;
@@ -34,6 +37,8 @@ export class AccountStore {
   readonly groups: Groups;
   readonly preKeys: OwnPreKeys;
   private closed = false;
+  /** Sessions and identities for the protocol batches: a few hundred contacts' worth, ~4 KiB each. */
+  private readonly protocolCache = new RecordCache<CachedValue>(PROTOCOL_CACHE_ENTRIES);
 
   private constructor(
     private readonly db: Db,
@@ -101,6 +106,7 @@ export class AccountStore {
           : { identityKey: a.pniIdentityKey, registrationId: a.pniRegistrationId };
       },
       this.trustMode,
+      this.protocolCache,
     );
   }
 
@@ -122,6 +128,7 @@ export class AccountStore {
 
   /** Accepts the current key of `address` for sending. Returns false when no key is known. */
   trustIdentity(address: string, verified = false, kind: IdentityKind = 'aci'): boolean {
+    this.protocolCache.delete(protocolCacheKey(kind, `identity:${address}`));
     const { changes } = this.db
       .prepare('UPDATE identity SET trust = ?, updated_at = ? WHERE kind = ? AND address = ?')
       .run([verified ? TrustLevel.TRUSTED_VERIFIED : TrustLevel.TRUSTED_UNVERIFIED, Date.now(), kind, address]);
@@ -130,6 +137,7 @@ export class AccountStore {
 
   /** Records a key we refused to send to, marked untrusted, replacing the old one. */
   noteUntrustedIdentity(address: string, publicKey: Uint8Array, kind: IdentityKind = 'aci'): void {
+    this.protocolCache.delete(protocolCacheKey(kind, `identity:${address}`));
     this.db
       .prepare('INSERT OR REPLACE INTO identity (kind, address, public_key, trust, updated_at) VALUES (?, ?, ?, ?, ?)')
       .run([kind, address, blob(publicKey), TrustLevel.UNTRUSTED, Date.now()]);

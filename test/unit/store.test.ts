@@ -147,6 +147,37 @@ describe('account store', () => {
     assert.equal(store.inbox.count(), 0);
   });
 
+  it('sessions and identities are cached for later batches only once committed', async () => {
+    const erin = ProtocolAddress.new('eeeeeeee-bbbb-4ccc-8ddd-eeeeeeeeeeee', 1);
+    const key = PrivateKey.generate().getPublicKey();
+    // Nothing yet: the miss is cached as "no row" and must not hide the later commit.
+    assert.equal(await store.protocolBatch('aci').stores.identity.getIdentity(erin), null);
+    const failing = store.protocolBatch('aci');
+    await failing.stores.identity.saveIdentity(erin, key);
+    assert.throws(() =>
+      failing.commit(() => {
+        throw new Error('boom');
+      }),
+    );
+    assert.equal(await store.protocolBatch('aci').stores.identity.getIdentity(erin), null, 'a failed commit leaves no trace');
+    const discarded = store.protocolBatch('aci');
+    await discarded.stores.identity.saveIdentity(erin, key);
+    discarded.discard();
+    assert.equal(await store.protocolBatch('aci').stores.identity.getIdentity(erin), null, 'nor does a discarded batch');
+
+    const committed = store.protocolBatch('aci');
+    await committed.stores.identity.saveIdentity(erin, key);
+    committed.commit();
+    assert.deepEqual((await store.protocolBatch('aci').stores.identity.getIdentity(erin))?.serialize(), key.serialize());
+    // Written beside the batches: the next batch must not see the cached row.
+    const changed = PrivateKey.generate().getPublicKey();
+    store.noteUntrustedIdentity(erin.name(), changed.serialize());
+    assert.deepEqual((await store.protocolBatch('aci').stores.identity.getIdentity(erin))?.serialize(), changed.serialize());
+    assert.equal(await store.protocolBatch('aci').stores.identity.isTrustedIdentity(erin, changed, Direction.Sending), false);
+    reopen('on-first-use');
+    assert.deepEqual((await store.protocolBatch('aci').stores.identity.getIdentity(erin))?.serialize(), changed.serialize(), 'and it is on disk');
+  });
+
   it('keeps inbox entries in order, holds back ones still downloading, deletes on request', () => {
     const a = store.inbox.insertEntry({ body: 'a' }, []);
     const b = store.inbox.insertEntry({ body: 'b' }, [{ pointer: new Uint8Array([1]), filename: 'f', contentType: 'text/plain', size: 3 }]);
