@@ -1,19 +1,14 @@
 // One linked (or registered) account, live: its store, its connections to Signal, the receive
-// pipeline and the send path. This is the `Messenger` the socket layer talks to.
-import { Aci, Fingerprint, PrivateKey, PublicKey, SenderCertificate } from '@signalapp/libsignal-client';
-import { ProfileKey } from '@signalapp/libsignal-client/zkgroup.js';
+// pipeline, and what it sends (handed to the Outbox). This is the `Messenger` the socket layer talks to.
+import { Aci, ErrorCode, Fingerprint, LibSignalErrorBase, PrivateKey, PublicKey } from '@signalapp/libsignal-client';
 import type { AuthenticatedChatConnection, Net, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
-import { encryptAttachment } from '../signal/attachmentCrypto.js';
-import { uploadBlob } from '../signal/cdn.js';
 import { httpsClient, type HttpsClient } from '../signal/https.js';
 import { KeptConnection } from '../signal/keptConnection.js';
-import { getSenderCertificate } from '../signal/messagesApi.js';
 import { readStorageGroupMasterKeys } from '../signal/storageService.js';
 import { discoverAci } from '../signal/contactDiscovery.js';
 import { createNet } from '../signal/net.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
 import { AccountStore, type TrustMode } from '../store/accountStore.js';
-import type { AttachmentPointer } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 import { Mutex } from '../util/mutex.js';
 import type {
@@ -25,28 +20,25 @@ import type {
   Messenger,
   OutgoingAttachment,
   ReactionRequest,
-  RecipientResult,
   SendResult,
   SendTarget,
 } from './api.js';
 import { changeOwnProfile, type ProfileChange } from './ownProfile.js';
 import { listAccountDevices, removeAccountDevice, unregisterAccount } from './accountDevices.js';
-import { AttachmentFetcher, DEFAULT_RETRY, MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js';
+import { AttachmentFetcher, DEFAULT_RETRY } from './attachmentFetcher.js';
 import { parseContactStream } from './contactSync.js';
 import type { ContentEffects } from './contentInterpreter.js';
-import { deliver, type DeliveryEnvironment } from './deliverer.js';
-import { GroupDirectory, type SendableGroup } from './groupDirectory.js';
-import { GroupEditor, type GroupChangeOutcome } from './groupEditor.js';
-import { GroupSender } from './groupSender.js';
+import { GroupDirectory } from './groupDirectory.js';
+import { GroupEditor } from './groupEditor.js';
 import { GroupsApi } from '../signal/groupsApi.js';
 import { MessengerError } from './errors.js';
-import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
 import { InboxQueue } from './inboxQueue.js';
-import { buildDataMessage, dataMessageContent, sentTranscriptContent, syncRequestContent, SyncRequestType } from './outgoingContent.js';
+import { buildDataMessage, syncRequestContent, SyncRequestType } from './outgoingContent.js';
 import { refillPreKeys } from './preKeyRefill.js';
 import { Receiver } from './receiver.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
-import { RecipientResolver, type KnownRecipient } from './recipientResolver.js';
+import { Outbox } from './outbox.js';
+import { knownRecipient, RecipientResolver } from './recipientResolver.js';
 
 export interface IdentitySummary {
   number: string | null;
@@ -66,7 +58,6 @@ export interface OpenOptions {
   attachmentRetryWindowMs?: number;
 }
 
-const SENDER_CERTIFICATE_MARGIN_MS = 60 * 60 * 1000;
 const CONTACT_SYNC_WAIT_MS = 5_000;
 const PREKEY_REFILL_DEBOUNCE_MS = 2_000;
 
@@ -83,9 +74,8 @@ export class AccountMessenger implements Messenger {
   private readonly attachments: AttachmentFetcher;
   private readonly resolver: RecipientResolver;
   private readonly groups: GroupDirectory;
-  private readonly groupSender: GroupSender;
+  private readonly outbox: Outbox;
   private readonly groupEditor: GroupEditor;
-  private senderCert: SenderCertificate | null = null;
   private contactSync: { promise: Promise<void>; resolve: () => void } | null = null;
   private queueEmptyWaiters: (() => void)[] = [];
   private queueEmptySeen = false;
@@ -148,15 +138,15 @@ export class AccountMessenger implements Messenger {
     );
     const groupsApi = new GroupsApi(serverConfig, this.https, { aci: account.aci, pni: account.pni });
     this.groups = new GroupDirectory(store, groupsApi, this.chat, account.aci, log);
-    this.groupSender = new GroupSender({
-      delivery: () => this.deliveryEnvironment(),
-      groups: store.groups,
+    this.outbox = new Outbox({
+      store,
+      chat: this.chat,
+      unauthChat: this.unauthChat,
+      https: this.https,
+      protocolLock: this.protocolLock,
+      groups: this.groups,
       serverPublicParams: serverConfig.zkgroupServerPublicParams,
-      sendOneToOne: (aci, content, timestamp) => {
-        const known = this.knownByAci(aci);
-        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
-      },
-      numberOf: (aci) => store.recipients.byAci(aci)?.e164 ?? null,
+      account: () => this.account,
       log,
     });
     this.groupEditor = new GroupEditor({
@@ -170,8 +160,8 @@ export class AccountMessenger implements Messenger {
       log,
     });
     this.resolver = new RecipientResolver({
-      byE164: (e164) => toKnown(store.recipients.byE164(e164)),
-      byAci: (aci) => toKnown(store.recipients.byAci(aci)),
+      byE164: (e164) => knownRecipient(store.recipients.byE164(e164)),
+      byAci: (aci) => knownRecipient(store.recipients.byAci(aci)),
       contactSyncSettled: () => this.contactSyncSettled(),
       // The local (mock) servers run no discovery enclave.
       discover: serverConfig.kind === 'local' ? null : async (e164) => discoverAci(this.net, await this.chat.get(), e164),
@@ -280,7 +270,7 @@ export class AccountMessenger implements Messenger {
       this.contactSync = { promise, resolve };
     }
     try {
-      const devices = await this.deliverToOwnDevices(syncRequestContent(SyncRequestType.CONTACTS), Date.now());
+      const devices = await this.outbox.deliverToOwnDevices(syncRequestContent(SyncRequestType.CONTACTS), Date.now());
       this.store.account.setSetting('contactSyncRequested', String(Date.now()));
       // A registered account with no other devices has nobody to answer.
       if (devices === 0) this.settleContactSync();
@@ -385,7 +375,7 @@ export class AccountMessenger implements Messenger {
   async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
     const group = target.groupId ? await this.groups.forSend(target.groupId) : null;
     const recipient = group ? null : await this.resolver.resolve(target.recipient!);
-    const pointers = await this.uploadAttachments(attachments);
+    const pointers = await this.outbox.uploadAttachments(attachments);
     const timestamp = Date.now();
     const message = buildDataMessage({
       timestamp,
@@ -394,7 +384,7 @@ export class AccountMessenger implements Messenger {
       profileKey: this.account.profileKey,
       groupV2: group ? { masterKey: group.masterKey, revision: group.revision } : undefined,
     });
-    return group ? this.sendGroupDataMessage(group, message, timestamp) : this.sendDataMessage(recipient!, target.recipient!, message, timestamp);
+    return group ? this.outbox.sendGroupDataMessage(group, message, timestamp) : this.outbox.sendDataMessage(recipient!, target.recipient!, message, timestamp);
   }
 
   async sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
@@ -413,7 +403,7 @@ export class AccountMessenger implements Messenger {
       profileKey: this.account.profileKey,
       groupV2: group ? { masterKey: group.masterKey, revision: group.revision } : undefined,
     });
-    return group ? this.sendGroupDataMessage(group, message, timestamp) : this.sendDataMessage(recipient!, target.recipient!, message, timestamp);
+    return group ? this.outbox.sendGroupDataMessage(group, message, timestamp) : this.outbox.sendDataMessage(recipient!, target.recipient!, message, timestamp);
   }
 
   async trustIdentity(recipient: string, verified: boolean): Promise<{ aci: string; safetyNumber: string | null }> {
@@ -494,213 +484,14 @@ export class AccountMessenger implements Messenger {
    * key is unknown) and removed. Then tells the members with a group-update message.
    */
   async updateGroup(req: GroupUpdateRequest): Promise<GroupUpdateResult> {
-    return this.announce(await this.groupEditor.update(req));
+    return this.outbox.announce(await this.groupEditor.update(req));
   }
 
   /** Leaves the group, making `newAdmins` administrators first when this account is the only one. */
   async quitGroup(groupId: string, newAdmins: string[]): Promise<GroupUpdateResult> {
-    return this.announce(await this.groupEditor.quit(groupId, newAdmins));
+    return this.outbox.announce(await this.groupEditor.quit(groupId, newAdmins));
   }
 
-  /**
-   * The group-update message: a data message with only `groupV2 {masterKey, revision,
-   * groupChange}`, to the full members (sender keys, as any group message), and 1:1 to the
-   * invitees and to members just removed (so their apps learn it); a transcript to our devices.
-   */
-  private async announce(outcome: GroupChangeOutcome): Promise<GroupUpdateResult> {
-    const result: GroupUpdateResult = {
-      groupId: outcome.groupId,
-      revision: outcome.state.revision,
-      created: outcome.created,
-      unchanged: outcome.unchanged,
-      added: outcome.added,
-      invited: outcome.invited,
-      removed: outcome.removed,
-      notApplied: outcome.notApplied,
-      results: [],
-    };
-    if (outcome.unchanged) return result;
-    const self = this.account.aci;
-    const timestamp = Date.now();
-    const message = buildDataMessage({
-      timestamp,
-      profileKey: this.account.profileKey,
-      groupV2: { masterKey: outcome.masterKey, revision: outcome.state.revision, groupChange: outcome.groupChange ?? undefined },
-    });
-    const content = dataMessageContent(message);
-    const sendable: SendableGroup = {
-      groupId: outcome.groupId,
-      masterKey: outcome.masterKey,
-      revision: outcome.state.revision,
-      members: outcome.state.members,
-      endorsements: outcome.state.members.includes(self) ? this.groups.endorsementsFor(outcome.groupId, outcome.state.revision, outcome.state.members) : null,
-    };
-    const isAci = (m: string) => m !== self && !m.startsWith('PNI:');
-    const members = outcome.state.members.filter(isAci);
-    const extra = [...new Set(outcome.alsoNotify.filter((m) => isAci(m) && !members.includes(m)))];
-    const [memberResults, extraResults] = await Promise.all([
-      this.groupSender.send(sendable, members, content, timestamp),
-      Promise.all(extra.map((aci) => {
-        const known = this.knownByAci(aci);
-        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
-      })),
-    ]);
-    const results = [...memberResults, ...extraResults];
-    for (const r of results) if (!r.success) this.log(`group update: not delivered to a member: ${r.error ?? 'unknown error'}`);
-    await this.syncGroupTranscript(message, timestamp, results.filter((r) => r.success));
-    result.timestamp = timestamp;
-    result.results = results.map(({ fatal: _fatal, ...plain }) => plain);
-    return result;
-  }
-
-  private async sendDataMessage(
-    recipient: KnownRecipient,
-    label: string,
-    message: ReturnType<typeof buildDataMessage>,
-    timestamp: number,
-  ): Promise<SendResult> {
-    const result = await this.sendToRecipient(recipient, label, dataMessageContent(message), timestamp);
-    if (result.success) {
-      const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
-      await this.syncTranscript(sentTranscriptContent(message, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]), timestamp);
-    } else if (result.error && result.fatal) {
-      throw result.fatal;
-    }
-    const { fatal: _fatal, ...plain } = result;
-    return { timestamp, results: [plain] };
-  }
-
-  /** Groups v2: sender keys and one multi-recipient request, or 1:1 to each member when that fails (see groupSender.ts). */
-  private async sendGroupDataMessage(group: SendableGroup, message: ReturnType<typeof buildDataMessage>, timestamp: number): Promise<SendResult> {
-    const content = dataMessageContent(message);
-    const members = group.members.filter((m) => m !== this.account.aci && !m.startsWith('PNI:'));
-    const results = await this.groupSender.send(group, members, content, timestamp);
-    const delivered = results.filter((r) => r.success);
-    if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
-    await this.syncGroupTranscript(message, timestamp, delivered);
-    return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
-  }
-
-  /** What the account knows of `aci`; just the ACI when nothing. */
-  private knownByAci(aci: string): KnownRecipient {
-    return toKnown(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
-  }
-
-  /** Tells the account's own devices what was sent to a group, and to whom it was delivered. */
-  private syncGroupTranscript(message: ReturnType<typeof buildDataMessage>, timestamp: number, delivered: RecipientResult[]): Promise<void> {
-    const recipients = delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified }));
-    return this.syncTranscript(sentTranscriptContent(message, timestamp, null, recipients), timestamp);
-  }
-
-  /** A failed sync copy is logged, not reported: the message itself was delivered. */
-  private async syncTranscript(transcript: Uint8Array, timestamp: number): Promise<void> {
-    await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
-      this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
-  }
-
-  private async sendToRecipient(
-    recipient: KnownRecipient,
-    label: string,
-    content: Uint8Array,
-    timestamp: number,
-  ): Promise<RecipientResult & { fatal?: Error }> {
-    const accessKey = recipient.profileKey ? new ProfileKey(new Uint8Array(recipient.profileKey)).deriveAccessKey() : null;
-    const base = { recipient: recipient.e164, aci: recipient.aci };
-    try {
-      const outcome = await deliver(this.deliveryEnvironment(), { serviceId: recipient.aci, label, content, timestamp, accessKey });
-      if (outcome.devices === 0) {
-        return { ...base, success: false, unidentified: false, error: `${label} has no devices`, fatal: new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`) };
-      }
-      return { ...base, success: true, unidentified: outcome.unidentified };
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      const fatal = error instanceof MessengerError ? error : toMessengerError(error, label);
-      return { ...base, success: false, unidentified: false, error: error.message, fatal };
-    }
-  }
-
-  private async deliverToOwnDevices(content: Uint8Array, timestamp: number): Promise<number> {
-    const account = this.account;
-    const result = await deliver(this.deliveryEnvironment(), {
-      serviceId: account.aci,
-      label: 'your own devices',
-      content,
-      timestamp,
-      accessKey: null,
-      excludeDeviceId: account.deviceId,
-      urgent: false,
-    });
-    return result.devices;
-  }
-
-  private deliveryEnvironment(): DeliveryEnvironment {
-    const account = this.account;
-    return {
-      chat: this.chat,
-      unauthChat: this.unauthChat,
-      protocolLock: this.protocolLock,
-      openBatch: () => this.store.protocolBatch('aci'),
-      sessionDeviceIds: (serviceId) => this.store.sessionDeviceIds('aci', serviceId),
-      localAci: account.aci,
-      localDeviceId: account.deviceId,
-      senderCertificate: () => this.senderCertificate(),
-      noteUntrustedIdentity: (serviceId, key) => this.store.noteUntrustedIdentity(serviceId, key),
-    };
-  }
-
-  private async senderCertificate(): Promise<SenderCertificate> {
-    if (this.senderCert && this.senderCert.expiration() - SENDER_CERTIFICATE_MARGIN_MS > Date.now()) return this.senderCert;
-    const bytes = await getSenderCertificate(await this.chat.get());
-    this.senderCert = SenderCertificate.deserialize(new Uint8Array(bytes));
-    return this.senderCert;
-  }
-
-  private async uploadAttachments(attachments: OutgoingAttachment[]): Promise<AttachmentPointer[]> {
-    const out: AttachmentPointer[] = [];
-    for (const [i, a] of attachments.entries()) {
-      if (a.data.length > MAX_ATTACHMENT_BYTES) {
-        throw new MessengerError('INVALID_ATTACHMENT', `attachment ${i} is ${a.data.length} bytes; the limit is ${MAX_ATTACHMENT_BYTES}`);
-      }
-      const encrypted = encryptAttachment(a.data);
-      let uploaded;
-      try {
-        uploaded = await uploadBlob(await this.chat.get(), this.https, encrypted.ciphertext);
-      } catch (err) {
-        throw new MessengerError('NETWORK', `uploading attachment ${i} failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      out.push({
-        cdnKey: uploaded.cdnKey,
-        cdnNumber: uploaded.cdnNumber,
-        key: encrypted.key,
-        digest: encrypted.digest,
-        size: a.data.length,
-        contentType: a.contentType ?? 'application/octet-stream',
-        fileName: a.filename,
-        uploadTimestamp: Date.now(),
-      });
-    }
-    return out;
-  }
-}
-
-function toKnown(row: { aci: string; e164: string | null; profileKey: Uint8Array | null } | undefined): KnownRecipient | undefined {
-  return row ? { aci: row.aci, e164: row.e164, profileKey: row.profileKey } : undefined;
-}
-
-function toMessengerError(err: Error, label: string): MessengerError {
-  if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
-  if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
-  if (isConnectionLost(err)) {
-    return new MessengerError('NETWORK', `sending to ${label} failed: not connected to the Signal server: the connection dropped during the send (${err.message}), so it may not have been delivered`);
-  }
-  return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`);
-}
-
-/** libsignal's ways of saying the chat connection went away under a request. */
-function isConnectionLost(err: Error): boolean {
-  if (!(err instanceof LibSignalErrorBase)) return false;
-  return err.code === ErrorCode.IoError || err.code === ErrorCode.ChatServiceInactive || err.code === ErrorCode.ConnectionInvalidated;
 }
 
 /**

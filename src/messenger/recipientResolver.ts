@@ -51,3 +51,8 @@ export class RecipientResolver {
     );
   }
 }
+
+/** A recipients-table row as the resolver and the senders use it. */
+export function knownRecipient(row: { aci: string; e164: string | null; profileKey: Uint8Array | null } | undefined): KnownRecipient | undefined {
+  return row ? { aci: row.aci, e164: row.e164, profileKey: row.profileKey } : undefined;
+}

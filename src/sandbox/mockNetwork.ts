@@ -73,6 +73,8 @@ export interface MockNetwork {
   disconnect(device: MockDevice, code?: number): boolean;
   /** Tears down every HTTP/2 connection, as a network failure would. */
   dropAllConnections(): void;
+  /** Until `restore()`, accepts every chat WebSocket of `device` and closes it at once. */
+  dropOnAccept(device: MockDevice): { restore(): void };
   /**
    * Drops every connection and refuses new ones until `restore()`: the server is "down". Name the
    * devices that are online, so the mock queues their messages instead of writing to a dead socket.
@@ -103,6 +105,8 @@ class TrackedServer extends Server {
   readonly sockets = new Set<Socket>();
   /** While true, every new connection is cut at once, as if the server were down. */
   refusing = false;
+  /** Devices whose chat WebSockets are accepted and closed at once, as an overloaded server might. */
+  readonly droppedOnAccept = new Set<Device>();
   /** Device list, device removal and account deletion, which the mock lacks. */
   private readonly accountRoutes = new AccountRoutes(this);
   /** Profile avatars (upload form, CDN 0 upload and download), which the mock lacks. */
@@ -129,13 +133,16 @@ class TrackedServer extends Server {
     const mockConnect = https.listeners('connect') as ((req: Http2ServerRequest, res: Http2ServerResponse) => void)[];
     https.removeAllListeners('connect');
     https.on('connect', (req: Http2ServerRequest, res: Http2ServerResponse) => {
-      void this.refusesCredentials(req.headers.authorization).then((refused) => {
-        if (refused) {
+      const credentials = basicCredentials(req.headers.authorization);
+      void (credentials ? this.auth(credentials.username, credentials.password) : Promise.resolve(null)).then((device) => {
+        if (device === undefined) {
           res.writeHead(403);
           res.end();
           return;
         }
         for (const handler of mockConnect) handler.call(https, req, res);
+        // Accepted, then cut before the client can use it (see dropOnAccept).
+        if (device && this.droppedOnAccept.has(device)) setImmediate(() => res.stream.destroy());
       });
     });
     // CDN 0 avatar requests first; everything else to the mock's own HTTP handler.
@@ -185,16 +192,6 @@ class TrackedServer extends Server {
         if (!(err instanceof Error && /WebSocket is gone|WebSocket send error/.test(err.message))) throw err;
       }
     }
-  }
-
-  /** True when `authorization` names credentials this server does not know (no header: not a login). */
-  private async refusesCredentials(authorization: string | undefined): Promise<boolean> {
-    const basic = /^Basic (.+)$/i.exec(authorization ?? '')?.[1];
-    if (!basic) return false;
-    const text = Buffer.from(basic, 'base64').toString('utf8');
-    const colon = text.indexOf(':');
-    if (colon <= 0) return false;
-    return (await this.auth(text.slice(0, colon), text.slice(colon + 1))) === undefined;
   }
 
   httpsServer(): Http2SecureServer {
@@ -317,6 +314,12 @@ class RunningMockNetwork implements MockNetwork {
     return closeDeviceWebSocket(this.server, device, code);
   }
 
+  dropOnAccept(device: MockDevice): { restore(): void } {
+    this.server.droppedOnAccept.add(device);
+    this.disconnect(device);
+    return { restore: () => this.server.droppedOnAccept.delete(device) };
+  }
+
   dropAllConnections(): void {
     this.server.dropAll();
   }
@@ -353,4 +356,13 @@ class RunningMockNetwork implements MockNetwork {
       if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
     }
   }
+}
+
+/** The user name and password of a Basic authorization header; null without one. */
+function basicCredentials(authorization: string | undefined): { username: string; password: string } | null {
+  const encoded = /^Basic (.+)$/i.exec(authorization ?? '')?.[1];
+  if (!encoded) return null;
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon > 0 ? { username: text.slice(0, colon), password: text.slice(colon + 1) } : null;
 }

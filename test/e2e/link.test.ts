@@ -127,7 +127,7 @@ describe('link, receive and send through the CLI', () => {
   it('a device the server drops right after every connect: the daemon backs off instead of spinning, and sends fail clearly', async () => {
     // An overloaded server can accept a connection and close it at once. (A removed device is
     // refused at the upgrade instead, as Signal-Server does: devices.test.ts.)
-    const dropper = setInterval(() => f.network.disconnect(f.device), 20);
+    const dropping = f.network.dropOnAccept(f.device);
     const daemon = await startDaemon(f);
     try {
       const c = await client(daemon.port);
@@ -139,7 +139,7 @@ describe('link, receive and send through the CLI', () => {
       const connects = (daemon.stderr().match(/\bchat: connected/g) ?? []).length;
       assert.ok(connects >= 2 && connects <= 10, `${connects} chat connections in about 3 s after the send failed:\n${daemon.stderr()}`);
     } finally {
-      clearInterval(dropper);
+      dropping.restore();
       assert.equal(await daemon.stop(), 0);
     }
   });

@@ -1,0 +1,278 @@
+// Everything that leaves the account: data messages 1:1 and to groups (sender keys, see
+// groupSender.ts), group-update announcements, the sync copy of each to the account's own devices,
+// and the attachment uploads that come first. Each recipient's devices are reached by deliver().
+import { Aci, SenderCertificate } from '@signalapp/libsignal-client';
+import { ProfileKey } from '@signalapp/libsignal-client/zkgroup.js';
+import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
+import type { AuthenticatedChatConnection, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
+import { encryptAttachment } from '../signal/attachmentCrypto.js';
+import { uploadBlob } from '../signal/cdn.js';
+import type { HttpsClient } from '../signal/https.js';
+import type { KeptConnection } from '../signal/keptConnection.js';
+import { getSenderCertificate } from '../signal/messagesApi.js';
+import type { AccountRecord } from '../store/accountRecord.js';
+import type { AccountStore } from '../store/accountStore.js';
+import type { AttachmentPointer } from '../proto/index.js';
+import type { Log } from '../util/log.js';
+import type { Mutex } from '../util/mutex.js';
+import type { GroupUpdateResult, OutgoingAttachment, RecipientResult, SendResult } from './api.js';
+import { MAX_ATTACHMENT_BYTES } from './attachmentFetcher.js';
+import { deliver, type DeliveryEnvironment } from './deliverer.js';
+import { MessengerError } from './errors.js';
+import type { GroupDirectory, SendableGroup } from './groupDirectory.js';
+import type { GroupChangeOutcome } from './groupEditor.js';
+import { GroupSender } from './groupSender.js';
+import { buildDataMessage, dataMessageContent, sentTranscriptContent } from './outgoingContent.js';
+import { knownRecipient, type KnownRecipient } from './recipientResolver.js';
+
+export type DataMessage = ReturnType<typeof buildDataMessage>;
+
+const SENDER_CERTIFICATE_MARGIN_MS = 60 * 60 * 1000;
+
+export interface OutboxOptions {
+  store: AccountStore;
+  chat: KeptConnection<AuthenticatedChatConnection>;
+  unauthChat: KeptConnection<UnauthenticatedChatConnection>;
+  https: HttpsClient;
+  /** Serialises every use of the protocol stores (shared with the receiver). */
+  protocolLock: Mutex;
+  groups: GroupDirectory;
+  serverPublicParams: Uint8Array;
+  account: () => AccountRecord;
+  log: Log;
+}
+
+export class Outbox {
+  private readonly store: AccountStore;
+  private readonly chat: KeptConnection<AuthenticatedChatConnection>;
+  private readonly unauthChat: KeptConnection<UnauthenticatedChatConnection>;
+  private readonly https: HttpsClient;
+  private readonly protocolLock: Mutex;
+  private readonly groups: GroupDirectory;
+  private readonly log: Log;
+  private readonly groupSender: GroupSender;
+  private senderCert: SenderCertificate | null = null;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.store = options.store;
+    this.chat = options.chat;
+    this.unauthChat = options.unauthChat;
+    this.https = options.https;
+    this.protocolLock = options.protocolLock;
+    this.groups = options.groups;
+    this.log = options.log;
+    this.groupSender = new GroupSender({
+      delivery: () => this.deliveryEnvironment(),
+      groups: this.store.groups,
+      serverPublicParams: options.serverPublicParams,
+      sendOneToOne: (aci, content, timestamp) => {
+        const known = this.knownByAci(aci);
+        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
+      },
+      numberOf: (aci) => this.store.recipients.byAci(aci)?.e164 ?? null,
+      log: this.log,
+    });
+  }
+
+  private get account(): AccountRecord {
+    return this.options.account();
+  }
+
+  /**
+   * The group-update message: a data message with only `groupV2 {masterKey, revision,
+   * groupChange}`, to the full members (sender keys, as any group message), and 1:1 to the
+   * invitees and to members just removed (so their apps learn it); a transcript to our devices.
+   */
+  async announce(outcome: GroupChangeOutcome): Promise<GroupUpdateResult> {
+    const result: GroupUpdateResult = {
+      groupId: outcome.groupId,
+      revision: outcome.state.revision,
+      created: outcome.created,
+      unchanged: outcome.unchanged,
+      added: outcome.added,
+      invited: outcome.invited,
+      removed: outcome.removed,
+      notApplied: outcome.notApplied,
+      results: [],
+    };
+    if (outcome.unchanged) return result;
+    const self = this.account.aci;
+    const timestamp = Date.now();
+    const message = buildDataMessage({
+      timestamp,
+      profileKey: this.account.profileKey,
+      groupV2: { masterKey: outcome.masterKey, revision: outcome.state.revision, groupChange: outcome.groupChange ?? undefined },
+    });
+    const content = dataMessageContent(message);
+    const sendable: SendableGroup = {
+      groupId: outcome.groupId,
+      masterKey: outcome.masterKey,
+      revision: outcome.state.revision,
+      members: outcome.state.members,
+      endorsements: outcome.state.members.includes(self) ? this.groups.endorsementsFor(outcome.groupId, outcome.state.revision, outcome.state.members) : null,
+    };
+    const isAci = (m: string) => m !== self && !m.startsWith('PNI:');
+    const members = outcome.state.members.filter(isAci);
+    const extra = [...new Set(outcome.alsoNotify.filter((m) => isAci(m) && !members.includes(m)))];
+    const [memberResults, extraResults] = await Promise.all([
+      this.groupSender.send(sendable, members, content, timestamp),
+      Promise.all(extra.map((aci) => {
+        const known = this.knownByAci(aci);
+        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
+      })),
+    ]);
+    const results = [...memberResults, ...extraResults];
+    for (const r of results) if (!r.success) this.log(`group update: not delivered to a member: ${r.error ?? 'unknown error'}`);
+    await this.syncGroupTranscript(message, timestamp, results.filter((r) => r.success));
+    result.timestamp = timestamp;
+    result.results = results.map(({ fatal: _fatal, ...plain }) => plain);
+    return result;
+  }
+
+  async sendDataMessage(
+    recipient: KnownRecipient,
+    label: string,
+    message: DataMessage,
+    timestamp: number,
+  ): Promise<SendResult> {
+    const result = await this.sendToRecipient(recipient, label, dataMessageContent(message), timestamp);
+    if (result.success) {
+      const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
+      await this.syncTranscript(sentTranscriptContent(message, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]), timestamp);
+    } else if (result.error && result.fatal) {
+      throw result.fatal;
+    }
+    const { fatal: _fatal, ...plain } = result;
+    return { timestamp, results: [plain] };
+  }
+
+  /** Groups v2: sender keys and one multi-recipient request, or 1:1 to each member when that fails (see groupSender.ts). */
+  async sendGroupDataMessage(group: SendableGroup, message: DataMessage, timestamp: number): Promise<SendResult> {
+    const content = dataMessageContent(message);
+    const members = group.members.filter((m) => m !== this.account.aci && !m.startsWith('PNI:'));
+    const results = await this.groupSender.send(group, members, content, timestamp);
+    const delivered = results.filter((r) => r.success);
+    if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
+    await this.syncGroupTranscript(message, timestamp, delivered);
+    return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
+  }
+
+  /** What the account knows of `aci`; just the ACI when nothing. */
+  private knownByAci(aci: string): KnownRecipient {
+    return knownRecipient(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+  }
+
+  /** Tells the account's own devices what was sent to a group, and to whom it was delivered. */
+  private syncGroupTranscript(message: DataMessage, timestamp: number, delivered: RecipientResult[]): Promise<void> {
+    const recipients = delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified }));
+    return this.syncTranscript(sentTranscriptContent(message, timestamp, null, recipients), timestamp);
+  }
+
+  /** A failed sync copy is logged, not reported: the message itself was delivered. */
+  private async syncTranscript(transcript: Uint8Array, timestamp: number): Promise<void> {
+    await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
+      this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
+
+  private async sendToRecipient(
+    recipient: KnownRecipient,
+    label: string,
+    content: Uint8Array,
+    timestamp: number,
+  ): Promise<RecipientResult & { fatal?: Error }> {
+    const accessKey = recipient.profileKey ? new ProfileKey(new Uint8Array(recipient.profileKey)).deriveAccessKey() : null;
+    const base = { recipient: recipient.e164, aci: recipient.aci };
+    try {
+      const outcome = await deliver(this.deliveryEnvironment(), { serviceId: recipient.aci, label, content, timestamp, accessKey });
+      if (outcome.devices === 0) {
+        return { ...base, success: false, unidentified: false, error: `${label} has no devices`, fatal: new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`) };
+      }
+      return { ...base, success: true, unidentified: outcome.unidentified };
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const fatal = error instanceof MessengerError ? error : toMessengerError(error, label);
+      return { ...base, success: false, unidentified: false, error: error.message, fatal };
+    }
+  }
+
+  /** A Content to the account's other devices (the phone): sync copies and requests. */
+  async deliverToOwnDevices(content: Uint8Array, timestamp: number): Promise<number> {
+    const account = this.account;
+    const result = await deliver(this.deliveryEnvironment(), {
+      serviceId: account.aci,
+      label: 'your own devices',
+      content,
+      timestamp,
+      accessKey: null,
+      excludeDeviceId: account.deviceId,
+      urgent: false,
+    });
+    return result.devices;
+  }
+
+  private deliveryEnvironment(): DeliveryEnvironment {
+    const account = this.account;
+    return {
+      chat: this.chat,
+      unauthChat: this.unauthChat,
+      protocolLock: this.protocolLock,
+      openBatch: () => this.store.protocolBatch('aci'),
+      sessionDeviceIds: (serviceId) => this.store.sessionDeviceIds('aci', serviceId),
+      localAci: account.aci,
+      localDeviceId: account.deviceId,
+      senderCertificate: () => this.senderCertificate(),
+      noteUntrustedIdentity: (serviceId, key) => this.store.noteUntrustedIdentity(serviceId, key),
+    };
+  }
+
+  private async senderCertificate(): Promise<SenderCertificate> {
+    if (this.senderCert && this.senderCert.expiration() - SENDER_CERTIFICATE_MARGIN_MS > Date.now()) return this.senderCert;
+    const bytes = await getSenderCertificate(await this.chat.get());
+    this.senderCert = SenderCertificate.deserialize(new Uint8Array(bytes));
+    return this.senderCert;
+  }
+
+  async uploadAttachments(attachments: OutgoingAttachment[]): Promise<AttachmentPointer[]> {
+    const out: AttachmentPointer[] = [];
+    for (const [i, a] of attachments.entries()) {
+      if (a.data.length > MAX_ATTACHMENT_BYTES) {
+        throw new MessengerError('INVALID_ATTACHMENT', `attachment ${i} is ${a.data.length} bytes; the limit is ${MAX_ATTACHMENT_BYTES}`);
+      }
+      const encrypted = encryptAttachment(a.data);
+      let uploaded;
+      try {
+        uploaded = await uploadBlob(await this.chat.get(), this.https, encrypted.ciphertext);
+      } catch (err) {
+        throw new MessengerError('NETWORK', `uploading attachment ${i} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      out.push({
+        cdnKey: uploaded.cdnKey,
+        cdnNumber: uploaded.cdnNumber,
+        key: encrypted.key,
+        digest: encrypted.digest,
+        size: a.data.length,
+        contentType: a.contentType ?? 'application/octet-stream',
+        fileName: a.filename,
+        uploadTimestamp: Date.now(),
+      });
+    }
+    return out;
+  }
+}
+
+function toMessengerError(err: Error, label: string): MessengerError {
+  if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
+  if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
+  if (isConnectionLost(err)) {
+    return new MessengerError('NETWORK', `sending to ${label} failed: not connected to the Signal server: the connection dropped during the send (${err.message}), so it may not have been delivered`);
+  }
+  return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`);
+}
+
+/** libsignal's ways of saying the chat connection went away under a request. */
+function isConnectionLost(err: Error): boolean {
+  if (!(err instanceof LibSignalErrorBase)) return false;
+  return err.code === ErrorCode.IoError || err.code === ErrorCode.ChatServiceInactive || err.code === ErrorCode.ConnectionInvalidated;
+}
+
