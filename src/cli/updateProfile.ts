@@ -16,7 +16,7 @@ export const updateProfileCommand: Command = {
     'family-name': { type: 'string', valueName: 'NAME', description: 'family name' },
     about: { type: 'string', valueName: 'TEXT', description: 'a short text about the account' },
     'about-emoji': { type: 'string', valueName: 'EMOJI', description: 'an emoji shown with the about text' },
-    avatar: { type: 'string', valueName: 'FILE', description: 'an image file (JPEG or PNG) to show as the profile picture' },
+    avatar: { type: 'string', valueName: 'FILE', description: 'an image (JPEG, PNG, GIF or WebP) to show as the profile picture' },
     'remove-avatar': { type: 'boolean', description: 'remove the profile picture' },
   },
   async run(ctx) {
@@ -48,9 +48,20 @@ async function readAvatar(path: string): Promise<Uint8Array> {
   try {
     const bytes = await readFile(path);
     if (bytes.length === 0) throw new UsageError(`the avatar file ${path} is empty`);
+    if (!imageKind(bytes)) throw new UsageError(`the avatar file ${path} is not a JPEG, PNG, GIF or WebP image; Signal apps would show nothing`);
     return bytes;
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read the avatar file ${path}: ${(err as Error).message}`);
   }
+}
+
+/** The image formats Signal apps show as avatars, by their first bytes. */
+function imageKind(bytes: Uint8Array): string | null {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'webp';
+  return null;
 }

@@ -63,6 +63,11 @@ describe('updateProfile', () => {
     const missing = await f.run(['updateProfile', '--avatar', join(f.dataDir, 'no-such.png')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read the avatar file .*no-such\.png/);
+    const textFile = join(f.dataDir, 'notes.txt');
+    writeFileSync(textFile, 'not a picture');
+    const notImage = await f.run(['updateProfile', '--name', 'X', '--avatar', textFile]);
+    assert.equal(notImage.code, 2);
+    assert.match(notImage.stderr, /not a JPEG, PNG, GIF or WebP image/);
     const both = await f.run(['updateProfile', '--avatar', imageFile, '--remove-avatar']);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /not both/);
