@@ -37,8 +37,21 @@ export interface SendResult {
   results: RecipientResult[];
 }
 
+/**
+ * An attachment's bytes in an inbox entry. The socket writes them as base64 in slices, so a large
+ * attachment is never one giant string; anything else that serializes the entry gets the text.
+ */
+export class AttachmentBytes {
+  constructor(readonly bytes: Uint8Array) {}
+
+  toJSON(): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('base64');
+  }
+}
+
 export interface InboxAttachment {
-  base64Data?: string;
+  /** The bytes; written as a base64 string. */
+  base64Data?: string | AttachmentBytes;
   filename: string | null;
   contentType: string | null;
   size: number | null;

@@ -1,6 +1,6 @@
 // Hands received entries to `receive_messages` callers: each entry to one caller at a time,
 // deleted only when that caller confirms its answer was written, returned to the queue otherwise.
-import type { InboxAttachment, InboxEntry, InboxLease } from './api.js';
+import { AttachmentBytes, type InboxAttachment, type InboxEntry, type InboxLease } from './api.js';
 
 export interface StoredInboxEntry {
   id: number;
@@ -107,7 +107,7 @@ function toProtocolEntry(row: StoredInboxEntry): InboxEntry {
   if ('statusCode' in entry) return entry;
   const attachments: InboxAttachment[] = row.attachments.map((a) => {
     const out: InboxAttachment = { filename: a.filename, contentType: a.contentType, size: a.size };
-    if (a.data) out.base64Data = Buffer.from(a.data).toString('base64');
+    if (a.data) out.base64Data = new AttachmentBytes(a.data);
     if (a.error) out.error = a.error;
     return out;
   });

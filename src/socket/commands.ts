@@ -6,6 +6,7 @@ import type { SocketLimits } from './limits.js';
 import { ProtocolError, StatusCode, statusCodeForKind } from './statusCodes.js';
 import { decodeBase64Strict, guessContentType, isPlainObject, parseAddress, parseGroupId } from './validators.js';
 import type { PendingAcks } from './acks.js';
+import { DecodedBase64 } from './base64Stream.js';
 
 export type Response = Record<string, unknown>;
 
@@ -209,11 +210,15 @@ function parseAttachment(item: unknown, index: number, maxBytes: number): Outgoi
   const fail = (why: string) => new ProtocolError(StatusCode.INVALID_ATTACHMENT, `attachment ${index}: ${why}`);
   if (!isPlainObject(item)) throw fail('expected an object with base64Data');
   const { base64Data, filename, contentType } = item;
-  if (typeof base64Data !== 'string' || base64Data.length === 0) throw fail('base64Data must be a non-empty base64 string');
+  const decoded = base64Data instanceof DecodedBase64;
+  if (!decoded && (typeof base64Data !== 'string' || base64Data.length === 0)) throw fail('base64Data must be a non-empty base64 string');
   if (filename !== undefined && filename !== null && typeof filename !== 'string') throw fail('filename must be a string');
   if (contentType !== undefined && contentType !== null && typeof contentType !== 'string') throw fail('contentType must be a string');
-  const data = decodeBase64Strict(base64Data, maxBytes, (bytes) => fail(`${bytes} bytes is larger than the limit of ${maxBytes} bytes`));
+  const tooLarge = (bytes: number) => fail(`${bytes} bytes is larger than the limit of ${maxBytes} bytes`);
+  // The socket's reader decodes base64Data as it streams in; other callers pass the text.
+  const data = decoded ? base64Data.bytes : decodeBase64Strict(base64Data as string, maxBytes, tooLarge);
   if (!data) throw fail('base64Data is not valid base64');
+  if (data.length > maxBytes) throw tooLarge(data.length);
   if (data.length === 0) throw fail('base64Data decodes to no data');
   const name = typeof filename === 'string' && filename.length > 0 ? filename : undefined;
   const type = typeof contentType === 'string' && contentType.length > 0 ? contentType : guessContentType(name);

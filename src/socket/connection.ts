@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { InboxLease, Messenger } from '../messenger/api.js';
 import { AuthGate, type TokenCheck } from './auth.js';
 import { errorResponse, runCommand, type CommandOutcome } from './commands.js';
+import { base64Slices, encodeAnswer, type AnswerPiece } from './answerEncoder.js';
 import { LenientJsonReader, type ReaderEvent } from './jsonReader.js';
 import type { SocketLimits } from './limits.js';
 import { StatusCode } from './statusCodes.js';
@@ -63,7 +64,7 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     this.gate = new AuthGate(options.checkToken, options.limits.maxAuthFailures);
-    this.reader = new LenientJsonReader({ maxValueBytes: this.commandSizeLimit(), maxDepth: options.limits.maxNestingDepth });
+    this.reader = new LenientJsonReader({ maxValueBytes: this.commandSizeLimit(), maxDepth: options.limits.maxNestingDepth, base64Fields: ['base64Data'] });
     this.done = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
@@ -262,22 +263,34 @@ export class Connection {
       lease?.release();
       return;
     }
-    let line: string;
+    let pieces: AnswerPiece[];
     try {
-      line = JSON.stringify(response) + '\n';
+      pieces = encodeAnswer(response);
     } catch (err) {
       lease?.release();
       lease = undefined;
       const why = err instanceof Error ? err.message : String(err);
-      line = JSON.stringify(errorResponse(echoHead(response), StatusCode.UNKNOWN, `could not encode the answer: ${why}`)) + '\n';
+      pieces = [JSON.stringify(errorResponse(echoHead(response), StatusCode.UNKNOWN, `could not encode the answer: ${why}`)) + '\n'];
     }
     const settle = once(lease, () => this.unsettled.delete(settle));
     if (lease) this.unsettled.add(settle);
-    const flushed = this.socket.write(line, (err) => settle(!err));
-    this.touch();
-    if (!flushed) {
-      this.waitingForDrain = true;
-      this.updateFlow();
+    // Attachment bytes go out as base64 slice by slice, each once the socket took the one before.
+    // The line ends with text, so the last piece is a string: its write settles the lease.
+    for (const [index, piece] of pieces.entries()) {
+      const last = index === pieces.length - 1;
+      const slices = typeof piece === 'string' ? [piece] : base64Slices(piece);
+      for (const text of slices) {
+        const flushed = this.socket.write(text, last ? (err) => settle(!err) : undefined);
+        this.touch();
+        if (flushed) continue;
+        if (last) {
+          this.waitingForDrain = true;
+          this.updateFlow();
+        } else {
+          await this.drained();
+          if (this.closed || !this.socket.writable) return settle(false);
+        }
+      }
     }
   }
 

@@ -3,6 +3,7 @@
 // back. It is a byte-at-a-time state machine that keeps its place between chunks, so every byte
 // is looked at once no matter how the stream is split, and a value is built while it arrives.
 import { StringDecoder } from 'node:string_decoder';
+import { Base64StreamDecoder } from './base64Stream.js';
 
 export type ReaderEvent = { kind: 'value'; value: unknown } | { kind: 'error'; message: string };
 
@@ -11,6 +12,11 @@ export interface LenientJsonReaderOptions {
   maxValueBytes?: number;
   /** Deepest nesting of objects and arrays. Default 1000. */
   maxDepth?: number;
+  /**
+   * Field names whose string values are base64 decoded as they stream in and arrive as
+   * DecodedBase64 (attachments: the text is never held as a string). Default none.
+   */
+  base64Fields?: string[];
 }
 
 export const DEFAULT_MAX_VALUE_BYTES = 100 * 1024 * 1024;
@@ -93,6 +99,9 @@ export class LenientJsonReader {
    */
   maxValueBytes: number;
   private readonly maxDepth: number;
+  private readonly base64Fields: ReadonlySet<string>;
+  /** Set while the current string is a base64 field's value: its text goes here, not to `text`. */
+  private base64: Base64StreamDecoder | null = null;
 
   private state = State.Top;
   private stack: Frame[] = [];
@@ -120,6 +129,7 @@ export class LenientJsonReader {
   constructor(options: LenientJsonReaderOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.base64Fields = new Set(options.base64Fields ?? []);
   }
 
   push(chunk: Buffer): ReaderEvent[] {
@@ -256,14 +266,16 @@ export class LenientJsonReader {
             j++;
           }
           const b = chunk[j];
-          if (b === quote && !this.decoding) {
+          if (this.base64) {
+            // Base64 is ASCII: latin1 maps each byte to one character, and anything else is invalid.
+            if (j > i) this.base64.write(chunk.toString('latin1', i, j));
+          } else if (b === quote && !this.decoding) {
             // The whole string is in this chunk: no need to carry partial characters over.
             const text = this.text + chunk.toString('utf8', i, j);
             i = j + 1;
             this.token(text);
             break;
-          }
-          if (j > i) {
+          } else if (j > i) {
             this.text += this.decoder.write(chunk.subarray(i, j));
             this.decoding = true;
           }
@@ -272,10 +284,8 @@ export class LenientJsonReader {
             break;
           }
           if (b === quote) {
-            this.text += this.decoder.end();
-            this.decoding = false;
             i = j + 1;
-            this.token(this.text);
+            this.endString();
           } else if (b === BACKSLASH) {
             this.state = State.Escape;
             i = j + 1;
@@ -295,7 +305,7 @@ export class LenientJsonReader {
             this.decoding = false;
           }
           if (simple !== undefined) {
-            this.text += simple;
+            this.appendToString(simple);
             this.state = State.String;
             i++;
           } else if (b === 0x75) {
@@ -319,7 +329,7 @@ export class LenientJsonReader {
           i++;
           if (++this.unicodeDigits === 4) {
             // Surrogate halves are kept as code units; two in a row form the pair, as in JSON.parse.
-            this.text += String.fromCharCode(this.unicodeValue);
+            this.appendToString(String.fromCharCode(this.unicodeValue));
             this.state = State.String;
           }
           break;
@@ -422,6 +432,25 @@ export class LenientJsonReader {
     this.tokenIsKey = isKey;
     this.text = '';
     this.state = State.String;
+    const frame = this.top();
+    if (!isKey && !frame.isArray && this.base64Fields.has(frame.key)) this.base64 = new Base64StreamDecoder();
+  }
+
+  private appendToString(text: string): void {
+    if (this.base64) this.base64.write(text);
+    else this.text += text;
+  }
+
+  private endString(): void {
+    if (this.base64) {
+      const value = this.base64.end();
+      this.base64 = null;
+      this.token(value);
+      return;
+    }
+    this.text += this.decoder.end();
+    this.decoding = false;
+    this.token(this.text);
   }
 
   /** A string, number, word or nested container is complete: put it where it belongs. */
@@ -463,6 +492,7 @@ export class LenientJsonReader {
   private reset(): void {
     this.stack = [];
     this.text = '';
+    this.base64 = null;
     this.tokenIsKey = false;
     this.decoder.end();
     this.decoding = false;

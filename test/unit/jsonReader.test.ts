@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LenientJsonReader, type ReaderEvent } from '../../src/socket/jsonReader.js';
+import { DecodedBase64 } from '../../src/socket/base64Stream.js';
 
 function readAll(input: string | Buffer, options = {}, chunkSize = Infinity): ReaderEvent[] {
   const reader = new LenientJsonReader(options);
@@ -192,4 +193,24 @@ test('a large value arriving in 64 KiB chunks is read in one pass', () => {
   assert.equal(events.length, 1);
   const value = (events[0] as { value: { dataMessage: { attachments: { base64Data: string }[] } } }).value;
   assert.equal(value.dataMessage.attachments[0].base64Data.length, data.length);
+});
+
+test('base64Fields: those values are decoded as they stream in, in any split; others stay text', () => {
+  const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+  const b64 = bytes.toString('base64');
+  const escaped = b64.replace(/\//g, '\\/'); // some encoders (PHP) escape '/'
+  const text = `{command:'send_message', dataMessage:{attachments:[{base64Data:"${escaped}", filename:'a/b.bin'}, {'base64Data':'QU\\u004aD'}, {base64Data:'*'}]}, note:'base64Data'}`;
+  for (const chunkSize of [Infinity, 1, 7, 64]) {
+    const [value] = values(readAll(text, { base64Fields: ['base64Data'] }, chunkSize)) as {
+      dataMessage: { attachments: { base64Data: DecodedBase64; filename?: string }[] };
+      note: string;
+    }[];
+    const [first, second, third] = value.dataMessage.attachments;
+    assert.ok(first.base64Data instanceof DecodedBase64);
+    assert.deepEqual(first.base64Data.bytes, bytes, `chunk size ${chunkSize}`);
+    assert.equal(first.filename, 'a/b.bin');
+    assert.deepEqual(second.base64Data.bytes, Buffer.from('ABC'));
+    assert.equal(third.base64Data.bytes, null, 'not base64: invalid, and the reading goes on');
+    assert.equal(value.note, 'base64Data');
+  }
 });
