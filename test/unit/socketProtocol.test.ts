@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import type {
   SendResult,
   SendTarget,
 } from '../../src/messenger/api.js';
+import { AttachmentBytes } from '../../src/messenger/api.js';
 import { MessengerError } from '../../src/messenger/errors.js';
 import { Connection } from '../../src/socket/connection.js';
 import { resolveLimits } from '../../src/socket/limits.js';
@@ -341,6 +344,36 @@ test('a batch array is answered element by element, in order', async () => {
         [4, 0],
       ],
     );
+  });
+});
+
+test('a large attachment is written in slices: a client that reads it whole commits, one that hangs up midway releases', async () => {
+  await withServer(async ({ server, client, messenger }) => {
+    const bytes = randomBytes(4 * 1024 * 1024);
+    const entry = (): InboxEntry => ({
+      timestamp: 1,
+      sender: PHONE,
+      senderUuid: UUID_UPPER.toLowerCase(),
+      body: 'big',
+      attachments: [{ base64Data: new AttachmentBytes(bytes), filename: 'big.bin', contentType: 'application/octet-stream', size: bytes.length }],
+    });
+    const whole = fakeLease([entry()]);
+    messenger.onTake = async () => whole;
+    const reader = await client();
+    const answer = await reader.request('{"command": "receive_messages"}');
+    const got = (answer.messages as { attachments: { base64Data: string }[] }[])[0].attachments[0].base64Data;
+    assert.equal(got, bytes.toString('base64'));
+    assert.equal(await whole.settled, 'committed');
+
+    // A raw client that asks, reads a few bytes of the answer and disconnects.
+    const cut = fakeLease([entry()]);
+    messenger.onTake = async () => cut;
+    const socket = connect(server.port!, '127.0.0.1');
+    socket.write('{"command": "receive_messages"}\n');
+    socket.pause();
+    await new Promise<void>((resolve) => socket.once('readable', () => resolve()));
+    socket.destroy();
+    assert.equal(await cut.settled, 'released', 'unread entries come again');
   });
 });
 
