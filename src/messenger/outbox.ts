@@ -5,7 +5,7 @@ import { Aci, SenderCertificate } from '@signalapp/libsignal-client';
 import { ProfileKey } from '@signalapp/libsignal-client/zkgroup.js';
 import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
 import type { AuthenticatedChatConnection, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
-import { encryptAttachment } from '../signal/attachmentCrypto.js';
+import { AttachmentEncryption } from '../signal/attachmentCrypto.js';
 import { uploadBlob } from '../signal/cdn.js';
 import type { HttpsClient } from '../signal/https.js';
 import type { KeptConnection } from '../signal/keptConnection.js';
@@ -239,10 +239,11 @@ export class Outbox {
       if (a.data.length > MAX_ATTACHMENT_BYTES) {
         throw new MessengerError('INVALID_ATTACHMENT', `attachment ${i} is ${a.data.length} bytes; the limit is ${MAX_ATTACHMENT_BYTES}`);
       }
-      const encrypted = encryptAttachment(a.data);
+      // Encrypted while it is uploaded: the ciphertext is never held whole.
+      const encrypted = new AttachmentEncryption(a.data);
       let uploaded;
       try {
-        uploaded = await uploadBlob(await this.chat.get(), this.https, encrypted.ciphertext);
+        uploaded = await uploadBlob(await this.chat.get(), this.https, { length: encrypted.length, chunks: encrypted.chunks() });
       } catch (err) {
         throw new MessengerError('NETWORK', `uploading attachment ${i} failed: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -43,25 +43,64 @@ function pump(cipher: Cipher, data: Uint8Array, out: Buffer, offset: number): nu
   return offset;
 }
 
-export function encryptAttachment(plaintext: Uint8Array, key: Uint8Array = randomBytes(KEY_BYTES), iv: Uint8Array = randomBytes(IV_BYTES)): EncryptedAttachment {
-  if (key.length !== KEY_BYTES) throw new Error(`attachment key must be ${KEY_BYTES} bytes`);
-  if (iv.length !== IV_BYTES) throw new Error(`attachment iv must be ${IV_BYTES} bytes`);
-  const padded = paddedAttachmentSize(plaintext.length);
-  const cipherLength = (Math.floor(padded / AES_BLOCK) + 1) * AES_BLOCK;
-  const blob = Buffer.allocUnsafe(IV_BYTES + cipherLength + MAC_BYTES);
-  blob.set(iv, 0);
+/**
+ * Attachment encryption as a stream of chunks (iv, ciphertext, mac), for uploading without ever
+ * holding the whole blob: the MAC and the digest are computed as the chunks go by. The digest is
+ * known once every chunk was taken.
+ */
+export class AttachmentEncryption {
+  /** Bytes of the whole blob: iv ‖ ciphertext ‖ mac. */
+  readonly length: number;
+  readonly size: number;
+  private finalDigest: Buffer | null = null;
 
-  const cipher = createCipheriv('aes-256-cbc', key.subarray(0, 32), iv);
-  let offset = pump(cipher, plaintext, blob, IV_BYTES);
-  for (let left = padded - plaintext.length; left > 0; left -= CHUNK) {
-    offset += cipher.update(ZEROS.subarray(0, Math.min(left, CHUNK))).copy(blob, offset);
+  constructor(
+    private readonly plaintext: Uint8Array,
+    readonly key: Uint8Array = randomBytes(KEY_BYTES),
+    private readonly iv: Uint8Array = randomBytes(IV_BYTES),
+  ) {
+    if (key.length !== KEY_BYTES) throw new Error(`attachment key must be ${KEY_BYTES} bytes`);
+    if (iv.length !== IV_BYTES) throw new Error(`attachment iv must be ${IV_BYTES} bytes`);
+    this.size = plaintext.length;
+    const cipherLength = (Math.floor(paddedAttachmentSize(plaintext.length) / AES_BLOCK) + 1) * AES_BLOCK;
+    this.length = IV_BYTES + cipherLength + MAC_BYTES;
   }
-  offset += cipher.final().copy(blob, offset);
-  if (offset !== IV_BYTES + cipherLength) throw new Error('attachment ciphertext length is off (bug)');
 
-  createHmac('sha256', key.subarray(32)).update(blob.subarray(0, offset)).digest().copy(blob, offset);
-  const digest = createHash('sha256').update(blob).digest();
-  return { ciphertext: blob, key, digest, size: plaintext.length };
+  /** The blob, chunk by chunk; may be run again (a retried upload) and gives the same bytes. */
+  *chunks(): Generator<Uint8Array> {
+    const mac = createHmac('sha256', this.key.subarray(32));
+    const hash = createHash('sha256');
+    const emit = (chunk: Uint8Array, macked = true) => {
+      if (macked) mac.update(chunk);
+      hash.update(chunk);
+      return chunk;
+    };
+    yield emit(this.iv);
+    const cipher = createCipheriv('aes-256-cbc', this.key.subarray(0, 32), this.iv);
+    for (let i = 0; i < this.plaintext.length; i += CHUNK) yield emit(cipher.update(this.plaintext.subarray(i, i + CHUNK)));
+    for (let left = paddedAttachmentSize(this.plaintext.length) - this.plaintext.length; left > 0; left -= CHUNK) {
+      yield emit(cipher.update(ZEROS.subarray(0, Math.min(left, CHUNK))));
+    }
+    yield emit(cipher.final());
+    yield emit(mac.digest(), false);
+    this.finalDigest = hash.digest();
+  }
+
+  /** SHA-256 of the whole blob, for the pointer; only once `chunks()` ran to its end. */
+  get digest(): Buffer {
+    if (!this.finalDigest) throw new Error('the attachment digest is known only after every chunk was taken');
+    return this.finalDigest;
+  }
+}
+
+/** The whole blob at once (tests, small blobs); uploads use AttachmentEncryption's chunks. */
+export function encryptAttachment(plaintext: Uint8Array, key?: Uint8Array, iv?: Uint8Array): EncryptedAttachment {
+  const encryption = new AttachmentEncryption(plaintext, key, iv);
+  const blob = Buffer.allocUnsafe(encryption.length);
+  let offset = 0;
+  for (const chunk of encryption.chunks()) offset += Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).copy(blob, offset);
+  if (offset !== encryption.length) throw new Error('attachment ciphertext length is off (bug)');
+  return { ciphertext: blob, key: encryption.key, digest: encryption.digest, size: encryption.size };
 }
 
 /**

@@ -9,8 +9,14 @@ export interface UploadedBlob {
   cdnKey: string;
 }
 
-export async function uploadBlob(chat: AuthenticatedChatConnection, https: HttpsClient, blob: Uint8Array): Promise<UploadedBlob> {
-  const form = await chat.getUploadForm({ uploadSize: BigInt(blob.length) });
+/** A blob to upload, whole or as chunks produced while it is sent (attachment encryption). */
+export interface UploadBody {
+  length: number;
+  chunks: Iterable<Uint8Array>;
+}
+
+export async function uploadBlob(chat: AuthenticatedChatConnection, https: HttpsClient, body: UploadBody): Promise<UploadedBlob> {
+  const form = await chat.getUploadForm({ uploadSize: BigInt(body.length) });
   if (form.cdn !== 3) throw new Error(`upload to CDN ${form.cdn} is not supported (only CDN 3)`);
   const headers: Record<string, string> = Object.fromEntries(form.headers);
   const res = await https({
@@ -19,11 +25,11 @@ export async function uploadBlob(chat: AuthenticatedChatConnection, https: Https
     headers: {
       ...headers,
       'Tus-Resumable': '1.0.0',
-      'Upload-Length': String(blob.length),
+      'Upload-Length': String(body.length),
       'Content-Type': 'application/offset+octet-stream',
-      'Content-Length': String(blob.length),
+      'Content-Length': String(body.length),
     },
-    body: blob,
+    body: body.chunks,
     timeoutMs: 120_000,
   });
   if (res.status !== 201 && res.status !== 200 && res.status !== 204) {

@@ -1,4 +1,5 @@
 // Plain HTTPS for the servers that are not reached over the chat socket (CDNs, storage/groups).
+import type { ClientRequest } from 'node:http';
 import { request } from 'node:https';
 import type { ServerConfig } from './serverConfig.js';
 
@@ -12,7 +13,8 @@ export interface HttpsRequest {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  body?: Uint8Array;
+  /** The body at once, or chunk by chunk (written as the connection takes them; set Content-Length). */
+  body?: Uint8Array | Iterable<Uint8Array>;
   timeoutMs?: number;
   /** Refuse bodies beyond this size (bounded memory on hostile or broken servers). */
   maxBodyBytes?: number;
@@ -30,21 +32,67 @@ export function httpsClient(config: ServerConfig): HttpsClient {
   return (req) =>
     new Promise<HttpsResponse>((resolve, reject) => {
       const r = request(req.url, { method: req.method, headers: req.headers, ca, timeout: req.timeoutMs ?? 60_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
+        const body = new BodyCollector(Number(res.headers['content-length']), req.maxBodyBytes);
         res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (req.maxBodyBytes !== undefined && size > req.maxBodyBytes) {
-            res.destroy(new Error(`response from ${new URL(req.url).host} exceeds ${req.maxBodyBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
+          if (!body.add(chunk)) res.destroy(new Error(`response from ${new URL(req.url).host} exceeds ${req.maxBodyBytes} bytes`));
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body.result() }));
         res.on('error', reject);
       });
       r.on('timeout', () => r.destroy(new Error(`request to ${new URL(req.url).host} timed out`)));
       r.on('error', reject);
-      r.end(req.body);
+      if (req.body === undefined || req.body instanceof Uint8Array) r.end(req.body);
+      else void writeChunks(r, req.body).catch((err: unknown) => r.destroy(err instanceof Error ? err : new Error(String(err))));
     });
+}
+
+/** Writes each chunk once the request took the one before, so only a few are in memory at once. */
+async function writeChunks(r: ClientRequest, chunks: Iterable<Uint8Array>): Promise<void> {
+  for (const chunk of chunks) {
+    if (r.destroyed) return;
+    if (!r.write(chunk)) await new Promise<void>((resolve) => {
+      const done = () => {
+        r.off('drain', done);
+        r.off('close', done);
+        resolve();
+      };
+      r.on('drain', done);
+      r.on('close', done);
+    });
+  }
+  r.end();
+}
+
+/**
+ * A response body. With a believable Content-Length the chunks are copied into one buffer as they
+ * arrive (a 100 MiB attachment would otherwise be held twice: the chunks, then their concatenation).
+ */
+class BodyCollector {
+  private readonly whole: Buffer | null;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    declaredLength: number,
+    private readonly maxBytes: number | undefined,
+  ) {
+    const usable = Number.isSafeInteger(declaredLength) && declaredLength > 0 && (maxBytes === undefined || declaredLength <= maxBytes);
+    this.whole = usable ? Buffer.allocUnsafe(declaredLength) : null;
+  }
+
+  /** False when the body grew beyond the limit. */
+  add(chunk: Buffer): boolean {
+    if (this.maxBytes !== undefined && this.size + chunk.length > this.maxBytes) return false;
+    if (this.whole && this.size + chunk.length <= this.whole.length) chunk.copy(this.whole, this.size);
+    else this.chunks.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+
+  result(): Buffer {
+    if (!this.whole) return Buffer.concat(this.chunks);
+    // A server that sent other than it declared: keep every byte, in order.
+    if (this.chunks.length > 0) return Buffer.concat([this.whole.subarray(0, this.size - this.chunks.reduce((n, c) => n + c.length, 0)), ...this.chunks]);
+    return this.whole.subarray(0, this.size);
+  }
 }

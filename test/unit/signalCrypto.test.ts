@@ -10,7 +10,8 @@ import { encryptAttachment as mockEncryptAttachment, encryptProvisionMessage as 
 import { padContent, paddedLength, unpadContent } from '../../src/util/padding.js';
 import { decryptProvisionEnvelope, encryptProvisionMessage } from '../../src/signal/provisioningCipher.js';
 import { decryptDeviceName, encryptDeviceName } from '../../src/signal/deviceNameCipher.js';
-import { decryptAttachment, encryptAttachment, paddedAttachmentSize } from '../../src/signal/attachmentCrypto.js';
+import { decryptAttachment,
+  AttachmentEncryption, encryptAttachment, paddedAttachmentSize } from '../../src/signal/attachmentCrypto.js';
 import { decodeProvisionMessage, encodeProvisionMessage } from '../../src/proto/index.js';
 import { decryptProfileField, encodeProfileName, encryptProfileField } from '../../src/signal/profileCipher.js';
 import { encryptProfileName as mockEncryptProfileName } from '@signalapp/mock-server/src/crypto.js';
@@ -93,6 +94,22 @@ describe('attachment crypto', () => {
       assert.deepEqual(Buffer.from(decryptAttachment(enc.ciphertext, enc.key, enc.digest, size)), data);
     }
     assert.equal(paddedAttachmentSize(1), 541);
+  });
+
+  it('streams the same blob as it encrypts whole, again on a retry, with the digest known at the end', () => {
+    const data = randomBytes(200_000);
+    const key = randomBytes(64);
+    const iv = randomBytes(16);
+    const whole = encryptAttachment(data, key, iv);
+    const stream = new AttachmentEncryption(data, key, iv);
+    assert.throws(() => stream.digest, /only after every chunk/);
+    for (let run = 0; run < 2; run++) {
+      const chunks = [...stream.chunks()];
+      assert.ok(chunks.length > 3, 'more than one chunk of ciphertext');
+      assert.deepEqual(Buffer.concat(chunks), Buffer.from(whole.ciphertext));
+      assert.equal(stream.length, whole.ciphertext.length);
+      assert.deepEqual(stream.digest, whole.digest);
+    }
   });
 
   it('rejects a wrong digest, a tampered MAC, and a blob too short', () => {

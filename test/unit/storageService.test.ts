@@ -30,7 +30,7 @@ function storage(masterKey: Buffer<ArrayBuffer>, groupKeys: Buffer[], recordIkm:
       return Promise.resolve({ status: 200, headers: {}, body: Buffer.from(Proto.StorageManifest.encode(write.manifest!)) });
     }
     assert.ok(req.url.endsWith('/v1/storage/read') && req.method === 'PUT');
-    const read = Proto.ReadOperation.decode(new Uint8Array(req.body!));
+    const read = Proto.ReadOperation.decode(new Uint8Array(req.body as Uint8Array));
     const found = read.readKey.map((k) => items.get(Buffer.from(k).toString('base64'))!);
     return Promise.resolve({ status: 200, headers: {}, body: Buffer.from(Proto.StorageItems.encode({ items: found })) });
   };
