@@ -13,10 +13,12 @@ export interface LenientJsonReaderOptions {
   /** Deepest nesting of objects and arrays. Default 1000. */
   maxDepth?: number;
   /**
-   * Field names whose string values are base64 decoded as they stream in and arrive as
-   * DecodedBase64 (attachments: the text is never held as a string). Default none.
+   * Where string values are base64 decoded as they stream in and arrive as DecodedBase64
+   * (attachments: the text is never held as a string). A path lists the enclosing field names
+   * from outer to inner, `[]` for an array element, ending with the field itself; it matches the
+   * innermost containers, e.g. ['attachments', '[]', 'base64Data']. Default none.
    */
-  base64Fields?: string[];
+  base64Paths?: string[][];
 }
 
 export const DEFAULT_MAX_VALUE_BYTES = 100 * 1024 * 1024;
@@ -99,7 +101,7 @@ export class LenientJsonReader {
    */
   maxValueBytes: number;
   private readonly maxDepth: number;
-  private readonly base64Fields: ReadonlySet<string>;
+  private readonly base64Paths: string[][];
   /** Set while the current string is a base64 field's value: its text goes here, not to `text`. */
   private base64: Base64StreamDecoder | null = null;
 
@@ -129,7 +131,7 @@ export class LenientJsonReader {
   constructor(options: LenientJsonReaderOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.base64Fields = new Set(options.base64Fields ?? []);
+    this.base64Paths = options.base64Paths ?? [];
   }
 
   push(chunk: Buffer): ReaderEvent[] {
@@ -432,8 +434,18 @@ export class LenientJsonReader {
     this.tokenIsKey = isKey;
     this.text = '';
     this.state = State.String;
-    const frame = this.top();
-    if (!isKey && !frame.isArray && this.base64Fields.has(frame.key)) this.base64 = new Base64StreamDecoder();
+    if (!isKey && this.base64Paths.some((path) => this.isAt(path))) this.base64 = new Base64StreamDecoder();
+  }
+
+  /** Whether the value about to be read sits at `path` (see base64Paths). */
+  private isAt(path: string[]): boolean {
+    let depth = this.stack.length - 1;
+    for (let p = path.length - 1; p >= 0; p--, depth--) {
+      const frame = this.stack[depth];
+      if (!frame) return false;
+      if (path[p] === '[]' ? !frame.isArray : frame.isArray || frame.key !== path[p]) return false;
+    }
+    return true;
   }
 
   private appendToString(text: string): void {

@@ -195,15 +195,17 @@ test('a large value arriving in 64 KiB chunks is read in one pass', () => {
   assert.equal(value.dataMessage.attachments[0].base64Data.length, data.length);
 });
 
-test('base64Fields: those values are decoded as they stream in, in any split; others stay text', () => {
+test('base64Paths: values there are decoded as they stream in, in any split; elsewhere they stay text', () => {
   const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
   const b64 = bytes.toString('base64');
   const escaped = b64.replace(/\//g, '\\/'); // some encoders (PHP) escape '/'
-  const text = `{command:'send_message', dataMessage:{attachments:[{base64Data:"${escaped}", filename:'a/b.bin'}, {'base64Data':'QU\\u004aD'}, {base64Data:'*'}]}, note:'base64Data'}`;
+  const text = `{command:'send_message', dataMessage:{attachments:[{base64Data:"${escaped}", filename:'a/b.bin'}, {'base64Data':'QU\\u004aD'}, {base64Data:'*'}]}, note:'base64Data', reqId:{base64Data:'QUJD'}, attachments:{base64Data:'QUJD'}}`;
   for (const chunkSize of [Infinity, 1, 7, 64]) {
-    const [value] = values(readAll(text, { base64Fields: ['base64Data'] }, chunkSize)) as {
+    const [value] = values(readAll(text, { base64Paths: [['attachments', '[]', 'base64Data']] }, chunkSize)) as {
       dataMessage: { attachments: { base64Data: DecodedBase64; filename?: string }[] };
       note: string;
+      reqId: unknown;
+      attachments: unknown;
     }[];
     const [first, second, third] = value.dataMessage.attachments;
     assert.ok(first.base64Data instanceof DecodedBase64);
@@ -212,5 +214,7 @@ test('base64Fields: those values are decoded as they stream in, in any split; ot
     assert.deepEqual(second.base64Data.bytes, Buffer.from('ABC'));
     assert.equal(third.base64Data.bytes, null, 'not base64: invalid, and the reading goes on');
     assert.equal(value.note, 'base64Data');
+    assert.deepEqual(value.reqId, { base64Data: 'QUJD' }, 'a reqId is echoed verbatim, so it stays text');
+    assert.deepEqual(value.attachments, { base64Data: 'QUJD' }, 'not an element of an attachments array');
   }
 });
