@@ -89,16 +89,27 @@ export class Inbox {
     }));
   }
 
+  /**
+   * Deleting what a client received is the one write that may be lost to a power cut (the entries
+   * would come again, never go missing), so it skips the fsync: WAL with synchronous=NORMAL still
+   * survives the daemon being killed. A shorter delete is a shorter window in which a kill after
+   * the answer was written repeats its entries (docs/reliability.md).
+   */
   deleteEntries(ids: number[]): void {
     if (ids.length === 0) return;
-    this.db.transaction(() => {
-      const att = this.db.prepare('DELETE FROM inbox_attachment WHERE inbox_id = ?');
-      const entry = this.db.prepare('DELETE FROM inbox WHERE id = ?');
-      for (const id of ids) {
-        att.run([id]);
-        entry.run([id]);
-      }
-    })();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.transaction(() => {
+        const att = this.db.prepare('DELETE FROM inbox_attachment WHERE inbox_id = ?');
+        const entry = this.db.prepare('DELETE FROM inbox WHERE id = ?');
+        for (const id of ids) {
+          att.run([id]);
+          entry.run([id]);
+        }
+      })();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   count(): number {
