@@ -2,7 +2,7 @@
 // two ways of leaving the server: removing a linked device, deleting the account.
 import { PrivateKey } from '@signalapp/libsignal-client';
 import type { ChatConnection } from '@signalapp/libsignal-client/dist/net.js';
-import { deleteAccount, getDevices, removeDevice } from '../signal/accountApi.js';
+import { deleteAccount, getDevices, removeDevice, type ServerDevice } from '../signal/accountApi.js';
 import { HttpError } from '../signal/chatHttp.js';
 import { decryptDeviceName } from '../signal/deviceNameCipher.js';
 import type { DeviceSummary } from './api.js';
@@ -24,7 +24,7 @@ export async function listAccountDevices(chat: ChatConnection, account: OwnAccou
       name: d.encryptedName ? readableName(d.encryptedName, identityKey) : null,
       primary: d.id === PRIMARY_DEVICE_ID,
       thisDevice: d.id === account.deviceId,
-      created: d.created,
+      created: createdAt(d, identityKey) ?? d.created,
       lastSeen: d.lastSeen,
     }))
     .sort((a, b) => a.id - b.id);
@@ -54,6 +54,23 @@ export async function unregisterAccount(chat: ChatConnection, account: OwnAccoun
   }
   await refusalsExplained(() => removeDevice(chat, account.deviceId), 'unlink this device');
   return 'device unlinked';
+}
+
+/**
+ * The creation time Signal-Server seals to the account's identity key (HPKE, info
+ * "deviceCreatedAt", bound to the device id and registration id): 8 bytes, big-endian ms.
+ */
+export function createdAt(device: ServerDevice, identityKey: PrivateKey): number | null {
+  if (!device.createdAtCiphertext || device.registrationId === null) return null;
+  const associated = Buffer.alloc(5);
+  associated.writeUInt8(device.id, 0);
+  associated.writeInt32BE(device.registrationId, 1);
+  try {
+    const plain = Buffer.from(identityKey.open(new Uint8Array(device.createdAtCiphertext), 'deviceCreatedAt', new Uint8Array(associated)));
+    return plain.length === 8 ? Number(plain.readBigInt64BE(0)) : null;
+  } catch {
+    return null;
+  }
 }
 
 function readableName(encrypted: Uint8Array, identityKey: PrivateKey): string | null {

@@ -52,14 +52,21 @@ export class AccountRoutes {
 
   private async listDevices(self: Device): Promise<Reply> {
     const devices = await this.server.getAllDevicesByServiceId(self.aci);
+    // The account's identity key (the mock's own libsignal object, used only on the mock's side).
+    const primary = await this.server.getDeviceByServiceId(self.aci);
+    const identityKey = primary ? await primary.getIdentityKey(ServiceIdKind.ACI) : null;
     const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
     return [
       200,
       {
         devices: devices.map((d) => {
           const record = this.records.get(d.debugId) ?? UNKNOWN_DEVICE;
+          const registrationId = d.getCheckedRegistrationId(ServiceIdKind.ACI);
+          // As Signal-Server: the creation time also sealed to the account's identity key, so
+          // only the account's devices can read it (`created` is deprecated in its favour).
+          const createdAtCiphertext = record.created && identityKey ? sealCreatedAt(identityKey, record.created, d.deviceId, registrationId) : null;
           // Signal-Server rounds lastSeen to the day, so devices cannot be tracked through it.
-          return { id: d.deviceId, name: record.name, lastSeen: today, created: record.created, registrationId: d.getCheckedRegistrationId(ServiceIdKind.ACI) };
+          return { id: d.deviceId, name: record.name, lastSeen: today, created: record.created, registrationId, createdAtCiphertext };
         }),
       },
     ];
@@ -118,4 +125,18 @@ function linkedName(body: Uint8Array | undefined): string | null {
   } catch {
     return null;
   }
+}
+
+interface SealingKey {
+  seal(msg: Uint8Array, info: string, associatedData?: Uint8Array): Uint8Array;
+}
+
+/** Signal-Server's EncryptDeviceCreationTimestampUtil: HPKE to the identity key, bound to the device. */
+function sealCreatedAt(identityKey: SealingKey, created: number, deviceId: number, registrationId: number): string {
+  const timestamp = Buffer.alloc(8);
+  timestamp.writeBigInt64BE(BigInt(created));
+  const associated = Buffer.alloc(5);
+  associated.writeUInt8(deviceId, 0);
+  associated.writeInt32BE(registrationId, 1);
+  return Buffer.from(identityKey.seal(timestamp, 'deviceCreatedAt', associated)).toString('base64');
 }

@@ -9,8 +9,11 @@ export interface ServerDevice {
   encryptedName: Uint8Array | null;
   /** Milliseconds since the epoch; the server rounds it to the day. */
   lastSeen: number | null;
-  /** When the device was linked, if the server still says (newer servers only send it encrypted). */
+  /** When the device was linked, if the server still says it in clear (the field is deprecated). */
   created: number | null;
+  /** The creation time sealed to the account's identity key (see accountDevices.ts). */
+  createdAtCiphertext: Uint8Array | null;
+  registrationId: number | null;
 }
 
 interface DeviceInfo {
@@ -18,6 +21,8 @@ interface DeviceInfo {
   name?: unknown;
   lastSeen?: unknown;
   created?: unknown;
+  createdAtCiphertext?: unknown;
+  registrationId?: unknown;
 }
 
 export async function getDevices(chat: ChatConnection): Promise<ServerDevice[]> {
@@ -30,6 +35,8 @@ export async function getDevices(chat: ChatConnection): Promise<ServerDevice[]> 
       encryptedName: typeof d.name === 'string' && d.name.length > 0 ? new Uint8Array(Buffer.from(d.name, 'base64')) : null,
       lastSeen: typeof d.lastSeen === 'number' ? d.lastSeen : null,
       created: typeof d.created === 'number' && d.created > 0 ? d.created : null,
+      createdAtCiphertext: typeof d.createdAtCiphertext === 'string' && d.createdAtCiphertext.length > 0 ? new Uint8Array(Buffer.from(d.createdAtCiphertext, 'base64')) : null,
+      registrationId: typeof d.registrationId === 'number' ? d.registrationId : null,
     };
   });
 }
