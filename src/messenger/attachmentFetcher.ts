@@ -1,6 +1,6 @@
 // Downloads received attachments in the background, right after their message was committed,
 // so `receive_messages` can answer with the bytes without waiting on the CDN.
-import { decryptAttachment } from '../signal/attachmentCrypto.js';
+import { decryptAttachmentInPlace } from '../signal/attachmentCrypto.js';
 import { CdnStatusError, downloadBlob } from '../signal/cdn.js';
 import type { HttpsClient } from '../signal/https.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
@@ -112,7 +112,8 @@ export class AttachmentFetcher {
         continue;
       }
       try {
-        return decryptAttachment(blob, pointer.key, pointer.digest ?? undefined, pointer.size ?? undefined);
+        // The blob was downloaded for this call alone: decrypting over it saves holding it twice.
+        return decryptAttachmentInPlace(blob, pointer.key, pointer.digest ?? undefined, pointer.size ?? undefined);
       } catch (err) {
         // A blob that does not verify will not verify on a second download either.
         const message = err instanceof Error ? err.message : String(err);

@@ -109,6 +109,18 @@ export function encryptAttachment(plaintext: Uint8Array, key?: Uint8Array, iv?: 
  * it the padded plaintext comes back whole.
  */
 export function decryptAttachment(blob: Uint8Array, key: Uint8Array, expectedDigest?: Uint8Array, size?: number): Uint8Array {
+  return decryptInto(blob, key, expectedDigest, size, false);
+}
+
+/**
+ * decryptAttachment, writing the plaintext over the blob's own bytes (CBC output never overtakes
+ * its input), so a large download is not held twice. The blob is consumed: do not use it after.
+ */
+export function decryptAttachmentInPlace(blob: Uint8Array, key: Uint8Array, expectedDigest?: Uint8Array, size?: number): Uint8Array {
+  return decryptInto(blob, key, expectedDigest, size, true);
+}
+
+function decryptInto(blob: Uint8Array, key: Uint8Array, expectedDigest: Uint8Array | undefined, size: number | undefined, inPlace: boolean): Uint8Array {
   if (key.length !== KEY_BYTES) throw new Error(`attachment key must be ${KEY_BYTES} bytes`);
   if (blob.length < IV_BYTES + AES_BLOCK + MAC_BYTES) throw new Error('attachment is too short');
   const data = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
@@ -124,7 +136,8 @@ export function decryptAttachment(blob: Uint8Array, key: Uint8Array, expectedDig
   if (encrypted.length % AES_BLOCK !== 0) throw new Error('attachment ciphertext is not a whole number of AES blocks');
 
   const decipher = createDecipheriv('aes-256-cbc', key.subarray(0, 32), data.subarray(0, IV_BYTES));
-  const plain = Buffer.allocUnsafe(encrypted.length);
+  // In place, the plaintext starts where the iv was: each output chunk lands on input already read.
+  const plain = inPlace ? data.subarray(0, encrypted.length) : Buffer.allocUnsafe(encrypted.length);
   let length = pump(decipher, encrypted, plain, 0);
   try {
     length += decipher.final().copy(plain, length);

@@ -10,7 +10,7 @@ import { encryptAttachment as mockEncryptAttachment, encryptProvisionMessage as 
 import { padContent, paddedLength, unpadContent } from '../../src/util/padding.js';
 import { decryptProvisionEnvelope, encryptProvisionMessage } from '../../src/signal/provisioningCipher.js';
 import { decryptDeviceName, encryptDeviceName } from '../../src/signal/deviceNameCipher.js';
-import { decryptAttachment,
+import { decryptAttachment, decryptAttachmentInPlace,
   AttachmentEncryption, encryptAttachment, paddedAttachmentSize } from '../../src/signal/attachmentCrypto.js';
 import { decodeProvisionMessage, encodeProvisionMessage } from '../../src/proto/index.js';
 import { decryptProfileField, encodeProfileName, encryptProfileField } from '../../src/signal/profileCipher.js';
@@ -109,6 +109,15 @@ describe('attachment crypto', () => {
       assert.deepEqual(Buffer.concat(chunks), Buffer.from(whole.ciphertext));
       assert.equal(stream.length, whole.ciphertext.length);
       assert.deepEqual(stream.digest, whole.digest);
+    }
+  });
+
+  it('decrypts in place to the same plaintext, across many chunks', () => {
+    for (const size of [1, 65_535, 65_537, 300_000]) {
+      const data = randomBytes(size);
+      const enc = encryptAttachment(data);
+      const copy = Buffer.from(enc.ciphertext);
+      assert.deepEqual(Buffer.from(decryptAttachmentInPlace(copy, enc.key, enc.digest, size)), data);
     }
   });
 
