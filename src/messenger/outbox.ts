@@ -65,10 +65,7 @@ export class Outbox {
       delivery: () => this.deliveryEnvironment(),
       groups: this.store.groups,
       serverPublicParams: options.serverPublicParams,
-      sendOneToOne: (aci, content, timestamp) => {
-        const known = this.knownByAci(aci);
-        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
-      },
+      sendOneToOne: (aci, content, timestamp) => this.sendToAci(aci, content, timestamp),
       numberOf: (aci) => this.store.recipients.byAci(aci)?.e164 ?? null,
       log: this.log,
     });
@@ -116,10 +113,7 @@ export class Outbox {
     const extra = [...new Set(outcome.alsoNotify.filter((m) => isAci(m) && !members.includes(m)))];
     const [memberResults, extraResults] = await Promise.all([
       this.groupSender.send(sendable, members, content, timestamp),
-      Promise.all(extra.map((aci) => {
-        const known = this.knownByAci(aci);
-        return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
-      })),
+      Promise.all(extra.map((aci) => this.sendToAci(aci, content, timestamp))),
     ]);
     const results = [...memberResults, ...extraResults];
     for (const r of results) if (!r.success) this.log(`group update: not delivered to a member: ${r.error ?? 'unknown error'}`);
@@ -158,8 +152,10 @@ export class Outbox {
   }
 
   /** What the account knows of `aci`; just the ACI when nothing. */
-  private knownByAci(aci: string): KnownRecipient {
-    return knownRecipient(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+  /** 1:1 to a member known only by ACI (named by number in results when the account knows it). */
+  private sendToAci(aci: string, content: Uint8Array, timestamp: number): Promise<RecipientResult & { fatal?: Error }> {
+    const known = knownRecipient(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
+    return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
   }
 
   /** Tells the account's own devices what was sent to a group, and to whom it was delivered. */

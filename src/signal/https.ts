@@ -69,7 +69,9 @@ async function writeChunks(r: ClientRequest, chunks: Iterable<Uint8Array>): Prom
  */
 class BodyCollector {
   private readonly whole: Buffer | null;
-  private readonly chunks: Buffer[] = [];
+  /** Bytes copied into `whole`; anything beyond (a server sending more than it declared) is in `extra`. */
+  private filled = 0;
+  private readonly extra: Buffer[] = [];
   private size = 0;
 
   constructor(
@@ -83,16 +85,18 @@ class BodyCollector {
   /** False when the body grew beyond the limit. */
   add(chunk: Buffer): boolean {
     if (this.maxBytes !== undefined && this.size + chunk.length > this.maxBytes) return false;
-    if (this.whole && this.size + chunk.length <= this.whole.length) chunk.copy(this.whole, this.size);
-    else this.chunks.push(chunk);
     this.size += chunk.length;
+    if (this.whole && this.extra.length === 0 && this.filled + chunk.length <= this.whole.length) {
+      chunk.copy(this.whole, this.filled);
+      this.filled += chunk.length;
+    } else {
+      this.extra.push(chunk);
+    }
     return true;
   }
 
   result(): Buffer {
-    if (!this.whole) return Buffer.concat(this.chunks);
-    // A server that sent other than it declared: keep every byte, in order.
-    if (this.chunks.length > 0) return Buffer.concat([this.whole.subarray(0, this.size - this.chunks.reduce((n, c) => n + c.length, 0)), ...this.chunks]);
-    return this.whole.subarray(0, this.size);
+    const head = this.whole ? this.whole.subarray(0, this.filled) : Buffer.alloc(0);
+    return this.extra.length === 0 ? head : Buffer.concat([head, ...this.extra]);
   }
 }

@@ -8,34 +8,45 @@ export type AnswerPiece = string | Uint8Array;
 
 export function encodeAnswer(response: unknown): AnswerPiece[] {
   const binaries: Uint8Array[] = [];
-  // A per-answer nonce: no text a contact sent can look like a placeholder.
-  const marker = `\u0000${randomBytes(8).toString('hex')}:`;
-  const text = JSON.stringify(withPlaceholders(response, marker, binaries)) + '\n';
+  // A per-answer nonce, made only when there are bytes: no text a contact sent can look like it.
+  let marker = '';
+  const placeholderFor = (bytes: Uint8Array) => {
+    marker ||= `sigsock-attachment-${randomBytes(8).toString('hex')}-`;
+    binaries.push(bytes);
+    return `${marker}${binaries.length - 1}`;
+  };
+  const text = JSON.stringify(withPlaceholders(response, placeholderFor)) + '\n';
   if (binaries.length === 0) return [text];
   const pieces: AnswerPiece[] = [];
-  const escapedMarker = JSON.stringify(marker).slice(1, -1);
-  const placeholder = new RegExp(`"${escapedMarker.replace(/\\/g, '\\\\')}(\\d+)"`, 'g');
   let at = 0;
-  for (const match of text.matchAll(placeholder)) {
-    pieces.push(text.slice(at, match.index) + '"');
-    pieces.push(binaries[Number(match[1])]!);
-    at = match.index! + match[0].length - 1;
+  for (const [index, bytes] of binaries.entries()) {
+    // The placeholder is written as "<marker><index>"; the bytes go between its quotes.
+    const placeholder = `"${marker}${index}"`;
+    const found = text.indexOf(placeholder, at);
+    pieces.push(text.slice(at, found + 1), bytes);
+    at = found + placeholder.length - 1;
   }
   pieces.push(text.slice(at));
   return pieces;
 }
 
-/** A copy in which every AttachmentBytes is a placeholder string naming its index in `binaries`. */
-function withPlaceholders(value: unknown, marker: string, binaries: Uint8Array[]): unknown {
-  if (value instanceof AttachmentBytes) {
-    binaries.push(value.bytes);
-    return `${marker}${binaries.length - 1}`;
+/**
+ * The value with every AttachmentBytes replaced by a placeholder string; containers are copied only
+ * when something inside them was replaced, so an answer without attachments is not copied at all.
+ */
+function withPlaceholders(value: unknown, placeholderFor: (bytes: Uint8Array) => string): unknown {
+  if (value instanceof AttachmentBytes) return placeholderFor(value.bytes);
+  if (Array.isArray(value)) {
+    const mapped = value.map((v) => withPlaceholders(v, placeholderFor));
+    return mapped.some((v, i) => v !== value[i]) ? mapped : value;
   }
-  if (Array.isArray(value)) return value.map((v) => withPlaceholders(v, marker, binaries));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = withPlaceholders(v, marker, binaries);
-    return out;
+    let out: Record<string, unknown> | null = null;
+    for (const [k, v] of Object.entries(value)) {
+      const replaced = withPlaceholders(v, placeholderFor);
+      if (replaced !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = replaced;
+    }
+    return out ?? value;
   }
   return value;
 }

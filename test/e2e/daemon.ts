@@ -116,3 +116,12 @@ export async function receiveAll(c: Client, count: number, timeoutMs = 20_000): 
   }
   return out;
 }
+
+/** Resolves once the daemon's log matches `pattern`; fails with the log after `timeoutMs`. */
+export async function waitForLog(daemon: Daemon, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(daemon.stderr())) {
+    if (Date.now() > deadline) throw new Error(`the daemon did not log ${pattern} in ${timeoutMs} ms:\n${daemon.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -7,21 +7,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { bareNetwork, globalArgs, linkDataDir, linkedAccount, registerWithCli, runCli, type BareNetwork, type LinkedFixture } from './harness.js';
-import { client, startDaemon } from './daemon.js';
+import { client, startDaemon, waitForLog } from './daemon.js';
 
 interface ListedDevice {
   id: number;
   name: string | null;
   primary: boolean;
   thisDevice: boolean;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const idsAndNames = (devices: ListedDevice[]) => devices.map((d) => [d.id, d.name]);
@@ -141,7 +133,7 @@ describe('a daemon whose device the phone removes', () => {
       // The phone unlinks the daemon (Settings → Linked devices), as the server sees it.
       await f.network.server.removeDeviceByServiceId(f.phone.device.aci, f.device.deviceId);
       f.network.disconnect(f.device, 4401);
-      await waitFor(() => /chat: giving up/.test(daemon.stderr()), 10_000, 'the daemon gives up on its refused device');
+      await waitForLog(daemon, /chat: giving up/);
 
       const c = await client(daemon.port);
       const sent = await c.request({ command: 'send_message', recipient: f.bob.device.aci, dataMessage: { message: 'anyone?' } }, 30_000);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerConfigFile } from '../../src/signal/serverConfig.js';
 import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from './daemon.js';
+import { client, receiveAll, startDaemon, waitForLog, type Client, type Daemon } from './daemon.js';
 import { sendAttachment, within } from './contactActions.js';
 import { WRONG_ROOT_CERTIFICATE_PEM } from './wrongRootCertificate.js';
 
@@ -45,14 +45,6 @@ function cpuTimeMs(pid: number): number {
   // The command name (field 2) may hold spaces; the fields after it are plain numbers.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-async function waitForLog(daemon: Daemon, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(daemon.stderr())) {
-    if (Date.now() > deadline) throw new Error(`the daemon did not log ${pattern} in ${timeoutMs} ms:\n${daemon.stderr()}`);
-    await sleep(50);
-  }
 }
 
 /**

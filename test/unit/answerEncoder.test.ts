@@ -15,7 +15,7 @@ test('an answer with attachment bytes reads as the same JSON line, written in pi
     statusCode: 0,
     messages: [
       // Text that looks like a placeholder stays text.
-      { body: '\u0000deadbeefdeadbeef:0', attachments: [{ base64Data: new AttachmentBytes(big), filename: 'a' }, { base64Data: new AttachmentBytes(small) }] },
+      { body: 'sigsock-attachment-deadbeefdeadbeef-0', attachments: [{ base64Data: new AttachmentBytes(big), filename: 'a' }, { base64Data: new AttachmentBytes(small) }] },
       { body: 'no attachments', attachments: [] },
     ],
   };
