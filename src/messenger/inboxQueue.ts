@@ -33,15 +33,22 @@ export class InboxQueue {
     for (const wake of waiters) wake();
   }
 
+  /**
+   * A lease on the oldest ready entries, waiting up to `timeoutMs` for some. A `signal` aborted
+   * before the call means "take what is ready, do not wait" (a client that stopped sending still
+   * gets what was queued); one aborted during the wait ends it empty-handed.
+   */
   async take(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
     const deadline = Date.now() + timeoutMs;
+    const lease = this.tryLease();
+    if (lease || signal?.aborted) return lease ?? this.emptyLease();
     for (;;) {
-      if (signal?.aborted) return this.emptyLease();
-      const lease = this.tryLease();
-      if (lease) return lease;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return this.emptyLease();
       await this.waitForNotify(remaining, signal);
+      if (signal?.aborted) return this.emptyLease();
+      const lease = this.tryLease();
+      if (lease) return lease;
     }
   }
 

@@ -26,11 +26,20 @@ export interface ConnectionOptions {
 
 /** How long a connection we hang up on may take to close its side before it is cut. */
 const HANG_UP_GRACE_MS = 2000;
+/**
+ * Input read but not parsed yet, at most, before reading pauses. Reading on (instead of pausing as
+ * soon as commands wait) is how a client's close is seen while its commands wait: a paused socket
+ * never reports the peer's FIN.
+ */
+const MAX_UNPARSED_INPUT_BYTES = 1024 * 1024;
 
 export class Connection {
   private readonly reader: LenientJsonReader;
   private readonly gate: AuthGate;
-  /** Cut short the waits of `receive_messages` when the client is gone or the server stops. */
+  /**
+   * Cut short the waits of `receive_messages` once the client stopped sending (FIN), is gone, or the
+   * server stops: a receive started after that takes only what is ready.
+   */
   private readonly abort = new AbortController();
   private readonly acks = new PendingAcks();
   /** Answers are written in this chain's order, whatever order their commands finish in. */
@@ -50,6 +59,12 @@ export class Connection {
   private idleTimer: NodeJS.Timeout | undefined;
   private hangUpTimer: NodeJS.Timeout | undefined;
   private waitingForDrain = false;
+  /** Chunks read from the socket and not yet given to the reader (while commands wait). */
+  private unparsed: Buffer[] = [];
+  private unparsedBytes = 0;
+  /** The client sent FIN: it sends nothing more, and may have gone altogether. */
+  private peerEnded = false;
+  /** The reader was told the input ended (after every unparsed chunk went through it). */
   private inputEnded = false;
   private stopping = false;
   private closed = false;
@@ -71,7 +86,7 @@ export class Connection {
     socket.on('drain', () => {
       this.waitingForDrain = false;
       this.touch();
-      this.updateFlow();
+      this.parse();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => this.debug(`connection error: ${err.code ?? err.message}`));
     socket.on('close', () => this.onClose());
@@ -105,18 +120,50 @@ export class Connection {
   private onData(chunk: Buffer): void {
     if (this.stopping || this.closed) return;
     this.touch();
-    this.handle(this.reader.push(chunk));
+    this.unparsed.push(chunk);
+    this.unparsedBytes += chunk.length;
+    this.parse();
   }
 
+  /**
+   * The client finished sending. It may still read (`echo ... | socat` half-closes and waits for its
+   * answers), or it may have closed altogether, which TCP cannot tell apart. So: what it sent is
+   * still answered, but nothing waits for new messages on its behalf any more (a waiting
+   * `receive_messages` answers at once, a later one takes only what is ready), and leases waiting
+   * for an `ack` go back to the queue, since no ack can come.
+   */
   private onEnd(): void {
-    // The client finished sending (e.g. `echo ... | socat`); it still waits for its answers.
-    this.inputEnded = true;
-    if (!this.stopping) this.handle(this.reader.end());
+    this.peerEnded = true;
+    this.abort.abort();
+    this.acks.releaseAll();
+    this.parse();
+  }
+
+  /** Feeds unparsed input to the reader while the connection can take more commands. */
+  private parse(): void {
+    while (this.unparsed.length > 0 && this.canTakeCommands()) {
+      const chunk = this.unparsed.shift()!;
+      this.unparsedBytes -= chunk.length;
+      this.handle(this.reader.push(chunk));
+    }
+    if (this.peerEnded && this.unparsed.length === 0 && !this.inputEnded && !this.stopping && !this.closed) {
+      this.inputEnded = true;
+      this.handle(this.reader.end());
+    }
+    this.updateFlow();
     this.endIfFinished();
+  }
+
+  private canTakeCommands(): boolean {
+    const backlogged = this.backlogHead < this.backlog.length;
+    const full = this.waitingForDrain || this.pending >= this.options.limits.maxPendingPerConnection;
+    return !backlogged && !full && !this.stopping && !this.closed;
   }
 
   private onClose(): void {
     this.closed = true;
+    this.unparsed = [];
+    this.unparsedBytes = 0;
     clearTimeout(this.idleTimer);
     clearTimeout(this.hangUpTimer);
     this.abort.abort();
@@ -251,7 +298,7 @@ export class Connection {
       } finally {
         this.pending--;
         this.pump();
-        this.endIfFinished();
+        this.parse();
         if (this.pending === 0) this.wakeIdleWaiters();
       }
     });
@@ -274,13 +321,17 @@ export class Connection {
     }
     const settle = once(lease, () => this.unsettled.delete(settle));
     if (lease) this.unsettled.add(settle);
+    // Written means the socket took the last byte while still open, and the client did not stop
+    // mid-answer (a FIN then may be a client that closed; the entries go back rather than be lost).
+    const peerEndedBefore = this.peerEnded;
+    const written = (err: Error | null | undefined) => settle(!err && !this.closed && this.peerEnded === peerEndedBefore);
     // Attachment bytes go out as base64 slice by slice, each once the socket took the one before.
     // The line ends with text, so the last piece is a string: its write settles the lease.
     for (const [index, piece] of pieces.entries()) {
       const last = index === pieces.length - 1;
       const slices = typeof piece === 'string' ? [piece] : base64Slices(piece);
       for (const text of slices) {
-        const flushed = this.socket.write(text, last ? (err) => settle(!err) : undefined);
+        const flushed = this.socket.write(text, last ? written : undefined);
         this.touch();
         if (flushed) continue;
         if (last) {
@@ -294,11 +345,14 @@ export class Connection {
     }
   }
 
-  /** Reading pauses while the client does not read its answers or too many commands wait. */
+  /**
+   * Reading pauses only once the input not yet parsed is over its bound: commands that wait, and a
+   * client that does not read its answers, stop the parsing (so answers and parsed commands stay
+   * bounded), while the socket is still read for the client's FIN.
+   */
   private updateFlow(): void {
     if (this.closed || this.stopping) return;
-    const backlogged = this.backlogHead < this.backlog.length;
-    if (this.waitingForDrain || backlogged || this.pending >= this.options.limits.maxPendingPerConnection) this.socket.pause();
+    if (this.unparsedBytes >= MAX_UNPARSED_INPUT_BYTES) this.socket.pause();
     else this.socket.resume();
   }
 

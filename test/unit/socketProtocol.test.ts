@@ -627,13 +627,20 @@ test('the lease is released when writing its answer fails', async () => {
   assert.equal(await lease.settled, 'released');
 });
 
-test('reading pauses while the client does not take its answers, and resumes on drain', async () => {
+test('while the client does not take its answers no further command starts; reading goes on (for its FIN) up to 1 MiB, and all resumes on drain', async () => {
   const { socket } = scriptedConnection(new FakeMessenger());
   socket.push('{"command": "list_groups", "reqId": "a long enough id to pass the high-water mark"}\n');
   await socket.writeCount(1);
+  socket.push('{"command": "list_groups", "reqId": 2}\n');
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(socket.isPaused(), true);
+  assert.equal(socket.written.length, 1, 'the second command waits for the first answer to drain');
+  assert.equal(socket.isPaused(), false, 'still reading: a FIN would be seen');
+  socket.push(Buffer.alloc(1024 * 1024, ' '));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(socket.isPaused(), true, 'paused once 1 MiB waits unparsed');
   socket.finishWrite();
+  await socket.writeCount(2);
+  assert.match(socket.written[1], /"reqId":2/);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(socket.isPaused(), false);
 });
