@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+import { fatalLine, main } from '../dist/src/cli/main.js';
 
 // Exit explicitly once output is flushed: libsignal's native threads (e.g. a registration
 // session's connection) may still be winding down, and letting Node tear down around them aborts.
@@ -8,6 +8,6 @@ function exit(code) {
 }
 
 main(process.argv.slice(2)).then(exit, (err) => {
-  console.error(`sigsock: ${err instanceof Error ? err.message : String(err)}`);
+  process.stderr.write(fatalLine(err));
   exit(1);
 });

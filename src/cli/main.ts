@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, stripDescriptions, parseCommandArgs, type Command, type CommandContext, type GlobalOptions } from './command.js';
 import { COMMANDS } from './commands.js';
-import { setLogScrubbing } from '../util/log.js';
+import { asLogged, setLogScrubbing } from '../util/log.js';
 
 const TRUST_MODES = ['on-first-use', 'always', 'never'] as const;
 
@@ -67,11 +67,21 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run({ global, values: parsed.values as CommandContext['values'], positionals: parsed.positionals, tokens: parsed.tokens as CommandContext['tokens'], stdout, stderr });
   } catch (err) {
     if (err instanceof UsageError) {
+      // A usage error echoes the user's own arguments back to them; nothing to scrub.
       stderr.write(`sigsock: ${err.message}\n`);
       return 2;
     }
-    throw err;
+    stderr.write(fatalLine(err));
+    return 1;
   }
+}
+
+/**
+ * The last line of a failed run. It lands where the log lines do (a terminal, a journal), so it is
+ * scrubbed like them: "account +15***01 is in use", "…/account-15***01.db is damaged".
+ */
+export function fatalLine(err: unknown): string {
+  return `sigsock: ${asLogged(err instanceof Error ? err.message : String(err))}\n`;
 }
 
 function takesValue(arg: string | undefined): boolean {

@@ -3,7 +3,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { AccountLock } from './lock.js';
 import { AccountRecordStore } from './accountRecord.js';
-import { accountDbPath, ensureDataDir, loadOrCreateDbKey } from './dataDirectory.js';
+import { accountDbPath, ensureDataDir, loadDbKey } from './dataDirectory.js';
 import { blob, openDatabase, type Db } from './database.js';
 import { Groups } from './groups.js';
 import { Inbox } from './inbox.js';
@@ -86,7 +86,7 @@ export class AccountStore {
     ensureDataDir(options.dataDir);
     const lock = AccountLock.acquire(`${path}.lock`, options.number);
     try {
-      const db = openDatabase(path, options.key ?? loadOrCreateDbKey(options.dataDir));
+      const db = openDatabase(path, options.key ?? loadDbKey(options.dataDir));
       return new AccountStore(db, lock, options.trustMode);
     } catch (err) {
       lock.release();

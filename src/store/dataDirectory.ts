@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, 
 import { randomBytes, scryptSync } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseKeyMissingError } from './databaseErrors.js';
 
 export function resolveDataDir(explicit?: string): string {
   if (explicit) return explicit;
@@ -19,16 +20,26 @@ export function accountDbPath(dataDir: string, number: string): string {
   return join(dataDir, `account-${number.replace(/^\+/, '')}.db`);
 }
 
+const ACCOUNT_DB_NAME = /^account-(\d+)\.db$/;
+
 export function listAccounts(dataDir: string): string[] {
   if (!existsSync(dataDir)) return [];
   return readdirSync(dataDir)
-    .map((name) => /^account-(\d+)\.db$/.exec(name)?.[1])
+    .map((name) => ACCOUNT_DB_NAME.exec(name)?.[1])
     .filter((n): n is string => n !== undefined)
     .map((digits) => `+${digits}`);
 }
 
-/** The key as SQLCipher wants it: 64 hex digits. From SIGSOCK_DB_KEY, else a 0600 file. */
-export function loadOrCreateDbKey(dataDir: string): string {
+function accountDbFiles(dataDir: string): string[] {
+  return listAccounts(dataDir).map((number) => accountDbPath(dataDir, number));
+}
+
+/**
+ * The key as SQLCipher wants it: 64 hex digits. From SIGSOCK_DB_KEY, else the data directory's
+ * 0600 key file. The file is created only when no database exists that would need the old one:
+ * a new key never opens an existing database, and writing one would only hide that the key is lost.
+ */
+export function loadDbKey(dataDir: string): string {
   const fromEnv = process.env.SIGSOCK_DB_KEY;
   if (fromEnv) {
     if (/^[0-9a-fA-F]{64}$/.test(fromEnv)) return fromEnv.toLowerCase();
@@ -36,13 +47,17 @@ export function loadOrCreateDbKey(dataDir: string): string {
     return Buffer.from(scryptSync(fromEnv, 'sigsock-db-key', 32)).toString('hex');
   }
   const path = join(dataDir, 'db.key');
-  try {
-    writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  if (!existsSync(path)) {
+    const databases = accountDbFiles(dataDir);
+    if (databases.length > 0) throw new DatabaseKeyMissingError(path, databases);
+    try {
+      writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another process created it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   const key = readFileSync(path, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`${path} does not hold a database key`);
   return key;
 }
-

@@ -1,6 +1,10 @@
-// Opening an account's SQLCipher database: key first, then durability settings and migrations.
+// Opening an account's SQLCipher database: private files, key first, then durability settings and
+// migrations. A database the key does not open is left exactly as it was, and the error says why.
 import Database from '@signalapp/sqlcipher';
+import { checkPages } from './cipherPages.js';
+import { UnreadableDatabaseError } from './databaseErrors.js';
 import { MIGRATIONS } from './migrations.js';
+import { createPrivateFile, restrictToOwner } from './privateFiles.js';
 
 export type Db = Database;
 
@@ -9,25 +13,58 @@ export type SqlValue = string | number | null | Uint8Array<ArrayBuffer>;
 export const blob = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => bytes as Uint8Array<ArrayBuffer>;
 export const blobOrNull = (bytes: Uint8Array | null | undefined): Uint8Array<ArrayBuffer> | null => (bytes ? blob(bytes) : null);
 
+/** SQLite's answer when page 1 does not decrypt: a wrong key and a damaged page look alike to it. */
+const UNREADABLE_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
 export function openDatabase(path: string, keyHex: string): Db {
+  // Created 0600 before SQLite opens it, so its -wal and -shm are created 0600 as well.
+  createPrivateFile(path);
+  for (const suffix of WAL_FILES) restrictToOwner(`${path}${suffix}`);
   const db = new Database(path, { cacheStatements: true });
+  let unreadable: unknown;
   try {
     db.pragma(`key = "x'${keyHex}'"`);
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch {
-      throw new Error(`cannot open ${path}: wrong key or not a sigsock database`);
+    unreadable = firstReadFailure(db);
+    if (unreadable === undefined) {
+      db.pragma('journal_mode = WAL');
+      // Acknowledged to the server means on disk: nothing may be lost after a crash.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      for (const suffix of WAL_FILES) restrictToOwner(`${path}${suffix}`);
+      return db;
     }
-    db.pragma('journal_mode = WAL');
-    // Acknowledged to the server means on disk: nothing may be lost after a crash.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
-    return db;
   } catch (err) {
     db.close();
     throw err;
   }
+  db.close();
+  throw explainUnreadable(path, keyHex, unreadable);
+}
+
+const WAL_FILES = ['-wal', '-shm'];
+
+/** The error of the first read if it is SQLite's "cannot decrypt"; other errors are thrown as they are. */
+function firstReadFailure(db: Db): unknown {
+  // SQLCipher would also print its own "hmac check failed" lines to stderr: our error says it better.
+  const logLevel = db.pragma('cipher_log_level', { simple: true });
+  db.pragma('cipher_log_level = NONE');
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return undefined;
+  } catch (err) {
+    if (UNREADABLE_CODES.has(String((err as { code?: unknown }).code))) return err;
+    throw err;
+  } finally {
+    db.pragma(`cipher_log_level = ${String(logLevel ?? 'WARN')}`);
+  }
+}
+
+/** The checks read the file themselves, so SQLite must have let go of it first (the database is closed). */
+function explainUnreadable(path: string, keyHex: string, cause: unknown): Error {
+  const verdict = checkPages(path, keyHex);
+  if (verdict === 'first-page-intact') return new Error(`cannot open the database ${path}: ${(cause as Error).message}`, { cause });
+  return new UnreadableDatabaseError(path, verdict, { cause });
 }
 
 function migrate(db: Db): void {

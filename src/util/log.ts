@@ -10,15 +10,25 @@ export function setLogScrubbing(enabled: boolean): void {
 }
 
 const E164 = /\+\d{7,15}\b/g;
+/** An account's files are named after its number: account-15551230000.db */
+const ACCOUNT_FILE = /\baccount-(\d{7,15})(?=\.db)/g;
 const UUID = /\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 export function scrubLine(line: string): string {
-  return line.replace(E164, (n) => scrubNumber(n)).replace(UUID, (_m, head: string) => `${head}-…`);
+  return line
+    .replace(E164, (n) => scrubNumber(n))
+    .replace(ACCOUNT_FILE, (_m, digits: string) => `account-${scrubNumber(`+${digits}`).slice(1)}`)
+    .replace(UUID, (_m, head: string) => `${head}-…`);
+}
+
+/** A line as the user asked it logged: scrubbed unless --scrub-log off. */
+export function asLogged(line: string): string {
+  return scrubbing ? scrubLine(line) : line;
 }
 
 export function stderrLog(enabled: boolean): Log {
   if (!enabled) return () => {};
-  return (line) => process.stderr.write(`${new Date().toISOString()} ${scrubbing ? scrubLine(line) : line}\n`);
+  return (line) => process.stderr.write(`${new Date().toISOString()} ${asLogged(line)}\n`);
 }
 
 /** Keeps the country code's first digits and the last two: enough to tell accounts apart. */

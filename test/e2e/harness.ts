@@ -42,9 +42,9 @@ export function globalArgs(dataDir: string, serverFile: string): string[] {
   return ['--config', dataDir, '--server-config', serverFile];
 }
 
-export function runCli(args: string[], timeoutMs = 30_000): Promise<RunResult> {
+export function runCli(args: string[], timeoutMs = 30_000, env?: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -2,8 +2,9 @@
 // delivery), send with sync transcript, the account lock, and state surviving a restart.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { accountDbPath } from '../../src/store/dataDirectory.js';
+import { recordedOwner } from '../../src/store/lock.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { globalArgs, linkedAccount, runCli, type LinkedFixture } from './harness.js';
@@ -80,7 +81,8 @@ describe('link, receive and send through the CLI', () => {
     const holder = f.spawn(['receive', '--timeout', '5']);
     try {
       const lock = `${accountDbPath(f.dataDir, f.number)}.lock`;
-      while (!existsSync(lock)) await new Promise((r) => setTimeout(r, 20));
+      // The lock file outlives its owners; the holder has the lock once it wrote its pid there.
+      while (recordedOwner(lock) !== holder.pid) await new Promise((r) => setTimeout(r, 20));
       const res = await f.run(['send', '-m', 'x', f.bob.device.number!]);
       assert.notEqual(res.code, 0);
       assert.match(res.stderr, /in use by another sigsock process/);
