@@ -99,7 +99,8 @@ export class AccountMessenger implements Messenger {
     this.net = createNet(serverConfig);
     this.https = httpsClient(serverConfig);
     this.serverConfig = serverConfig;
-    this.inbox = new InboxQueue(store.inbox);
+    // A delete frees space: a receive paused by a full disk tries again at once.
+    this.inbox = new InboxQueue(store.inbox, { log, afterDelete: () => this.receiver.retryNow() });
     const retry = attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: attachmentRetryWindowMs };
     this.attachments = new AttachmentFetcher(store.inbox, serverConfig, this.https, log, () => this.inbox.notify(), retry);
     const trustRoots = serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root)));
@@ -183,6 +184,8 @@ export class AccountMessenger implements Messenger {
 
   async stop(): Promise<void> {
     if (this.refillTimer) clearTimeout(this.refillTimer);
+    this.receiver.stop();
+    this.inbox.stop();
     await this.chat.stop();
     await this.unauthChat.stop();
     await this.receiver.idle();

@@ -15,8 +15,9 @@ export class MessengerError extends Error {
   constructor(
     readonly kind: MessengerErrorKind,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'MessengerError';
   }
 }

@@ -1,5 +1,6 @@
 // Hands received entries to `receive_messages` callers: each entry to one caller at a time,
 // deleted only when that caller confirms its answer was written, returned to the queue otherwise.
+import type { Log } from '../util/log.js';
 import { AttachmentBytes, type InboxAttachment, type InboxEntry, type InboxLease } from './api.js';
 
 export interface StoredInboxEntry {
@@ -16,14 +17,33 @@ export interface InboxSource {
 /** Enough per answer to drain a backlog quickly, few enough that one answer stays a sane size. */
 const MAX_ENTRIES_PER_LEASE = 100;
 const MAX_BYTES_PER_LEASE = 64 * 1024 * 1024;
+/** How often a delete that failed (a full disk) is tried again. */
+export const DELETE_RETRY_MS = 2000;
+
+export interface InboxQueueOptions {
+  log: Log;
+  /** After entries were deleted: space was freed, a write waiting for it may try again. */
+  afterDelete?: () => void;
+}
 
 export class InboxQueue {
   private readonly leased = new Set<number>();
+  /**
+   * Entries a client has, whose delete failed (a full disk). They are never handed out again by
+   * this process, and deleted as soon as a delete succeeds; only a restart before that repeats
+   * them. Releasing them instead would repeat them at once, to the next caller.
+   */
+  private readonly undeleted = new Set<number>();
+  private retryTimer: NodeJS.Timeout | null = null;
+  private deleteFailing = false;
   private waiters = new Set<() => void>();
   /** True after a look found nothing ready and nothing changed since: skip the database then. */
   private knownEmpty = false;
 
-  constructor(private readonly source: InboxSource) {}
+  constructor(
+    private readonly source: InboxSource,
+    private readonly options: InboxQueueOptions,
+  ) {}
 
   /** Wake waiting callers: call after new entries were committed or finished downloading. */
   notify(): void {
@@ -70,7 +90,7 @@ export class InboxQueue {
     // One answer in flight at a time: if it comes back (client gone, no ack), its messages must
     // still come before everything newer, so nothing newer may be handed out meanwhile.
     if (this.leased.size > 0 || this.knownEmpty) return null;
-    const rows = this.source.readyEntries(MAX_ENTRIES_PER_LEASE, this.leased);
+    const rows = this.source.readyEntries(MAX_ENTRIES_PER_LEASE, this.undeleted);
     if (rows.length === 0) {
       this.knownEmpty = true;
       return null;
@@ -91,8 +111,11 @@ export class InboxQueue {
       commit: () => {
         if (settled) return;
         settled = true;
-        this.source.deleteEntries(ids);
-        for (const id of ids) this.leased.delete(id);
+        for (const id of ids) {
+          this.leased.delete(id);
+          this.undeleted.add(id);
+        }
+        this.deleteDelivered();
         this.notify();
       },
       release: () => {
@@ -102,6 +125,41 @@ export class InboxQueue {
         this.notify();
       },
     };
+  }
+
+  /**
+   * Deletes every delivered entry not deleted yet. Called from a socket's write callback: it never
+   * throws (a throw there would end the daemon). A failure keeps the entries out of every answer
+   * and tries again later; a client gets them again only if the daemon restarts before then.
+   */
+  private deleteDelivered(): void {
+    if (this.undeleted.size === 0) return;
+    const ids = [...this.undeleted];
+    try {
+      this.source.deleteEntries(ids);
+    } catch (err) {
+      if (!this.deleteFailing) {
+        this.deleteFailing = true;
+        this.options.log(`inbox: delivered messages could not be deleted (${describe(err)}); they are not handed out again, retrying every ${DELETE_RETRY_MS / 1000} s`);
+      }
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = null;
+        this.deleteDelivered();
+      }, DELETE_RETRY_MS).unref();
+      return;
+    }
+    for (const id of ids) this.undeleted.delete(id);
+    if (this.deleteFailing) {
+      this.deleteFailing = false;
+      this.options.log(`inbox: the delivered messages are deleted now`);
+    }
+    this.options.afterDelete?.();
+  }
+
+  /** Stops the retry timer (the account stops); what was not deleted comes again after a restart. */
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private emptyLease(): InboxLease {
@@ -119,4 +177,8 @@ function toProtocolEntry(row: StoredInboxEntry): InboxEntry {
     return out;
   });
   return { ...entry, attachments };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

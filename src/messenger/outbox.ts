@@ -12,6 +12,7 @@ import type { KeptConnection } from '../signal/keptConnection.js';
 import { getSenderCertificate } from '../signal/messagesApi.js';
 import type { AccountRecord } from '../store/accountRecord.js';
 import type { AccountStore } from '../store/accountStore.js';
+import { DiskFullError } from '../store/diskFull.js';
 import type { AttachmentPointer } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 import type { Mutex } from '../util/mutex.js';
@@ -259,6 +260,11 @@ export class Outbox {
 }
 
 function toMessengerError(err: Error, label: string): MessengerError {
+  if (err instanceof DiskFullError) {
+    // The ratchet step is committed before the message goes out (deliverer.ts), so a failed commit
+    // means nothing was sent: a retry once space is back sends it once.
+    return new MessengerError('UNKNOWN', `disk full: nothing was sent to ${label} (the session state could not be saved); free space in ${err.directory}`, { cause: err });
+  }
   if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
   if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
   if (isConnectionLost(err)) {

@@ -1,5 +1,6 @@
 // The receive pipeline for one account: decrypt each envelope, turn it into an inbox entry, and
-// commit entry, ratchet state and envelope id in one transaction — only then ack the server.
+// commit entry, ratchet state and envelope id in one transaction — only then ack the server. A full
+// disk pauses it: nothing is acked, so the server keeps every message, until a commit holds again.
 import { createHash } from 'node:crypto';
 import {
   ErrorCode,
@@ -12,6 +13,7 @@ import {
 import { decodeContent, decodeEnvelope, type Envelope } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 import type { Mutex } from '../util/mutex.js';
+import { DiskFullError } from '../store/diskFull.js';
 import type { ProtocolBatch } from '../store/protocolStores.js';
 import { EnvelopeType, decryptEnvelope, type DecryptedEnvelope, type LocalIdentity } from './envelopeDecryptor.js';
 import { interpretContent, type ContentEffects } from './contentInterpreter.js';
@@ -37,15 +39,20 @@ export interface ReceiverDeps {
 /** Status codes of the seed's table used for entries that are not messages. */
 const MESSAGE_ERROR = 8;
 const MESSAGE_PARSING_ERROR = 10;
+/** While the disk is full, how often the waiting envelope is tried again (sooner when space was freed). */
+export const DISK_FULL_RETRY_MS = 2000;
 
 export class Receiver {
   private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** Set while an envelope waits for disk space: ends that wait early. */
+  private wakeRetry: (() => void) | null = null;
 
   constructor(private readonly deps: ReceiverDeps) {}
 
   /** Called from the chat listener, which is synchronous: envelopes are queued and handled in order. */
   enqueue(envelope: Uint8Array, ack: () => void): void {
-    this.chain = this.chain.then(() => this.handle(envelope, ack)).catch((err: unknown) => {
+    this.chain = this.chain.then(() => this.handleOnceStored(envelope, ack)).catch((err: unknown) => {
       // Not acked: the server redelivers it on the next connection.
       this.deps.log(`receive: envelope left for redelivery: ${err instanceof Error ? err.message : String(err)}`);
     });
@@ -54,6 +61,52 @@ export class Receiver {
   /** Resolves when every envelope queued so far has been handled. */
   idle(): Promise<void> {
     return this.chain;
+  }
+
+  /** Space was freed (an inbox delete): an envelope waiting for it tries again now. */
+  retryNow(): void {
+    this.wakeRetry?.();
+  }
+
+  /** Ends a wait for disk space: the waiting envelope stays with the server, for the next start. */
+  stop(): void {
+    this.stopped = true;
+    this.wakeRetry?.();
+  }
+
+  /**
+   * On a full disk the envelope is not acked and is tried again until its commit holds; the ones
+   * after it wait their turn (the server keeps them all), so order and exactly-once stay as usual.
+   * Each attempt starts from the committed state: a failed commit changed nothing.
+   */
+  private async handleOnceStored(bytes: Uint8Array, ack: () => void): Promise<void> {
+    let paused = false;
+    for (;;) {
+      try {
+        await this.handle(bytes, ack);
+        if (paused) this.deps.log('receive: resumed: disk space is available again');
+        return;
+      } catch (err) {
+        if (!(err instanceof DiskFullError) || this.stopped) throw err;
+        if (!paused) {
+          paused = true;
+          this.deps.log(`receive: paused: ${err.message}; the server keeps the messages until they are stored; retrying every ${DISK_FULL_RETRY_MS / 1000} s`);
+        }
+        await this.waitForSpace();
+      }
+    }
+  }
+
+  private waitForSpace(): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeRetry = null;
+        resolve();
+      };
+      const timer = setTimeout(wake, DISK_FULL_RETRY_MS);
+      this.wakeRetry = wake;
+    });
   }
 
   private async handle(bytes: Uint8Array, ack: () => void): Promise<void> {

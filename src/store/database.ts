@@ -3,8 +3,55 @@
 import Database from '@signalapp/sqlcipher';
 import { checkPages } from './cipherPages.js';
 import { UnreadableDatabaseError } from './databaseErrors.js';
+import { DiskFullError, isSqliteFull } from './diskFull.js';
 import { MIGRATIONS } from './migrations.js';
 import { createPrivateFile, restrictToOwner } from './privateFiles.js';
+import { honourTestDiskFull } from './testDiskFull.js';
+
+/**
+ * SQLCipher's database with a transaction that never hides why it failed. On SQLITE_FULL (like
+ * SQLITE_IOERR or SQLITE_NOMEM) SQLite may already have rolled the whole transaction back; the
+ * library's ROLLBACK then fails with "cannot rollback - no transaction is active", and that error
+ * replaced the real one. Here the real one is rethrown, typed when the disk is full.
+ */
+class AccountDatabase extends Database {
+  private depth = 0;
+
+  constructor(readonly path: string) {
+    super(path, { cacheStatements: true });
+  }
+
+  override transaction<Params extends [], Result>(fn: (...params: Params) => Result): typeof fn {
+    return (...params: Params): Result => {
+      const outermost = this.depth === 0;
+      this.run(outermost ? 'BEGIN' : 'SAVEPOINT sigsock');
+      this.depth++;
+      try {
+        const result = fn(...params);
+        this.run(outermost ? 'COMMIT' : 'RELEASE sigsock');
+        return result;
+      } catch (err) {
+        try {
+          if (outermost) {
+            this.run('ROLLBACK');
+          } else {
+            this.run('ROLLBACK TO sigsock');
+            this.run('RELEASE sigsock');
+          }
+        } catch {
+          // SQLite rolled back already (the transaction or the savepoint is gone): nothing to undo.
+        }
+        throw isSqliteFull(err) ? new DiskFullError(this.path, { cause: err }) : err;
+      } finally {
+        this.depth--;
+      }
+    };
+  }
+
+  private run(sql: string): void {
+    this.prepare(sql).run();
+  }
+}
 
 export type Db = Database;
 
@@ -20,7 +67,7 @@ export function openDatabase(path: string, keyHex: string): Db {
   // Created 0600 before SQLite opens it, so its -wal and -shm are created 0600 as well.
   createPrivateFile(path);
   for (const suffix of WAL_FILES) restrictToOwner(`${path}${suffix}`);
-  const db = new Database(path, { cacheStatements: true });
+  const db = new AccountDatabase(path);
   let unreadable: unknown;
   try {
     db.pragma(`key = "x'${keyHex}'"`);
@@ -31,6 +78,7 @@ export function openDatabase(path: string, keyHex: string): Db {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       migrate(db);
+      honourTestDiskFull(db);
       for (const suffix of WAL_FILES) restrictToOwner(`${path}${suffix}`);
       return db;
     }
