@@ -25,6 +25,8 @@ export interface SocketLimits {
   maxAuthFailures: number;
   /** With an auth token: the largest command before authenticating, so strangers cannot make the daemon buffer `maxCommandBytes`. */
   maxCommandBytesBeforeAuth: number;
+  /** A TLS client that has not completed its handshake this long after connecting is dropped. */
+  tlsHandshakeTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: SocketLimits = {
@@ -38,6 +40,7 @@ export const DEFAULT_LIMITS: SocketLimits = {
   idleTimeoutMs: 10 * 60 * 1000,
   maxAuthFailures: 3,
   maxCommandBytesBeforeAuth: 64 * 1024,
+  tlsHandshakeTimeoutMs: 10_000,
 };
 
 export function resolveLimits(overrides: Partial<SocketLimits> = {}): SocketLimits {

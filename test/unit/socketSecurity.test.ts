@@ -11,6 +11,7 @@ import { loadTlsCredentials, type TlsCredentials } from '../../src/socket/tls.js
 import { readTokenFile } from '../../src/socket/tokenFile.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
 import { LineClient as Client } from './lineClient.js';
+import { captureClientHello, selfSignedCertificate } from './tlsFixtures.js';
 
 // ---------------------------------------------------------------- fakes and helpers
 
@@ -257,18 +258,6 @@ test('the token file: private, one line; anything else is refused with what to d
 
 // ---------------------------------------------------------------- TLS
 
-function selfSignedCertificate(dir: string): { certPath: string; keyPath: string } {
-  const certPath = join(dir, 'cert.pem');
-  const keyPath = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'],
-    { stdio: 'ignore' },
-  );
-  chmodSync(keyPath, 0o600);
-  return { certPath, keyPath };
-}
-
 test('TLS: same protocol, with auth and a half-close; plain-text clients get nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
   try {
@@ -298,6 +287,39 @@ test('TLS: same protocol, with auth and a half-close; plain-text clients get not
         plain.close();
       }
       assert.equal(messenger.calls, 2);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TLS: a client that has not finished its handshake when the timeout ends is dropped; one that finished stays', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
+  try {
+    const { certPath, keyPath } = selfSignedCertificate(dir);
+    const tls = loadTlsCredentials(certPath, keyPath, () => {});
+    const hello = await captureClientHello();
+    const timeoutMs = 400;
+    await withServer({ tls, limits: { tlsHandshakeTimeoutMs: timeoutMs } }, async ({ server }) => {
+      const port = server.port!;
+      const done = await Client.openTls(port, readFileSync(certPath));
+      const started = Date.now();
+      const silent = await Client.open(port);
+      const halfHello = await Client.open(port);
+      halfHello.socket.write(hello.subarray(0, hello.length >> 1));
+      // A whole ClientHello and then nothing: the server's answer is never acknowledged.
+      const stalled = await Client.open(port);
+      stalled.socket.write(hello);
+      try {
+        for (const [what, c] of [['a silent client', silent], ['half a ClientHello', halfHello], ['a whole ClientHello', stalled]] as const) {
+          assert.equal(await c.closedWithin(20 * timeoutMs), true, `${what}: still connected`);
+        }
+        assert.ok(Date.now() - started >= timeoutMs - 50, `dropped after ${Date.now() - started} ms, before the timeout`);
+        // The timeout is over for all of them; the client that completed its handshake is still served.
+        assert.deepEqual(await done.request(`{command:'list_groups', reqId:'tls'}`), { command: 'list_groups', reqId: 'tls', statusCode: 0, groups: [] });
+      } finally {
+        for (const c of [done, silent, halfHello, stalled]) c.close();
+      }
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
