@@ -1,41 +1,54 @@
 // An answer line as pieces to write: JSON text, and attachment bytes to be written as base64 in
 // slices between them. A 100 MiB attachment as one JSON line would otherwise be built three
 // times over (the base64 string, the line containing it, the buffer written to the socket).
+// A VerbatimNumber (a numeric reqId) is written as the text the client sent.
 import { randomBytes } from 'node:crypto';
 import { AttachmentBytes } from '../messenger/api.js';
+import { VerbatimNumber } from './verbatimNumber.js';
 
 export type AnswerPiece = string | Uint8Array;
 
 export function encodeAnswer(response: unknown): AnswerPiece[] {
-  const binaries: Uint8Array[] = [];
-  // A per-answer nonce, made only when there are bytes: no text a contact sent can look like it.
+  const substitutes: (Uint8Array | VerbatimNumber)[] = [];
+  // A per-answer nonce, made only when something is substituted: no text a contact sent can look like it.
   let marker = '';
-  const placeholderFor = (bytes: Uint8Array) => {
+  const placeholderFor = (substitute: Uint8Array | VerbatimNumber) => {
     marker ||= `sigsock-attachment-${randomBytes(8).toString('hex')}-`;
-    binaries.push(bytes);
-    return `${marker}${binaries.length - 1}`;
+    substitutes.push(substitute);
+    return `${marker}${substitutes.length - 1}`;
   };
   const text = JSON.stringify(withPlaceholders(response, placeholderFor)) + '\n';
-  if (binaries.length === 0) return [text];
+  if (substitutes.length === 0) return [text];
   const pieces: AnswerPiece[] = [];
+  // Text is gathered up to the next attachment, so a verbatim number adds no piece of its own.
+  let pendingText = '';
   let at = 0;
-  for (const [index, bytes] of binaries.entries()) {
-    // The placeholder is written as "<marker><index>"; the bytes go between its quotes.
+  for (const [index, substitute] of substitutes.entries()) {
     const placeholder = `"${marker}${index}"`;
     const found = text.indexOf(placeholder, at);
-    pieces.push(text.slice(at, found + 1), bytes);
-    at = found + placeholder.length - 1;
+    if (substitute instanceof VerbatimNumber) {
+      // The number replaces the placeholder and its quotes.
+      pendingText += text.slice(at, found) + substitute.text;
+      at = found + placeholder.length;
+    } else {
+      // The bytes go between the placeholder's quotes.
+      pieces.push(pendingText + text.slice(at, found + 1), substitute);
+      pendingText = '';
+      at = found + placeholder.length - 1;
+    }
   }
-  pieces.push(text.slice(at));
+  pieces.push(pendingText + text.slice(at));
   return pieces;
 }
 
 /**
- * The value with every AttachmentBytes replaced by a placeholder string; containers are copied only
- * when something inside them was replaced, so an answer without attachments is not copied at all.
+ * The value with every AttachmentBytes and VerbatimNumber replaced by a placeholder string;
+ * containers are copied only when something inside them was replaced, so an answer without them is
+ * not copied at all.
  */
-function withPlaceholders(value: unknown, placeholderFor: (bytes: Uint8Array) => string): unknown {
+function withPlaceholders(value: unknown, placeholderFor: (substitute: Uint8Array | VerbatimNumber) => string): unknown {
   if (value instanceof AttachmentBytes) return placeholderFor(value.bytes);
+  if (value instanceof VerbatimNumber) return placeholderFor(value);
   if (Array.isArray(value)) {
     const mapped = value.map((v) => withPlaceholders(v, placeholderFor));
     return mapped.some((v, i) => v !== value[i]) ? mapped : value;

@@ -69,6 +69,7 @@ export function errorResponse(request: Request | null, statusCode: StatusCode, m
 /** `command`, `reqId` (when the request had one) and `statusCode`: what every answer starts with. */
 export function responseHead(request: Request | null, statusCode: StatusCode): Response {
   const head: Response = { command: typeof request?.command === 'string' ? request.command : null };
+  // A numeric reqId read from the socket is a VerbatimNumber: encodeAnswer writes the digits as sent.
   if (request && Object.hasOwn(request, 'reqId')) head.reqId = request.reqId;
   head.statusCode = statusCode;
   return head;

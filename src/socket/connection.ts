@@ -79,7 +79,7 @@ export class Connection {
     private readonly options: ConnectionOptions,
   ) {
     this.gate = new AuthGate(options.checkToken, options.limits.maxAuthFailures);
-    this.reader = new LenientJsonReader({ maxValueBytes: this.commandSizeLimit(), maxDepth: options.limits.maxNestingDepth, base64Paths: [['attachments', '[]', 'base64Data']] });
+    this.reader = new LenientJsonReader({ maxValueBytes: this.commandSizeLimit(), maxDepth: options.limits.maxNestingDepth, maxValues: options.limits.maxCommandValues, base64Paths: [['attachments', '[]', 'base64Data']], verbatimNumberFields: ['reqId'] });
     this.done = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());

@@ -4,6 +4,7 @@
 // is looked at once no matter how the stream is split, and a value is built while it arrives.
 import { StringDecoder } from 'node:string_decoder';
 import { Base64StreamDecoder } from './base64Stream.js';
+import { VerbatimNumber } from './verbatimNumber.js';
 
 export type ReaderEvent = { kind: 'value'; value: unknown } | { kind: 'error'; message: string };
 
@@ -12,6 +13,17 @@ export interface LenientJsonReaderOptions {
   maxValueBytes?: number;
   /** Deepest nesting of objects and arrays. Default 1000. */
   maxDepth?: number;
+  /**
+   * Most values (objects, arrays, strings, numbers, true/false/null) in one top-level value,
+   * itself included. Default 100,000. The value is dropped as soon as one more begins, before it
+   * is built: parsed, `[{},{},…]` costs some 50 times its text in memory.
+   */
+  maxValues?: number;
+  /**
+   * Fields of a command (a top-level object, or an object directly inside a top-level array)
+   * whose numbers arrive as VerbatimNumber, keeping the text as sent. Default none.
+   */
+  verbatimNumberFields?: string[];
   /**
    * Where string values are base64 decoded as they stream in and arrive as DecodedBase64
    * (attachments: the text is never held as a string). A path lists the enclosing field names
@@ -23,6 +35,7 @@ export interface LenientJsonReaderOptions {
 
 export const DEFAULT_MAX_VALUE_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 1000;
+export const DEFAULT_MAX_VALUES = 100_000;
 
 const enum State {
   /** Between top-level values. */
@@ -101,7 +114,11 @@ export class LenientJsonReader {
    */
   maxValueBytes: number;
   private readonly maxDepth: number;
+  private readonly maxValues: number;
   private readonly base64Paths: string[][];
+  private readonly verbatimNumberFields: ReadonlySet<string>;
+  /** Values begun in the current top-level value, itself included. */
+  private values = 0;
   /** Set while the current string is a base64 field's value: its text goes here, not to `text`. */
   private base64: Base64StreamDecoder | null = null;
 
@@ -131,7 +148,9 @@ export class LenientJsonReader {
   constructor(options: LenientJsonReaderOptions = {}) {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxValues = options.maxValues ?? DEFAULT_MAX_VALUES;
     this.base64Paths = options.base64Paths ?? [];
+    this.verbatimNumberFields = new Set(options.verbatimNumberFields ?? []);
   }
 
   push(chunk: Buffer): ReaderEvent[] {
@@ -147,6 +166,7 @@ export class LenientJsonReader {
             i++;
           } else if (b === 0x7b || b === 0x5b) {
             this.valueStart = this.offset + i;
+            this.values = 1;
             this.open(b === 0x5b);
             i++;
           } else {
@@ -211,19 +231,24 @@ export class LenientJsonReader {
           if (isWhitespace(b)) {
             if (b === NL) this.newLine(i);
             i++;
-          } else if (b === 0x7b || b === 0x5b) {
-            if (this.stack.length >= this.maxDepth) {
-              const depth = this.stack.length + 1;
-              this.overLimit(events, `invalid JSON ${this.position(i)}: nesting deeper than ${this.maxDepth} levels`);
-              this.discardDepth = depth;
-            } else {
-              this.open(b === 0x5b);
-            }
-            i++;
           } else if (b === 0x5d && this.top().isArray) {
             // `]` right after `[` or `,`: an empty array or a trailing comma.
             i++;
             this.close(events, i);
+          } else if (++this.values > this.maxValues) {
+            // Dropped before this value is built; the byte at `i` is where discarding starts.
+            const depth = this.stack.length;
+            this.overLimit(events, `invalid JSON ${this.position(i)}: more than ${this.maxValues} values in one command or batch; it was discarded (send a large batch in parts)`);
+            this.discardDepth = depth;
+          } else if (b === 0x7b || b === 0x5b) {
+            if (this.stack.length >= this.maxDepth) {
+              // Such a value can only be broken or hostile: skip the rest of its line, as for a
+              // syntax error, rather than wait for brackets that may never balance.
+              this.fail(events, i, `nesting deeper than ${this.maxDepth} levels`);
+            } else {
+              this.open(b === 0x5b);
+              i++;
+            }
           } else if (b === DQUOTE || b === SQUOTE) {
             this.startString(b, false);
             i++;
@@ -351,7 +376,7 @@ export class LenientJsonReader {
             break;
           }
           i = j;
-          this.token(Number(this.text));
+          this.token(this.isVerbatimNumberField() ? new VerbatimNumber(this.text) : Number(this.text));
           break;
         }
 
@@ -446,6 +471,13 @@ export class LenientJsonReader {
       if (path[p] === '[]' ? !frame.isArray : frame.isArray || frame.key !== path[p]) return false;
     }
     return true;
+  }
+
+  /** Whether the number being read is the value of a verbatimNumberFields field of a command. */
+  private isVerbatimNumberField(): boolean {
+    const frame = this.top();
+    if (frame.isArray || !this.verbatimNumberFields.has(frame.key)) return false;
+    return this.stack.length === 1 || (this.stack.length === 2 && this.stack[0].isArray);
   }
 
   private appendToString(text: string): void {

@@ -2,7 +2,7 @@
 // the connection limit.
 import { lstatSync, chmodSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Messenger } from '../messenger/api.js';
 import { tokenCheck } from './auth.js';
 import { errorResponse } from './commands.js';
@@ -41,8 +41,6 @@ export interface SocketServer {
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 6789;
 
-/** A client that does not finish its TLS handshake in this time is dropped. */
-const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** How often, at most, hitting the connection limit is logged. */
 const LIMIT_LOG_INTERVAL_MS = 60_000;
 /** How long a refused client may take to close before it is cut. */
@@ -72,11 +70,16 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
   };
   // Half-open: `echo cmd | socat` closes its sending side at once and still waits for the answer.
   const server = options.tls
-    ? createTlsServer({ ...options.tls, allowHalfOpen: true, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, accept)
+    ? createTlsServer({ ...options.tls, allowHalfOpen: true, handshakeTimeout: limits.tlsHandshakeTimeoutMs }, accept)
     : createServer({ allowHalfOpen: true, noDelay: true }, accept);
   server.on('error', (err) => options.log(`socket server error: ${err.message}`));
-  // A failed handshake (a plain-text client, a bad certificate) concerns only that client.
-  server.on('tlsClientError', (err: Error) => options.debug?.(`TLS handshake failed: ${err.message}`));
+  // A failed handshake (a plain-text client, a bad certificate) concerns only that client. Node
+  // reports a handshake timeout here but leaves the socket open, so it is closed here: without
+  // that, silent or stalled clients would hold their connection forever.
+  server.on('tlsClientError', (err: Error, tlsSocket: TLSSocket) => {
+    options.debug?.(`TLS handshake failed: ${err.message}`);
+    tlsSocket.destroy();
+  });
 
   const scheme = options.tls ? 'tls' : 'tcp';
   const address = options.path ? await listenUnix(server, options.path) : await listenTcp(server, scheme, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);

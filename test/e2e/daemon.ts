@@ -19,7 +19,7 @@ export async function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: st
     const lines = createInterface({ input: child.stderr! });
     lines.on('line', (line) => {
       stderr += line + '\n';
-      const m = /listening on tcp:\/\/[^\s]*:(\d+)/.exec(line);
+      const m = /listening on (?:tcp|tls):\/\/[^\s]*:(\d+)/.exec(line);
       if (m) resolve(Number(m[1]));
     });
     void exited.then((code) => reject(new Error(`daemon exited (${code}) before listening:\n${stderr}`)));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AttachmentBytes } from '../../src/messenger/api.js';
 import { base64Slices, encodeAnswer } from '../../src/socket/answerEncoder.js';
+import { VerbatimNumber } from '../../src/socket/verbatimNumber.js';
 
 const joined = (pieces: ReturnType<typeof encodeAnswer>) =>
   pieces.map((p) => (typeof p === 'string' ? p : [...base64Slices(p, 3 * 5)].join(''))).join('');
@@ -30,4 +31,24 @@ test('an answer with attachment bytes reads as the same JSON line, written in pi
 test('an answer without bytes is one piece, as JSON.stringify writes it', () => {
   const response = { command: 'send_message', statusCode: 0, timestamp: 1 };
   assert.deepEqual(encodeAnswer(response), [JSON.stringify(response) + '\n']);
+});
+
+test('a VerbatimNumber is written as its text; everything else as JSON.stringify writes it', () => {
+  for (const text of ['9007199254740993', '12345678901234567890', '1e400', '-0', '1.50', '7']) {
+    const response = { command: 'list_groups', reqId: new VerbatimNumber(text), statusCode: 0, groups: [{ title: '"sigsock-attachment-0"' }] };
+    assert.deepEqual(encodeAnswer(response), [`{"command":"list_groups","reqId":${text},"statusCode":0,"groups":[{"title":"\\"sigsock-attachment-0\\""}]}\n`]);
+  }
+});
+
+test('a VerbatimNumber before and after attachment bytes', () => {
+  const bytes = randomBytes(10);
+  const response = {
+    command: 'receive_messages',
+    reqId: new VerbatimNumber('12345678901234567890'),
+    statusCode: 0,
+    messages: [{ attachments: [{ base64Data: new AttachmentBytes(bytes) }], n: new VerbatimNumber('1e400') }],
+  };
+  const pieces = encodeAnswer(response);
+  assert.equal(pieces.length, 3, 'text, bytes, text');
+  assert.equal(joined(pieces), `{"command":"receive_messages","reqId":12345678901234567890,"statusCode":0,"messages":[{"attachments":[{"base64Data":"${bytes.toString('base64')}"}],"n":1e400}]}\n`);
 });

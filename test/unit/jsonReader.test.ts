@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LenientJsonReader, type ReaderEvent } from '../../src/socket/jsonReader.js';
 import { DecodedBase64 } from '../../src/socket/base64Stream.js';
+import { VerbatimNumber } from '../../src/socket/verbatimNumber.js';
 
 function readAll(input: string | Buffer, options = {}, chunkSize = Infinity): ReaderEvent[] {
   const reader = new LenientJsonReader(options);
@@ -176,14 +177,70 @@ test('an unterminated string in a discarded value ends at the line break', () =>
   assert.deepEqual(events.at(-1), { kind: 'value', value: { ok: 1 } });
 });
 
-test('nesting deeper than the limit is an error and the value is skipped', () => {
-  const events = readAll('[[[[[1]]]]]{"ok": 1}', { maxDepth: 3 });
-  assert.equal(events.length, 2);
-  assert.match((events[0] as { message: string }).message, /nesting deeper than 3/);
-  assert.deepEqual(events[1], { kind: 'value', value: { ok: 1 } });
+test('nesting deeper than the limit is an error, and reading resumes on the next line', () => {
+  for (const size of [Infinity, 1, 3]) {
+    const events = readAll('[[[[[1]]]]]{"lost": 1}\n{"ok": 1}', { maxDepth: 3 }, size);
+    assert.equal(events.length, 2, `chunk size ${size}`);
+    assert.match((events[0] as { message: string }).message, /line 1, column 4 \(byte 3\): nesting deeper than 3 levels/);
+    assert.deepEqual(events[1], { kind: 'value', value: { ok: 1 } });
+  }
   assert.deepEqual(values(readAll('[[[1]]]', { maxDepth: 3 })), [[[[1]]]]);
   // The default limit protects against a stack of brackets.
   assert.equal(errorCount(readAll('['.repeat(100_000))), 1);
+});
+
+test('brackets that never balance after a nesting error do not swallow the next lines', () => {
+  // 1001 opening brackets, never closed: the next line is a command of its own.
+  const events = readAll(`${'['.repeat(1001)}\n{"command": "list_groups"}\n`, {}, 64);
+  assert.equal(events.length, 2);
+  assert.match((events[0] as { message: string }).message, /nesting deeper than 1000 levels/);
+  assert.deepEqual(events[1], { kind: 'value', value: { command: 'list_groups' } });
+});
+
+test('a value with more values inside than the limit is reported once and discarded, the next one is read', () => {
+  // An array with three objects is four values; a field name is not a value of its own.
+  const fits = '[{}, {"a": 1}, {}]';
+  assert.deepEqual(values(readAll(fits, { maxValues: 5 })), [[{}, { a: 1 }, {}]]);
+  const input = `${fits}{"after": [1, "x"]}\n{"line": 2}`;
+  for (const size of [Infinity, 5, 1]) {
+    const events = readAll(input, { maxValues: 4 }, size);
+    assert.equal(events.length, 3, `chunk size ${size}`);
+    assert.equal(events[0].kind, 'error');
+    assert.equal(
+      (events[0] as { message: string }).message,
+      'invalid JSON at line 1, column 16 (byte 15): more than 4 values in one command or batch; it was discarded (send a large batch in parts)',
+    );
+    assert.deepEqual(events[1], { kind: 'value', value: { after: [1, 'x'] } });
+    assert.deepEqual(events[2], { kind: 'value', value: { line: 2 } });
+  }
+  // Strings, numbers and words count like objects, at any depth; every top-level value starts afresh.
+  assert.deepEqual(values(readAll('{"a": ["s", 1, true]}{"b": {"c": null}}', { maxValues: 5 })), [{ a: ['s', 1, true] }, { b: { c: null } }]);
+  assert.equal(errorCount(readAll('{"a": ["s", 1, true, null]}', { maxValues: 5 })), 1);
+  // Strings inside the discarded rest, with brackets in them, do not confuse where it ends.
+  assert.deepEqual(values(readAll(`[1, 2, "]", {"k": "}"}, [']']]{"ok": 1}`, { maxValues: 2 })).slice(1), [{ ok: 1 }]);
+});
+
+test('a 9 MB batch of empty objects is stopped where the value limit is crossed, before the rest is built', () => {
+  const reader = new LenientJsonReader();
+  // 3 bytes and one value per element: 140 chunks are 9 MiB, some three million values.
+  const perChunk = 21_845;
+  const chunk = Buffer.from('{},'.repeat(perChunk));
+  assert.deepEqual(reader.push(Buffer.from('[')), []);
+  let chunksUntilError = 0;
+  const events: ReaderEvent[] = [];
+  for (let i = 0; i < 140; i++) {
+    const got = reader.push(chunk);
+    if (events.length === 0 && got.length > 0) chunksUntilError = i + 1;
+    events.push(...got);
+  }
+  events.push(...reader.push(Buffer.from('{}]\n{"command": "list_groups"}\n')));
+  assert.equal(events.length, 2);
+  assert.match((events[0] as { message: string }).message, /more than 100000 values in one command or batch/);
+  assert.deepEqual(events[1], { kind: 'value', value: { command: 'list_groups' } });
+  // The error came with the chunk holding value 100,001 (the batch array is the first value),
+  // while the batch was still open: nothing past the limit was ever built.
+  assert.equal(chunksUntilError, Math.ceil(100_000 / perChunk));
+  assert.ok(JSON.stringify(Object.entries(reader)).length < 10_000);
 });
 
 test('a large value arriving in 64 KiB chunks is read in one pass', () => {
@@ -217,4 +274,18 @@ test('base64Paths: values there are decoded as they stream in, in any split; els
     assert.deepEqual(value.reqId, { base64Data: 'QUJD' }, 'a reqId is echoed verbatim, so it stays text');
     assert.deepEqual(value.attachments, { base64Data: 'QUJD' }, 'not an element of an attachments array');
   }
+});
+
+test('verbatimNumberFields: a command\'s numeric reqId keeps its text, in any split; other numbers stay numbers', () => {
+  const text = `{reqId: 9007199254740993, n: 9007199254740993}[{"reqId": 12345678901234567890}, {reqId: 1e400}, {reqId: -0.50}, [{reqId: 1}]]{x: {reqId: 2}, reqId: 'text'}`;
+  const expected = [
+    { reqId: new VerbatimNumber('9007199254740993'), n: 9007199254740992 },
+    [{ reqId: new VerbatimNumber('12345678901234567890') }, { reqId: new VerbatimNumber('1e400') }, { reqId: new VerbatimNumber('-0.50') }, [{ reqId: 1 }]],
+    { x: { reqId: 2 }, reqId: 'text' },
+  ];
+  for (const size of [Infinity, 1, 4]) assert.deepEqual(values(readAll(text, { verbatimNumberFields: ['reqId'] }, size)), expected, `chunk size ${size}`);
+  assert.deepEqual(values(readAll('{reqId: 1e400}')), [{ reqId: Infinity }], 'only where asked for');
+  const reqId = new VerbatimNumber('12345678901234567890');
+  assert.equal(reqId.value, 1.2345678901234567e19);
+  assert.equal(JSON.stringify({ reqId }), '{"reqId":12345678901234567000}', 'plain JSON.stringify gets the nearest number');
 });

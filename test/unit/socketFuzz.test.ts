@@ -10,9 +10,11 @@ import type { DeviceSummary, GroupSummary, GroupUpdateResult, InboxEntry, InboxL
 import { MessengerError, type MessengerErrorKind } from '../../src/messenger/errors.js';
 import { AuthGate, tokenCheck } from '../../src/socket/auth.js';
 import { errorResponse, runCommand, type CommandContext } from '../../src/socket/commands.js';
+import { encodeAnswer } from '../../src/socket/answerEncoder.js';
 import { Connection } from '../../src/socket/connection.js';
 import { LenientJsonReader, type ReaderEvent } from '../../src/socket/jsonReader.js';
 import { resolveLimits } from '../../src/socket/limits.js';
+import { VerbatimNumber } from '../../src/socket/verbatimNumber.js';
 
 const SEED = Number(process.env.SIGSOCK_FUZZ_SEED ?? 0x5eed5);
 
@@ -121,6 +123,7 @@ const VALID_COMMANDS = [
   `{"command":"send_message","recipient":"+4915112345678","dataMessage":{"message":"\\u00e9\\ud83d\\ude00\\n\\t\\"\\\\"}}`,
   `{"command":"auth","token":"secret"}`,
   `{"command":"unknown","reqId":{"nested":[1,2,{"x":null}]},"__proto__":{"polluted":true}}`,
+  `[{"command":"list_groups","reqId":12345678901234567890},{reqId:-1.50e+3}]`,
 ];
 
 const INSERTIONS = [
@@ -233,8 +236,11 @@ function checkEvents(events: ReaderEvent[], where: string): void {
 
 /** One answer: it must encode to one line of strict JSON with a documented status code. */
 function checkResponse(response: Record<string, unknown>, where: string): void {
-  const line = JSON.stringify(response);
+  const pieces = encodeAnswer(response);
+  const line = pieces.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('base64'))).join('').slice(0, -1);
   assert.ok(!line.includes('\n'), where);
+  // A numeric reqId comes back with the digits as sent.
+  if (response.reqId instanceof VerbatimNumber) assert.ok(line.includes(`"reqId":${response.reqId.text},`), `${where}: ${line}`);
   const parsed = JSON.parse(line) as Record<string, unknown>;
   const code = parsed.statusCode;
   assert.ok(typeof code === 'number' && Number.isInteger(code) && code >= -1 && code <= 11, `${where}: statusCode ${String(code)}`);
@@ -255,8 +261,8 @@ test(`fuzz: ${CASES} generated and mutated inputs through the reader and runComm
   for (let n = 0; n < CASES; n++) {
     const input = nextInput(random);
     const where = `seed ${SEED} case ${n}: ${JSON.stringify(input.toString('latin1').slice(0, 200))}`;
-    const whole = readInChunks(new LenientJsonReader(), input, undefined);
-    const split = readInChunks(new LenientJsonReader(), input, random);
+    const whole = readInChunks(new LenientJsonReader({ verbatimNumberFields: ['reqId'] }), input, undefined);
+    const split = readInChunks(new LenientJsonReader({ verbatimNumberFields: ['reqId'] }), input, random);
     checkEvents(whole, where);
     // Where the chunks fall never changes what is read.
     assert.ok(isDeepStrictEqual(split, whole), `${where}: chunking changed the result`);
@@ -283,10 +289,10 @@ test(`fuzz: ${CASES} generated and mutated inputs through the reader and runComm
   assert.ok(errors > CASES / 4, `only ${errors} errors`);
 });
 
-test('fuzz: with tiny size and depth limits the reader never throws and recovers', { timeout: 30_000 }, () => {
+test('fuzz: with tiny size, depth and value-count limits the reader never throws and recovers', { timeout: 30_000 }, () => {
   const random = new Random(prng(SEED ^ 0xabcdef));
   for (let n = 0; n < 20_000; n++) {
-    const reader = new LenientJsonReader({ maxValueBytes: 16 + random.int(80), maxDepth: 1 + random.int(4) });
+    const reader = new LenientJsonReader({ maxValueBytes: 16 + random.int(80), maxDepth: 1 + random.int(4), maxValues: 2 + random.int(8) });
     const input = Buffer.concat([nextInput(random), nextInput(random), Buffer.from('\n')]);
     const where = `seed ${SEED} small-limit case ${n}`;
     checkEvents(readInChunks(reader, input, random), where);

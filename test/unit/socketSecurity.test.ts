@@ -11,6 +11,7 @@ import { loadTlsCredentials, type TlsCredentials } from '../../src/socket/tls.js
 import { readTokenFile } from '../../src/socket/tokenFile.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
 import { LineClient as Client } from './lineClient.js';
+import { captureClientHello, selfSignedCertificate } from './tlsFixtures.js';
 
 // ---------------------------------------------------------------- fakes and helpers
 
@@ -257,18 +258,6 @@ test('the token file: private, one line; anything else is refused with what to d
 
 // ---------------------------------------------------------------- TLS
 
-function selfSignedCertificate(dir: string): { certPath: string; keyPath: string } {
-  const certPath = join(dir, 'cert.pem');
-  const keyPath = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'],
-    { stdio: 'ignore' },
-  );
-  chmodSync(keyPath, 0o600);
-  return { certPath, keyPath };
-}
-
 test('TLS: same protocol, with auth and a half-close; plain-text clients get nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
   try {
@@ -298,6 +287,39 @@ test('TLS: same protocol, with auth and a half-close; plain-text clients get not
         plain.close();
       }
       assert.equal(messenger.calls, 2);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('TLS: a client that has not finished its handshake when the timeout ends is dropped; one that finished stays', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
+  try {
+    const { certPath, keyPath } = selfSignedCertificate(dir);
+    const tls = loadTlsCredentials(certPath, keyPath, () => {});
+    const hello = await captureClientHello();
+    const timeoutMs = 400;
+    await withServer({ tls, limits: { tlsHandshakeTimeoutMs: timeoutMs } }, async ({ server }) => {
+      const port = server.port!;
+      const done = await Client.openTls(port, readFileSync(certPath));
+      const started = Date.now();
+      const silent = await Client.open(port);
+      const halfHello = await Client.open(port);
+      halfHello.socket.write(hello.subarray(0, hello.length >> 1));
+      // A whole ClientHello and then nothing: the server's answer is never acknowledged.
+      const stalled = await Client.open(port);
+      stalled.socket.write(hello);
+      try {
+        for (const [what, c] of [['a silent client', silent], ['half a ClientHello', halfHello], ['a whole ClientHello', stalled]] as const) {
+          assert.equal(await c.closedWithin(20 * timeoutMs), true, `${what}: still connected`);
+        }
+        assert.ok(Date.now() - started >= timeoutMs - 50, `dropped after ${Date.now() - started} ms, before the timeout`);
+        // The timeout is over for all of them; the client that completed its handshake is still served.
+        assert.deepEqual(await done.request(`{command:'list_groups', reqId:'tls'}`), { command: 'list_groups', reqId: 'tls', statusCode: 0, groups: [] });
+      } finally {
+        for (const c of [done, silent, halfHello, stalled]) c.close();
+      }
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -438,6 +460,72 @@ test('a never-ending line over TCP is discarded without buffering, and the conne
     assert.deepEqual(await c.next(), { command: 'list_groups', reqId: 'after', statusCode: 0, groups: [] });
     const growth = process.memoryUsage().heapUsed - heapBefore;
     assert.ok(growth < 48 * 1024 * 1024, `heap grew by ${growth} bytes`);
+  });
+});
+
+test('a 9 MB batch of empty objects from a client that does not read: one error, bounded memory, the next line is answered', async () => {
+  await withServer({}, async ({ client, messenger }) => {
+    const c = await client();
+    c.socket.pause();
+    // Some three million values in 9 MB of text; parsed, they took half a gigabyte.
+    const input = `[${'{},'.repeat(3_000_000)}{}]\n{command:'list_groups', reqId:'after'}\n`;
+    const heapBefore = process.memoryUsage().heapUsed;
+    let peak = heapBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+    try {
+      await new Promise((resolve) => c.socket.write(input, resolve));
+      c.socket.resume();
+      const tooMany = await c.next();
+      assert.equal(tooMany.statusCode, StatusCode.INVALID_JSON);
+      assert.equal(tooMany.command, null);
+      assert.match(tooMany.errorMessage, /more than 100000 values in one command or batch; it was discarded/);
+      assert.deepEqual(await c.next(), { command: 'list_groups', reqId: 'after', statusCode: 0, groups: [] });
+      assert.equal(messenger.calls, 1);
+    } finally {
+      clearInterval(sampler);
+    }
+    const growth = Math.max(peak, process.memoryUsage().heapUsed) - heapBefore;
+    assert.ok(growth < 64 * 1024 * 1024, `heap grew by ${growth} bytes`);
+  });
+});
+
+test('a batch at the value limit is run, element by element', async () => {
+  await withServer({ limits: { maxCommandValues: 1 + 3 * 2 } }, async ({ client }) => {
+    const c = await client();
+    // The array, and per element the object and its command string.
+    c.send(`[{command:'list_groups'}, {command:'list_groups'}, {command:'list_groups'}]\n[{command:'list_groups'}, {command:'list_groups'}, {command:'list_groups'}, {}]\n`);
+    for (let i = 0; i < 3; i++) assert.equal((await c.next()).statusCode, 0);
+    assert.match((await c.next()).errorMessage, /more than 7 values/);
+  });
+});
+
+test('after a nesting error the next line is answered, though the brackets never balance', async () => {
+  await withServer({}, async ({ client }) => {
+    const c = await client();
+    c.socket.end(`${'['.repeat(1001)}\n{command:'list_groups', reqId:'next'}\n`);
+    const tooDeep = await c.next();
+    assert.equal(tooDeep.statusCode, StatusCode.INVALID_JSON);
+    assert.match(tooDeep.errorMessage, /line 1, column 1001 \(byte 1000\): nesting deeper than 1000 levels/);
+    assert.deepEqual(await c.next(), { command: 'list_groups', reqId: 'next', statusCode: 0, groups: [] });
+    assert.equal(await c.nextLine(), null);
+  });
+});
+
+test('a numeric reqId is echoed with exactly the text sent, in every kind of answer', async () => {
+  await withServer({ authToken: TOKEN }, async ({ client }) => {
+    const c = await client();
+    c.send(`{command:'list_groups', reqId: 9007199254740993}\n`);
+    assert.match((await c.nextLine())!, /^\{"command":"list_groups","reqId":9007199254740993,"statusCode":-1,"errorMessage":"authentication required: /);
+    c.send(`{command:'auth', token:'${TOKEN}', reqId: 12345678901234567890}\n`);
+    assert.equal(await c.nextLine(), '{"command":"auth","reqId":12345678901234567890,"statusCode":0}');
+    c.send(`[{command:'list_groups', reqId: 1e400}, {command:'fly', reqId: -0.50}, {reqId: 7}, {command:'receive_messages', timeout: 0, reqId: 1E+2}]\n`);
+    assert.equal(await c.nextLine(), '{"command":"list_groups","reqId":1e400,"statusCode":0,"groups":[]}');
+    assert.match((await c.nextLine())!, /^\{"command":"fly","reqId":-0.50,"statusCode":1,"errorMessage":"unknown command 'fly'; /);
+    assert.match((await c.nextLine())!, /^\{"command":null,"reqId":7,"statusCode":1,"errorMessage":"missing command; /);
+    assert.equal(await c.nextLine(), '{"command":"receive_messages","reqId":1E+2,"statusCode":0,"messages":[]}');
+    // Only the reqId: other numbers are read as numbers, and a string reqId stays a string.
+    c.send(`{command:'trust', recipient:'+4915112345678', verified: 1e400, reqId: '9007199254740993'}\n`);
+    assert.equal(await c.nextLine(), '{"command":"trust","reqId":"9007199254740993","statusCode":0,"recipient":"+4915112345678","aci":"+4915112345678","safetyNumber":null}');
   });
 });
 
