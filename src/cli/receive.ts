@@ -1,6 +1,7 @@
 import type { InboxEntry } from '../messenger/api.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
+import { deliverLease } from '../messenger/leaseDelivery.js';
 
 export const receiveCommand: Command = {
   name: 'receive',
@@ -26,8 +27,17 @@ export const receiveCommand: Command = {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
         const lease = await messenger.takeInbox(remaining, abort.signal);
-        for (const entry of lease.entries) ctx.stdout.write(format(entry, Boolean(ctx.values.json), Boolean(ctx.values['ignore-attachments'])));
-        lease.commit();
+        if (lease.entries.length === 0) {
+          lease.release();
+          continue;
+        }
+        const text = lease.entries.map((entry) => format(entry, Boolean(ctx.values.json), Boolean(ctx.values['ignore-attachments']))).join('');
+        // `sigsock receive | consumer`: a pipe write completes later, or fails when the consumer
+        // has gone; only a completed write removes the messages from the queue.
+        if (!(await deliverLease(lease, () => writeFully(ctx.stdout, text)))) {
+          ctx.stderr.write('receive: the output was closed; the messages not written stay queued\n');
+          return 1;
+        }
       }
       return 0;
     } finally {
@@ -53,3 +63,13 @@ function format(entry: InboxEntry, json: boolean, ignoreAttachments: boolean): s
   for (const a of entry.attachments) parts.push(`[attachment ${a.filename ?? ''} ${a.contentType ?? ''} ${a.size ?? '?'} bytes${a.error ? `: ${a.error}` : ''}]`);
   return `${entry.timestamp} ${from}${where}: ${parts.join(' ')}\n`;
 }
+
+/** Resolves true once `text` was handed to the stream's destination, false if writing it failed. */
+function writeFully(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
+  // A broken pipe is reported to the callback and then emitted as an 'error' event, which must
+  // not end the process: the callback has said what happened.
+  if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
+  return new Promise((resolve) => stream.write(text, (err) => resolve(!err)));
+}
+
+function ignore(): void {}

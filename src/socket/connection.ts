@@ -2,7 +2,8 @@
 // line in the order the commands arrived. Received messages leave the inbox only once the answer
 // carrying them was handed to the socket completely.
 import type { Duplex } from 'node:stream';
-import type { InboxLease, Messenger } from '../messenger/api.js';
+import type { Messenger } from '../messenger/api.js';
+import { leaseSettler } from '../messenger/leaseDelivery.js';
 import { AuthGate, type TokenCheck } from './auth.js';
 import { errorResponse, runCommand, type CommandOutcome } from './commands.js';
 import { base64Slices, encodeAnswer, type AnswerPiece } from './answerEncoder.js';
@@ -319,7 +320,7 @@ export class Connection {
       const why = err instanceof Error ? err.message : String(err);
       pieces = [JSON.stringify(errorResponse(echoHead(response), StatusCode.UNKNOWN, `could not encode the answer: ${why}`)) + '\n'];
     }
-    const settle = once(lease, () => this.unsettled.delete(settle));
+    const settle = leaseSettler(lease, () => this.unsettled.delete(settle));
     if (lease) this.unsettled.add(settle);
     // Written means the socket took the last byte while still open, and the client did not stop
     // mid-answer (a FIN then may be a client that closed; the entries go back rather than be lost).
@@ -386,18 +387,6 @@ export class Connection {
   private debug(line: string): void {
     this.options.debug?.(line);
   }
-}
-
-/** Commits the lease when its answer was flushed, releases it otherwise; only the first call counts. */
-function once(lease: InboxLease | undefined, onSettled: () => void): (written: boolean) => void {
-  let settled = false;
-  return (written) => {
-    if (settled || !lease) return;
-    settled = true;
-    onSettled();
-    if (written) lease.commit();
-    else lease.release();
-  };
 }
 
 function echoHead(response: Record<string, unknown>): Record<string, unknown> {
