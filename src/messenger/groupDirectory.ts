@@ -28,6 +28,8 @@ export class GroupDirectory {
     private readonly chat: KeptConnection<AuthenticatedChatConnection>,
     private readonly selfAci: string,
     private readonly log: Log,
+    /** Told after every group it stores (see groupArrivals.ts). */
+    private readonly stored: (groupId: string) => void = () => {},
   ) {}
 
   /** A group message arrived: make sure we know this group at (at least) this revision. */
@@ -68,6 +70,7 @@ export class GroupDirectory {
     });
     if (state.endorsements) this.endorsements.set(groupId, { revision: state.revision, members: state.members, bytes: state.endorsements });
     else this.endorsements.delete(groupId);
+    this.stored(groupId);
   }
 
   /** We are no longer in the group (left, removed, or the server refuses us): keep what we knew. */
@@ -83,6 +86,7 @@ export class GroupDirectory {
       pendingMembers: (known?.pendingMembers ?? []).filter((m) => m !== this.selfAci),
     });
     this.endorsements.delete(groupId);
+    this.stored(groupId);
   }
 
   private async fetchAndStore(groupId: string, masterKey: Uint8Array): Promise<void> {

@@ -2,7 +2,7 @@
 // first store, key upload, and the first contact sync, so the account is usable at once.
 import { createNet } from '../signal/net.js';
 import { linkDevice, type LinkedAccount } from '../signal/linking.js';
-import type { ServerConfig } from '../signal/serverConfig.js';
+import { linkUsernameOf, type ServerConfig } from '../signal/serverConfig.js';
 import type { TrustMode } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
 import { AccountMessenger } from './accountMessenger.js';
@@ -26,7 +26,7 @@ export async function linkAccount(options: LinkAccountOptions): Promise<LinkedAc
     deviceName: options.deviceName,
     onLinkUri: options.onLinkUri,
     signal: options.signal,
-    linkUsername: options.serverConfig.kind === 'local' ? 'aci' : 'number',
+    linkUsername: linkUsernameOf(options.serverConfig),
   });
   saveNewAccount(options.dataDir, linked, options.trustMode);
 

@@ -39,6 +39,16 @@ export interface ServerConfig {
   sandboxLinkUrl?: string;
 }
 
+/** Contact discovery (CDSI) runs in an enclave only Signal's servers have; a local server has none. */
+export function offersContactDiscovery(config: ServerConfig): boolean {
+  return config.kind !== 'local';
+}
+
+/** The user name a newly linked device registers with: the mock server takes the ACI, Signal's servers the number. */
+export function linkUsernameOf(config: ServerConfig): 'aci' | 'number' {
+  return config.kind === 'local' ? 'aci' : 'number';
+}
+
 // Public constants, as published by Signal's clients (Signal-Desktop config/production.json,
 // Signal-Android build.gradle.kts, signal-cli LiveConfig/StagingConfig).
 const PRODUCTION_TRUST_ROOTS = [

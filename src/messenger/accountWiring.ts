@@ -1,0 +1,178 @@
+// Opening an account: which part talks to which. The store, the two chat connections, the receive
+// pipeline and the inbox, attachment downloads, groups, the outbox, and the parts the facade
+// (accountMessenger.ts) delegates to. Nothing here runs until `start()` on the facade.
+import { ErrorCode, LibSignalErrorBase, PublicKey } from '@signalapp/libsignal-client';
+import type { AuthenticatedChatConnection, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
+import { discoverAci } from '../signal/contactDiscovery.js';
+import { GroupsApi } from '../signal/groupsApi.js';
+import { httpsClient, type HttpsClient } from '../signal/https.js';
+import { KeptConnection } from '../signal/keptConnection.js';
+import { createNet } from '../signal/net.js';
+import { offersContactDiscovery, type ServerConfig } from '../signal/serverConfig.js';
+import type { AccountRecord } from '../store/accountRecord.js';
+import type { AccountStore } from '../store/accountStore.js';
+import type { Log } from '../util/log.js';
+import { Mutex } from '../util/mutex.js';
+import { AccountMaintenance } from './accountMaintenance.js';
+import { AttachmentFetcher, DEFAULT_RETRY } from './attachmentFetcher.js';
+import type { ContentEffects } from './contentInterpreter.js';
+import { GroupArrivals } from './groupArrivals.js';
+import { GroupDirectory } from './groupDirectory.js';
+import { GroupEditor } from './groupEditor.js';
+import { Identities } from './identities.js';
+import { InboxQueue } from './inboxQueue.js';
+import { Outbox } from './outbox.js';
+import { Receiver, type ReceiverStore } from './receiver.js';
+import { knownRecipient, RecipientResolver } from './recipientResolver.js';
+import { SendPath } from './sendPath.js';
+import { ServerQueueEmpty } from './serverQueueEmpty.js';
+
+export interface WiringOptions {
+  store: AccountStore;
+  serverConfig: ServerConfig;
+  log: Log;
+  /** How long attachment downloads ride out network failures (default 2 min). */
+  attachmentRetryWindowMs?: number;
+  /** How a received envelope is recorded, inside the receiver's commit. */
+  receiverStore: ReceiverStore;
+  /** After each receive commit. */
+  afterCommit(effects: ContentEffects | null, envelopeType: number): void;
+}
+
+export interface AccountParts {
+  account: () => AccountRecord;
+  chat: KeptConnection<AuthenticatedChatConnection>;
+  unauthChat: KeptConnection<UnauthenticatedChatConnection>;
+  https: HttpsClient;
+  receiver: Receiver;
+  inbox: InboxQueue;
+  /** The server said it has delivered everything it had queued for us. */
+  serverQueueEmpty: ServerQueueEmpty;
+  attachments: AttachmentFetcher;
+  groups: GroupDirectory;
+  groupArrivals: GroupArrivals;
+  groupEditor: GroupEditor;
+  outbox: Outbox;
+  resolver: RecipientResolver;
+  maintenance: AccountMaintenance;
+  identities: Identities;
+  sendPath: SendPath;
+}
+
+export function wireAccount(options: WiringOptions): AccountParts {
+  const { store, serverConfig, log } = options;
+  const account = (): AccountRecord => {
+    const record = store.account.getAccount();
+    if (!record) throw new Error('the account record is missing; link or register again');
+    return record;
+  };
+  const self = account();
+  const net = createNet(serverConfig);
+  const https = httpsClient(serverConfig);
+  // Serialises every use of the protocol stores: the receiver's decryption and the outbox's encryption.
+  const protocolLock = new Mutex();
+  const serverQueueEmpty = new ServerQueueEmpty();
+
+  // A delete frees space: a receive paused by a full disk tries again at once.
+  const inbox = new InboxQueue(store.inbox, { log, afterDelete: () => receiver.retryNow() });
+  const retry = options.attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: options.attachmentRetryWindowMs };
+  const attachments = new AttachmentFetcher(store.inbox, serverConfig, https, log, () => inbox.notify(), retry);
+  const receiver = new Receiver({
+    store: options.receiverStore,
+    openBatch: (kind) => store.protocolBatch(kind),
+    protocolLock,
+    local: { aci: self.aci, pni: self.pni, e164: self.number, deviceId: self.deviceId },
+    trustRoots: serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root))),
+    log,
+    afterCommit: (effects, envelopeType) => options.afterCommit(effects, envelopeType),
+  });
+
+  const chat = new KeptConnection<AuthenticatedChatConnection>(
+    (onInterrupted, abortSignal) =>
+      net.connectAuthenticatedChat(
+        `${self.aci}.${self.deviceId}`,
+        self.password,
+        false,
+        {
+          onIncomingMessage: (envelope, _ts, ack) => receiver.enqueue(envelope, () => ack.send(200)),
+          onQueueEmpty: () => serverQueueEmpty.seen(),
+          onConnectionInterrupted: (cause) => onInterrupted(cause),
+        },
+        { abortSignal },
+      ),
+    { name: 'chat', log, fatalReason: whyDeviceRefused, onConnected: () => void maintenance.afterConnect() },
+  );
+  const unauthChat = new KeptConnection<UnauthenticatedChatConnection>(
+    (onInterrupted, abortSignal) => net.connectUnauthenticatedChat({ onConnectionInterrupted: (cause) => onInterrupted(cause) }, { abortSignal }),
+    { name: 'unauthenticated chat', log },
+  );
+
+  const groupArrivals = new GroupArrivals((groupId) => store.groups.getGroup(groupId) !== undefined);
+  const groupsApi = new GroupsApi(serverConfig, https, { aci: self.aci, pni: self.pni });
+  const groups = new GroupDirectory(store, groupsApi, chat, self.aci, log, (groupId) => groupArrivals.arrived(groupId));
+  const outbox = new Outbox({
+    store,
+    chat,
+    unauthChat,
+    https,
+    protocolLock,
+    groups,
+    serverPublicParams: serverConfig.zkgroupServerPublicParams,
+    account,
+    log,
+  });
+  const maintenance = new AccountMaintenance({ store, account, chat, https, serverConfig, outbox, groups, attachments, log });
+  const resolver = new RecipientResolver({
+    byE164: (e164) => knownRecipient(store.recipients.byE164(e164)),
+    byAci: (aci) => knownRecipient(store.recipients.byAci(aci)),
+    contactSyncSettled: () => maintenance.contactSyncSettled(),
+    discover: offersContactDiscovery(serverConfig) ? async (e164) => discoverAci(net, await chat.get(), e164) : null,
+    remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
+  });
+  const groupEditor = new GroupEditor({
+    api: groupsApi,
+    directory: groups,
+    groups: store.groups,
+    chat,
+    serverPublicParams: serverConfig.zkgroupServerPublicParams,
+    self: () => ({ aci: account().aci, profileKey: account().profileKey }),
+    resolve: (member) => resolver.resolve(member),
+    log,
+  });
+  return {
+    account,
+    chat,
+    unauthChat,
+    https,
+    receiver,
+    inbox,
+    serverQueueEmpty,
+    attachments,
+    groups,
+    groupArrivals,
+    groupEditor,
+    outbox,
+    resolver,
+    maintenance,
+    identities: new Identities({ store, account, resolver }),
+    sendPath: new SendPath({ outbox, groups, resolver, account }),
+  };
+}
+
+/**
+ * Why the server refused this device for good (unlinked, account deleted, client too old), for the
+ * log and for every send that follows; null when retrying may help. Judged by libsignal's error
+ * codes, not by the text, which may mention anything.
+ */
+function whyDeviceRefused(err: Error): string | null {
+  if (!(err instanceof LibSignalErrorBase)) return null;
+  switch (err.code) {
+    case ErrorCode.DeviceDelinked:
+    case ErrorCode.RequestUnauthorized:
+      return 'this device is no longer part of the account (unlinked from the phone, or the account was deleted or registered again elsewhere): link again with `sigsock link`, or register the number again';
+    case ErrorCode.AppExpired:
+      return 'Signal refuses this version of sigsock as too old: update it';
+    default:
+      return null;
+  }
+}
