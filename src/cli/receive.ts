@@ -1,6 +1,6 @@
-import type { InboxEntry } from '../messenger/api.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
+import { formatEntry } from './entryFormat.js';
 
 export const receiveCommand: Command = {
   name: 'receive',
@@ -26,7 +26,8 @@ export const receiveCommand: Command = {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
         const lease = await messenger.takeInbox(remaining, abort.signal);
-        for (const entry of lease.entries) ctx.stdout.write(format(entry, Boolean(ctx.values.json), Boolean(ctx.values['ignore-attachments'])));
+        const format = { json: Boolean(ctx.values.json), ignoreAttachments: Boolean(ctx.values['ignore-attachments']) };
+        for (const entry of lease.entries) ctx.stdout.write(formatEntry(entry, format));
         lease.commit();
       }
       return 0;
@@ -36,20 +37,3 @@ export const receiveCommand: Command = {
     }
   },
 };
-
-function format(entry: InboxEntry, json: boolean, ignoreAttachments: boolean): string {
-  if (json) {
-    if (ignoreAttachments && 'attachments' in entry) {
-      return JSON.stringify({ ...entry, attachments: entry.attachments.map(({ base64Data: _d, ...rest }) => rest) }) + '\n';
-    }
-    return JSON.stringify(entry) + '\n';
-  }
-  if ('statusCode' in entry) return `[error ${entry.statusCode}] ${entry.errorMessage}\n`;
-  const from = entry.sender ?? entry.senderUuid ?? 'unknown';
-  const where = entry.groupId ? ` in group ${entry.groupId}` : '';
-  const parts = [];
-  if (entry.body !== null) parts.push(entry.body);
-  if (entry.reaction) parts.push(`reacted ${entry.reaction.remove ? '(removed) ' : ''}${entry.reaction.emoji} to ${entry.reaction.timestamp}`);
-  for (const a of entry.attachments) parts.push(`[attachment ${a.filename ?? ''} ${a.contentType ?? ''} ${a.size ?? '?'} bytes${a.error ? `: ${a.error}` : ''}]`);
-  return `${entry.timestamp} ${from}${where}: ${parts.join(' ')}\n`;
-}

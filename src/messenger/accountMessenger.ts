@@ -36,6 +36,7 @@ import { InboxQueue } from './inboxQueue.js';
 import { buildDataMessage, syncRequestContent, SyncRequestType } from './outgoingContent.js';
 import { refillPreKeys } from './preKeyRefill.js';
 import { Receiver } from './receiver.js';
+import { ReceiveRecorder } from './receiveRecorder.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
 import { Outbox } from './outbox.js';
 import { knownRecipient, RecipientResolver } from './recipientResolver.js';
@@ -105,7 +106,7 @@ export class AccountMessenger implements Messenger {
     this.attachments = new AttachmentFetcher(store.inbox, serverConfig, this.https, log, () => this.inbox.notify(), retry);
     const trustRoots = serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root)));
     this.receiver = new Receiver({
-      store: { hasSeenEnvelope: (id) => store.inbox.hasSeenEnvelope(id), recordEnvelope: (id, effects, error) => this.recordEnvelope(id, effects, error) },
+      recorder: new ReceiveRecorder(store, () => ({ aci: this.account.aci, e164: this.account.number })),
       openBatch: (kind) => store.protocolBatch(kind),
       protocolLock: this.protocolLock,
       local: { aci: account.aci, pni: account.pni, e164: account.number, deviceId: account.deviceId },
@@ -301,32 +302,6 @@ export class AccountMessenger implements Messenger {
 
   private async contactSyncSettled(): Promise<void> {
     if (this.contactSync) await this.waitForContactSync(CONTACT_SYNC_WAIT_MS);
-  }
-
-  private recordEnvelope(id: string, effects: ContentEffects | null, errorEntry: { statusCode: number; errorMessage: string } | null): void {
-    const { inbox, recipients } = this.store;
-    inbox.markEnvelopeSeen(id);
-    if (errorEntry) inbox.insertEntry(errorEntry, []);
-    if (!effects) return;
-    const sender = effects.sender;
-    const known = recipients.byAci(sender.aci);
-    if (sender.e164 || sender.profileKey || !known) {
-      recipients.upsertRecipient({ aci: sender.aci, e164: sender.e164 ?? undefined, profileKey: sender.profileKey ?? undefined });
-    }
-    for (const pair of effects.learned) recipients.upsertRecipient(pair);
-    if (effects.group && !this.store.groups.getGroup(effects.group.groupId)) {
-      // Remember the master key with the message, so a reply to this groupId works even before
-      // the group server was asked for titles and members (revision -1: not fetched yet).
-      this.store.groups.upsertGroup({ id: effects.group.groupId, masterKey: effects.group.masterKey, revision: -1, title: '', members: [], isMember: true });
-    }
-    if (effects.entry) {
-      const fields = { ...effects.entry.fields };
-      fields.sender = fields.sender ?? recipients.byAci(fields.senderUuid)?.e164 ?? null;
-      if (fields.reaction?.authorUuid) {
-        fields.reaction = { ...fields.reaction, author: recipients.byAci(fields.reaction.authorUuid)?.e164 ?? (fields.reaction.authorUuid === this.account.aci ? this.account.number : null) };
-      }
-      inbox.insertEntry(fields, effects.entry.attachments);
-    }
   }
 
   private afterCommit(effects: ContentEffects | null, envelopeType: number): void {
