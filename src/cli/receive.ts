@@ -1,7 +1,7 @@
-import type { InboxEntry } from '../messenger/api.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
 import { deliverLease } from '../messenger/leaseDelivery.js';
+import { formatEntry } from './entryFormat.js';
 
 export const receiveCommand: Command = {
   name: 'receive',
@@ -31,8 +31,9 @@ export const receiveCommand: Command = {
           lease.release();
           continue;
         }
-        const text = lease.entries.map((entry) => format(entry, Boolean(ctx.values.json), Boolean(ctx.values['ignore-attachments']))).join('');
-        // `sigsock receive | consumer`: a pipe write completes later, or fails when the consumer
+        const format = { json: Boolean(ctx.values.json), ignoreAttachments: Boolean(ctx.values['ignore-attachments']) };
+        const text = lease.entries.map((entry) => formatEntry(entry, format)).join('');
+        // `sigsock receive | consumer`: a pipe write may complete later, or fail when the consumer
         // has gone; only a completed write removes the messages from the queue.
         if (!(await deliverLease(lease, () => writeFully(ctx.stdout, text)))) {
           ctx.stderr.write('receive: the output was closed; the messages not written stay queued\n');
@@ -46,23 +47,6 @@ export const receiveCommand: Command = {
     }
   },
 };
-
-function format(entry: InboxEntry, json: boolean, ignoreAttachments: boolean): string {
-  if (json) {
-    if (ignoreAttachments && 'attachments' in entry) {
-      return JSON.stringify({ ...entry, attachments: entry.attachments.map(({ base64Data: _d, ...rest }) => rest) }) + '\n';
-    }
-    return JSON.stringify(entry) + '\n';
-  }
-  if ('statusCode' in entry) return `[error ${entry.statusCode}] ${entry.errorMessage}\n`;
-  const from = entry.sender ?? entry.senderUuid ?? 'unknown';
-  const where = entry.groupId ? ` in group ${entry.groupId}` : '';
-  const parts = [];
-  if (entry.body !== null) parts.push(entry.body);
-  if (entry.reaction) parts.push(`reacted ${entry.reaction.remove ? '(removed) ' : ''}${entry.reaction.emoji} to ${entry.reaction.timestamp}`);
-  for (const a of entry.attachments) parts.push(`[attachment ${a.filename ?? ''} ${a.contentType ?? ''} ${a.size ?? '?'} bytes${a.error ? `: ${a.error}` : ''}]`);
-  return `${entry.timestamp} ${from}${where}: ${parts.join(' ')}\n`;
-}
 
 /** Resolves true once `text` was handed to the stream's destination, false if writing it failed. */
 function writeFully(stream: NodeJS.WritableStream, text: string): Promise<boolean> {

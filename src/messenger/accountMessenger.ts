@@ -57,7 +57,6 @@ export class AccountMessenger implements Messenger {
       serverConfig,
       log,
       attachmentRetryWindowMs,
-      receiverStore: { hasSeenEnvelope: (id) => store.inbox.hasSeenEnvelope(id), recordEnvelope: (id, effects, error) => this.recordEnvelope(id, effects, error) },
       afterCommit: (effects, envelopeType) => this.afterCommit(effects, envelopeType),
     });
   }
@@ -116,32 +115,6 @@ export class AccountMessenger implements Messenger {
   }
 
   // ---- receiving
-
-  private recordEnvelope(id: string, effects: ContentEffects | null, errorEntry: { statusCode: number; errorMessage: string } | null): void {
-    const { inbox, recipients } = this.store;
-    inbox.markEnvelopeSeen(id);
-    if (errorEntry) inbox.insertEntry(errorEntry, []);
-    if (!effects) return;
-    const sender = effects.sender;
-    const known = recipients.byAci(sender.aci);
-    if (sender.e164 || sender.profileKey || !known) {
-      recipients.upsertRecipient({ aci: sender.aci, e164: sender.e164 ?? undefined, profileKey: sender.profileKey ?? undefined });
-    }
-    for (const pair of effects.learned) recipients.upsertRecipient(pair);
-    if (effects.group && !this.store.groups.getGroup(effects.group.groupId)) {
-      // Remember the master key with the message, so a reply to this groupId works even before
-      // the group server was asked for titles and members (revision -1: not fetched yet).
-      this.store.groups.upsertGroup({ id: effects.group.groupId, masterKey: effects.group.masterKey, revision: -1, title: '', members: [], isMember: true });
-    }
-    if (effects.entry) {
-      const fields = { ...effects.entry.fields };
-      fields.sender = fields.sender ?? recipients.byAci(fields.senderUuid)?.e164 ?? null;
-      if (fields.reaction?.authorUuid) {
-        fields.reaction = { ...fields.reaction, author: recipients.byAci(fields.reaction.authorUuid)?.e164 ?? (fields.reaction.authorUuid === this.account.aci ? this.account.number : null) };
-      }
-      inbox.insertEntry(fields, effects.entry.attachments);
-    }
-  }
 
   private afterCommit(effects: ContentEffects | null, envelopeType: number): void {
     const { inbox, maintenance, attachments, groups, groupArrivals } = this.parts;

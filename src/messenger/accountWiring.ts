@@ -22,7 +22,8 @@ import { GroupEditor } from './groupEditor.js';
 import { Identities } from './identities.js';
 import { InboxQueue } from './inboxQueue.js';
 import { Outbox } from './outbox.js';
-import { Receiver, type ReceiverStore } from './receiver.js';
+import { Receiver } from './receiver.js';
+import { ReceiveRecorder } from './receiveRecorder.js';
 import { knownRecipient, RecipientResolver } from './recipientResolver.js';
 import { SendPath } from './sendPath.js';
 import { ServerQueueEmpty } from './serverQueueEmpty.js';
@@ -33,8 +34,6 @@ export interface WiringOptions {
   log: Log;
   /** How long attachment downloads ride out network failures (default 2 min). */
   attachmentRetryWindowMs?: number;
-  /** How a received envelope is recorded, inside the receiver's commit. */
-  receiverStore: ReceiverStore;
   /** After each receive commit. */
   afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
@@ -78,7 +77,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
   const retry = options.attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: options.attachmentRetryWindowMs };
   const attachments = new AttachmentFetcher(store.inbox, serverConfig, https, log, () => inbox.notify(), retry);
   const receiver = new Receiver({
-    store: options.receiverStore,
+    recorder: new ReceiveRecorder(store, () => ({ aci: account().aci, e164: account().number })),
     openBatch: (kind) => store.protocolBatch(kind),
     protocolLock,
     local: { aci: self.aci, pni: self.pni, e164: self.number, deviceId: self.deviceId },

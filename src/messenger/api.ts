@@ -1,5 +1,6 @@
 // The contract between the socket protocol (above) and the account's behaviour (below).
 // The socket layer depends only on this file; the messenger implements it.
+import type { InboxEntry } from './inboxEntry.js';
 
 export interface OutgoingAttachment {
   data: Buffer;
@@ -38,7 +39,7 @@ export interface SendResult {
 }
 
 /**
- * An attachment's bytes in an inbox entry. The socket writes them as base64 in slices, so a large
+ * An attachment's bytes in an encoded entry. The socket writes them as base64 in slices, so a large
  * attachment is never one giant string; anything else that serializes the entry gets the text.
  */
 export class AttachmentBytes {
@@ -49,37 +50,8 @@ export class AttachmentBytes {
   }
 }
 
-export interface InboxAttachment {
-  /** The bytes; written as a base64 string. */
-  base64Data?: string | AttachmentBytes;
-  filename: string | null;
-  contentType: string | null;
-  size: number | null;
-  /** Set when the attachment could not be downloaded or verified. */
-  error?: string;
-}
-
-export interface InboxReaction {
-  emoji: string;
-  author: string | null;
-  authorUuid: string | null;
-  timestamp: number;
-  remove: boolean;
-}
-
-/** One entry of `receive_messages`' `messages[]`, already in protocol shape. */
-export type InboxEntry =
-  | {
-      timestamp: number;
-      sender: string | null;
-      senderUuid: string | null;
-      body: string | null;
-      groupId?: string;
-      attachments: InboxAttachment[];
-      reaction?: InboxReaction;
-    }
-  | { statusCode: number; errorMessage: string };
-
+/** Received entries are domain values (inboxEntry.ts); each front-end encodes them. */
+export type { InboxEntry, InboxEntryKind, MessageParts, Party, Reaction, ReceivedAttachment, ReceivedMessage, ReceiveFailure, FailureKind } from './inboxEntry.js';
 /**
  * Entries handed out exclusively to one caller. `commit()` deletes them for good (call it only
  * once the response carrying them was written completely); `release()` returns them to the

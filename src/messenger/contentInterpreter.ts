@@ -1,7 +1,7 @@
 // What a decrypted Content means for the account: an inbox entry, facts learned about the
 // sender, or work for later (contact sync, sender keys, groups). Pure: no I/O.
 import { encodeAttachmentPointer, type Content } from '../proto/index.js';
-import type { InboxReaction } from './api.js';
+import type { Reaction, ReceivedMessage } from './inboxEntry.js';
 import type { DecryptedEnvelope } from './envelopeDecryptor.js';
 import { groupIdFromMasterKey } from './groupIds.js';
 import { serviceIdFromBinary } from './serviceIds.js';
@@ -13,17 +13,18 @@ export interface PendingAttachment {
   size: number | null;
 }
 
-export interface MessageFields {
-  timestamp: number;
-  sender: string | null;
-  senderUuid: string;
-  body: string | null;
-  groupId?: string;
-  reaction?: InboxReaction;
+/**
+ * A message as its envelope tells it. Phone numbers the envelope does not carry (the sender's, a
+ * reaction target's) are null here; the recorder fills in the ones the account knows.
+ */
+export interface InterpretedMessage {
+  message: Omit<ReceivedMessage, 'attachments'>;
+  /** Downloaded after the commit; the entry is handed out once they are done. */
+  attachments: PendingAttachment[];
 }
 
 export interface ContentEffects {
-  entry: { fields: MessageFields; attachments: PendingAttachment[] } | null;
+  entry: InterpretedMessage | null;
   sender: { aci: string; e164: string | null; profileKey: Uint8Array | null };
   /** Other recipients' number ↔ ACI pairs learned from our own devices' sync messages. */
   learned: { aci: string; e164: string }[];
@@ -85,30 +86,31 @@ export function interpretContent(content: Content, from: DecryptedEnvelope, meta
     size: a.size ?? null,
   }));
   const reaction = data.reaction;
-  let inboxReaction: InboxReaction | undefined;
+  let messageReaction: Reaction | null = null;
   if (reaction?.emoji && reaction.targetSentTimestamp) {
-    const authorUuid = reaction.targetAuthorAciBinary?.length
+    const authorAci = reaction.targetAuthorAciBinary?.length
       ? serviceIdFromBinary(reaction.targetAuthorAciBinary)
       : (reaction.targetAuthorAci ?? null);
-    inboxReaction = {
+    messageReaction = {
       emoji: reaction.emoji,
-      author: null,
-      authorUuid,
-      timestamp: reaction.targetSentTimestamp,
+      targetAuthor: { aci: authorAci, e164: null },
+      targetTimestamp: reaction.targetSentTimestamp,
       remove: reaction.remove ?? false,
     };
   }
   const body = data.body ?? null;
-  if (body === null && attachments.length === 0 && !inboxReaction) return effects;
+  if (body === null && attachments.length === 0 && !messageReaction) return effects;
 
-  const fields: MessageFields = {
-    timestamp: data.timestamp || meta.clientTimestamp,
-    sender: from.senderE164,
-    senderUuid: from.senderAci,
-    body,
+  effects.entry = {
+    message: {
+      kind: 'message',
+      sender: { aci: from.senderAci, e164: from.senderE164 },
+      timestamp: data.timestamp || meta.clientTimestamp,
+      groupId: groupId ?? null,
+      body,
+      reaction: messageReaction,
+    },
+    attachments,
   };
-  if (groupId) fields.groupId = groupId;
-  if (inboxReaction) fields.reaction = inboxReaction;
-  effects.entry = { fields, attachments };
   return effects;
 }

@@ -1,11 +1,13 @@
 // Hands received entries to `receive_messages` callers: each entry to one caller at a time,
 // deleted only when that caller confirms its answer was written, returned to the queue otherwise.
+import type { InboxRecord } from '../store/inboxFormat.js';
 import type { Log } from '../util/log.js';
-import { AttachmentBytes, type InboxAttachment, type InboxEntry, type InboxLease } from './api.js';
+import type { InboxLease } from './api.js';
+import { unhandledKind, type InboxEntry } from './inboxEntry.js';
 
 export interface StoredInboxEntry {
   id: number;
-  entry: object;
+  entry: InboxRecord;
   attachments: { data?: Uint8Array | null; filename: string | null; contentType: string | null; size: number | null; error?: string | null }[];
 }
 
@@ -107,7 +109,7 @@ export class InboxQueue {
     for (const id of ids) this.leased.add(id);
     let settled = false;
     return {
-      entries: picked.map(toProtocolEntry),
+      entries: picked.map(toInboxEntry),
       commit: () => {
         if (settled) return;
         settled = true;
@@ -167,16 +169,19 @@ export class InboxQueue {
   }
 }
 
-function toProtocolEntry(row: StoredInboxEntry): InboxEntry {
-  const entry = row.entry as InboxEntry;
-  if ('statusCode' in entry) return entry;
-  const attachments: InboxAttachment[] = row.attachments.map((a) => {
-    const out: InboxAttachment = { filename: a.filename, contentType: a.contentType, size: a.size };
-    if (a.data) out.base64Data = new AttachmentBytes(a.data);
-    if (a.error) out.error = a.error;
-    return out;
-  });
-  return { ...entry, attachments };
+function toInboxEntry(row: StoredInboxEntry): InboxEntry {
+  const record = row.entry;
+  switch (record.kind) {
+    case 'failure':
+      return record;
+    case 'message':
+      return {
+        ...record,
+        attachments: row.attachments.map((a) => ({ data: a.data ?? null, filename: a.filename, contentType: a.contentType, size: a.size, error: a.error ?? null })),
+      };
+    default:
+      return unhandledKind(record);
+  }
 }
 
 function describe(err: unknown): string {

@@ -1,5 +1,6 @@
 // The receive pipeline for one account: decrypt each envelope, turn it into an inbox entry, and
-// commit entry, ratchet state and envelope id in one transaction — only then ack the server. A full
+// commit entry, ratchet state and envelope id in one transaction (receiveRecorder.ts) — only then
+// ack the server. A full
 // disk pauses it: nothing is acked, so the server keeps every message, until a commit holds again.
 import { createHash } from 'node:crypto';
 import {
@@ -15,30 +16,36 @@ import type { Log } from '../util/log.js';
 import type { Mutex } from '../util/mutex.js';
 import { DiskFullError } from '../store/diskFull.js';
 import type { ProtocolBatch } from '../store/protocolStores.js';
-import { EnvelopeType, decryptEnvelope, type DecryptedEnvelope, type LocalIdentity } from './envelopeDecryptor.js';
+import { EnvelopeType, decryptEnvelope, type DecryptedEnvelope, type EnvelopeInput, type LocalIdentity } from './envelopeDecryptor.js';
 import { interpretContent, type ContentEffects } from './contentInterpreter.js';
+import type { FailureKind, ReceiveFailure } from './inboxEntry.js';
+import type { ReceiveOutcome } from './receiveRecorder.js';
 import { serviceIdFromBinary } from './serviceIds.js';
 
-export interface ReceiverStore {
-  hasSeenEnvelope(id: string): boolean;
-  /** Runs inside the batch's commit transaction. */
-  recordEnvelope(id: string, effects: ContentEffects | null, errorEntry: { statusCode: number; errorMessage: string } | null): void;
+/** Commits an envelope's outcome with the batch's ratchet state (receiveRecorder.ts). */
+export interface EnvelopeRecorder {
+  hasSeen(envelopeId: string): boolean;
+  commit(batch: ReceiveBatch, envelopeId: string, outcome: ReceiveOutcome): void;
 }
 
+/** The protocol stores for one envelope; their writes commit together with the outcome, or not at all. */
+export type ReceiveBatch = Pick<ProtocolBatch, 'stores' | 'commit' | 'discard'>;
+
+export type DecryptFn = (envelope: EnvelopeInput, local: LocalIdentity, stores: ProtocolBatch['stores']) => Promise<DecryptedEnvelope>;
+
 export interface ReceiverDeps {
-  store: ReceiverStore;
-  openBatch(kind: 'aci' | 'pni'): ProtocolBatch;
+  recorder: EnvelopeRecorder;
+  openBatch(kind: 'aci' | 'pni'): ReceiveBatch;
   protocolLock: Mutex;
   local: { aci: string; pni: string | null; e164: string | null; deviceId: number };
+  /** Signal's trust roots, for sealed-sender certificates (with the default `decrypt`). */
   trustRoots: PublicKey[];
+  /** Replaceable for tests: libsignal's decryption over the batch's stores by default. */
+  decrypt?: DecryptFn;
   log: Log;
   /** After each commit: wake `receive_messages` waiters, start attachment downloads, etc. */
   afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
-
-/** Status codes of the seed's table used for entries that are not messages. */
-const MESSAGE_ERROR = 8;
-const MESSAGE_PARSING_ERROR = 10;
 /** While the disk is full, how often the waiting envelope is tried again (sooner when space was freed). */
 export const DISK_FULL_RETRY_MS = 2000;
 
@@ -109,6 +116,10 @@ export class Receiver {
     });
   }
 
+  private decrypt(envelope: EnvelopeInput, local: LocalIdentity, stores: ProtocolBatch['stores']): Promise<DecryptedEnvelope> {
+    return this.deps.decrypt ? this.deps.decrypt(envelope, local, stores) : decryptEnvelope(envelope, local, stores, this.deps.trustRoots);
+  }
+
   private async handle(bytes: Uint8Array, ack: () => void): Promise<void> {
     const hash = createHash('sha256').update(bytes).digest('base64');
     let env: Envelope;
@@ -116,15 +127,15 @@ export class Receiver {
       env = decodeEnvelope(bytes);
     } catch (err) {
       // Redelivering an envelope we cannot even parse would never end: record it and ack.
-      const errorEntry = { statusCode: MESSAGE_PARSING_ERROR, errorMessage: `received an envelope that is not valid: ${describe(err)}` };
-      this.deps.openBatch('aci').commit(() => this.deps.store.recordEnvelope(hash, null, errorEntry));
+      const failure = receiveFailure('unparseable', null, `received an envelope that is not valid: ${describe(err)}`);
+      this.deps.recorder.commit(this.deps.openBatch('aci'), hash, { kind: 'failed', failure });
       ack();
       this.deps.afterCommit(null, 0);
       return;
     }
     // The server's GUID names a redelivery even if it re-encodes the envelope; the mock sends none.
     const id = env.serverGuid || hash;
-    if (this.deps.store.hasSeenEnvelope(id)) {
+    if (this.deps.recorder.hasSeen(id)) {
       ack();
       return;
     }
@@ -143,27 +154,26 @@ export class Receiver {
     };
     const source = env.sourceServiceIdBinary?.length ? serviceIdFromBinary(env.sourceServiceIdBinary) : (env.sourceServiceId ?? null);
 
+    const { recorder } = this.deps;
     const effects = await this.deps.protocolLock.run(async () => {
       const batch = this.deps.openBatch(kind);
       let decrypted: DecryptedEnvelope;
       try {
-        decrypted = await decryptEnvelope(
+        decrypted = await this.decrypt(
           { type: env.type ?? 0, sourceServiceId: source, sourceDevice: env.sourceDevice ?? 1, content: env.content!, serverTimestamp: env.serverTimestamp ?? 0 },
           local,
           batch.stores,
-          this.deps.trustRoots,
         );
       } catch (err) {
         batch.discard();
         if (err instanceof LibSignalErrorBase && err.code === ErrorCode.DuplicatedMessage) {
           // Already decrypted once (a redelivery after a crash between commit and ack).
-          this.deps.openBatch(kind).commit(() => this.deps.store.recordEnvelope(id, null, null));
+          recorder.commit(this.deps.openBatch(kind), id, { kind: 'duplicate' });
           return null;
         }
-        const errorEntry = { statusCode: MESSAGE_ERROR, errorMessage: `could not decrypt a message${source ? ` from ${source}` : ''}: ${describe(err)}` };
+        const failure = receiveFailure('undecryptable', source, `could not decrypt a message${source ? ` from ${source}` : ''}: ${describe(err)}`);
         this.deps.log(`receive: decryption failed: ${describe(err)}`);
-        const fresh = this.deps.openBatch(kind);
-        fresh.commit(() => this.deps.store.recordEnvelope(id, null, errorEntry));
+        recorder.commit(this.deps.openBatch(kind), id, { kind: 'failed', failure });
         return null;
       }
       let effects: ContentEffects;
@@ -171,8 +181,8 @@ export class Receiver {
         const content = decodeContent(decrypted.content);
         effects = interpretContent(content, decrypted, { serverTimestamp: env.serverTimestamp ?? 0, clientTimestamp: env.clientTimestamp ?? 0, localAci: this.deps.local.aci });
       } catch (err) {
-        const errorEntry = { statusCode: MESSAGE_PARSING_ERROR, errorMessage: `could not parse a message from ${decrypted.senderAci}: ${describe(err)}` };
-        batch.commit(() => this.deps.store.recordEnvelope(id, null, errorEntry));
+        const failure = receiveFailure('unparseable', decrypted.senderAci, `could not parse a message from ${decrypted.senderAci}: ${describe(err)}`);
+        recorder.commit(batch, id, { kind: 'failed', failure });
         return null;
       }
       if (effects.senderKeyDistribution) {
@@ -187,12 +197,16 @@ export class Receiver {
           this.deps.log(`receive: a sender key distribution message from ${decrypted.senderAci} was not usable: ${describe(err)}`);
         }
       }
-      batch.commit(() => this.deps.store.recordEnvelope(id, effects, null));
+      recorder.commit(batch, id, { kind: 'interpreted', effects });
       return effects;
     });
     ack();
     this.deps.afterCommit(effects, env.type ?? 0);
   }
+}
+
+function receiveFailure(failure: FailureKind, senderServiceId: string | null, reason: string): ReceiveFailure {
+  return { kind: 'failure', failure, senderServiceId, reason };
 }
 
 function describe(err: unknown): string {

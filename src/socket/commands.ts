@@ -1,12 +1,13 @@
 // One request object in, one response object out: validates the fields each command takes and
 // calls the messenger. Never throws; every failure becomes a response with a status code.
-import type { InboxEntry, InboxLease, Messenger, OutgoingAttachment, ReactionRequest, SendTarget } from '../messenger/api.js';
+import type { InboxLease, Messenger, OutgoingAttachment, ReactionRequest, SendTarget } from '../messenger/api.js';
 import { MessengerError } from '../messenger/errors.js';
 import type { SocketLimits } from './limits.js';
 import { ProtocolError, StatusCode, statusCodeForKind } from './statusCodes.js';
 import { decodeBase64Strict, guessContentType, isPlainObject, parseAddress, parseGroupId } from './validators.js';
 import type { PendingAcks } from './acks.js';
 import { DecodedBase64 } from './base64Stream.js';
+import { encodeEntry } from './entryEncoder.js';
 
 export type Response = Record<string, unknown>;
 
@@ -123,7 +124,7 @@ async function receiveMessages(request: Request, ctx: CommandContext) {
     if (ctx.signal?.aborted) return { fields: { messages: [] } };
     throw err;
   }
-  const messages = ignoreAttachments ? lease.entries.map(withoutAttachmentData) : lease.entries;
+  const messages = lease.entries.map((entry) => encodeEntry(entry, { attachmentData: !ignoreAttachments }));
   if (request.ack === true && ctx.acks && lease.entries.length > 0) {
     // Kept until the client acknowledges; the connection releases it if that never comes.
     return { fields: { messages, ackId: ctx.acks.hold(lease) } };
@@ -181,12 +182,6 @@ async function listDevices(_request: Request, ctx: CommandContext) {
 async function trust(request: Request, ctx: CommandContext) {
   const recipient = parseAddress(request.recipient, 'recipient');
   return { fields: { recipient, ...(await ctx.messenger.trustIdentity(recipient, request.verified === true)) } };
-}
-
-/** A copy without `base64Data`: the lease's own entries stay as they are. */
-function withoutAttachmentData(entry: InboxEntry): InboxEntry {
-  if (!('attachments' in entry)) return entry;
-  return { ...entry, attachments: entry.attachments.map(({ base64Data: _data, ...rest }) => rest) };
 }
 
 function parseTarget(request: Request): SendTarget {

@@ -120,7 +120,10 @@ function migrate(db: Db): void {
   if (current > MIGRATIONS.length) throw new Error('this database was written by a newer sigsock; upgrade sigsock');
   if (current === MIGRATIONS.length) return;
   db.transaction(() => {
-    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    for (const step of MIGRATIONS.slice(current)) {
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
+    }
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   })();
 }

@@ -1,6 +1,7 @@
 // The durable queue of received messages, with their attachments, and the ids of envelopes
 // already handled (so a redelivery after a crash is dropped, not shown twice).
 import { blob, type Db } from './database.js';
+import { INBOX_FORMAT, InboxFormatError, type InboxRecord } from './inboxFormat.js';
 
 export interface NewAttachment {
   pointer: Uint8Array;
@@ -19,7 +20,7 @@ export interface StoredAttachment {
 
 export interface StoredEntry {
   id: number;
-  entry: object;
+  entry: InboxRecord;
   attachments: StoredAttachment[];
 }
 
@@ -29,10 +30,10 @@ const PAGE = 200;
 export class Inbox {
   constructor(private readonly db: Db) {}
 
-  insertEntry(entry: object, attachments: NewAttachment[]): number {
+  insertEntry(entry: InboxRecord, attachments: NewAttachment[]): number {
     const { lastInsertRowid } = this.db
-      .prepare('INSERT INTO inbox (received_at, entry, pending_attachments) VALUES (?, ?, ?)')
-      .run([Date.now(), JSON.stringify(entry), attachments.length]);
+      .prepare('INSERT INTO inbox (received_at, entry, format, pending_attachments) VALUES (?, ?, ?, ?)')
+      .run([Date.now(), JSON.stringify(entry), INBOX_FORMAT, attachments.length]);
     const id = Number(lastInsertRowid);
     const insert = this.db.prepare(
       'INSERT INTO inbox_attachment (inbox_id, idx, pointer, filename, content_type, size) VALUES (?, ?, ?, ?, ?, ?)',
@@ -59,17 +60,17 @@ export class Inbox {
 
   /** Entries in arrival order, skipping `excludeIds`, stopping before one still downloading. */
   readyEntries(limit: number, excludeIds: Set<number>): StoredEntry[] {
-    const picked: { id: number; entry: string }[] = [];
+    const picked: { id: number; entry: string; format: number }[] = [];
     let after = 0;
     outer: while (picked.length < limit) {
-      const rows = this.db.prepare('SELECT id, entry, pending_attachments FROM inbox WHERE id > ? ORDER BY id LIMIT ?').all([after, PAGE]);
+      const rows = this.db.prepare('SELECT id, entry, format, pending_attachments FROM inbox WHERE id > ? ORDER BY id LIMIT ?').all([after, PAGE]);
       if (rows.length === 0) break;
       for (const row of rows) {
         const id = Number(row.id);
         after = id;
         if (excludeIds.has(id)) continue;
         if (Number(row.pending_attachments) > 0) break outer;
-        picked.push({ id, entry: String(row.entry) });
+        picked.push({ id, entry: String(row.entry), format: Number(row.format) });
         if (picked.length >= limit) break outer;
       }
     }
@@ -78,7 +79,7 @@ export class Inbox {
     );
     return picked.map((p) => ({
       id: p.id,
-      entry: JSON.parse(p.entry) as object,
+      entry: parseRecord(p.entry, p.format),
       attachments: attachments.all([p.id]).map((a) => ({
         data: (a.data as Uint8Array | null) ?? null,
         filename: (a.filename as string | null) ?? null,
@@ -127,4 +128,10 @@ export class Inbox {
   pruneSeenEnvelopes(now = Date.now()): void {
     this.db.prepare('DELETE FROM seen_envelope WHERE seen_at < ?').run([now - SEEN_RETENTION_MS]);
   }
+}
+
+/** Every entry is in the current format once the migrations ran; anything else is a bug, not data to guess at. */
+function parseRecord(json: string, format: number): InboxRecord {
+  if (format !== INBOX_FORMAT) throw new InboxFormatError(`an inbox entry is in format ${format}, expected ${INBOX_FORMAT}`);
+  return JSON.parse(json) as InboxRecord;
 }

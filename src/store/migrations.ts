@@ -1,5 +1,11 @@
-// Schema changes in order; `PRAGMA user_version` counts how many were applied.
-export const MIGRATIONS: string[] = [
+// Schema changes in order; `PRAGMA user_version` counts how many were applied. A migration is SQL,
+// or a function for what SQL cannot say well (rewriting JSON); all run in one transaction.
+import type { Db } from './database.js';
+import { fromFormat1, INBOX_FORMAT } from './inboxFormat.js';
+
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: Migration[] = [
   `
   CREATE TABLE account (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE identity (
@@ -48,4 +54,15 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE grp ADD COLUMN pending_members TEXT NOT NULL DEFAULT '[]';
   `,
+  // 4: inbox entries in the store's own format (inboxFormat.ts) instead of the socket protocol's;
+  // the entries already queued are converted, so they are delivered as they would have been.
+  convertInboxToFormat2,
 ];
+
+function convertInboxToFormat2(db: Db): void {
+  db.exec('ALTER TABLE inbox ADD COLUMN format INTEGER NOT NULL DEFAULT 1');
+  const update = db.prepare('UPDATE inbox SET entry = ?, format = ? WHERE id = ?');
+  for (const row of db.prepare('SELECT id, entry FROM inbox WHERE format = 1 ORDER BY id').all()) {
+    update.run([JSON.stringify(fromFormat1(String(row.entry))), INBOX_FORMAT, Number(row.id)]);
+  }
+}

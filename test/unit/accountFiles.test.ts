@@ -13,6 +13,7 @@ import { checkPages } from '../../src/store/cipherPages.js';
 import { accountDbPath } from '../../src/store/dataDirectory.js';
 import { DatabaseKeyMissingError, UnreadableDatabaseError } from '../../src/store/databaseErrors.js';
 import { AccountLockedError } from '../../src/store/lock.js';
+import { textRecord } from './inboxRecords.js';
 
 const NUMBER = '+15551230000';
 const OTHER = '+15551239999';
@@ -76,7 +77,7 @@ describe('account files', () => {
   beforeEach(() => {
     dir = join(mkdtempSync(join(tmpdir(), 'sigsock-files-')), 'data');
     store = AccountStore.create({ dataDir: dir, number: NUMBER, trustMode: 'on-first-use' });
-    store.inbox.insertEntry({ body: 'kept' }, []);
+    store.inbox.insertEntry(textRecord('kept'), []);
   });
   afterEach(() => {
     store?.close();

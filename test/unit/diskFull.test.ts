@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { DiskFullError } from '../../src/store/diskFull.js';
 import { InboxQueue, type InboxSource, type StoredInboxEntry } from '../../src/messenger/inboxQueue.js';
+import { textRecord } from './inboxRecords.js';
 
 describe('transaction on a full disk', () => {
   let dir: string;
@@ -59,7 +60,7 @@ describe('transaction on a full disk', () => {
 
 describe('inbox queue when a delete fails', () => {
   function source(rows: number[]) {
-    const stored = new Map(rows.map((id) => [id, { id, entry: { body: `m${id}` }, attachments: [] } as StoredInboxEntry]));
+    const stored = new Map(rows.map((id) => [id, { id, entry: textRecord(`m${id}`), attachments: [] } as StoredInboxEntry]));
     let failing = true;
     const src: InboxSource & { setFailing(v: boolean): void; stored: typeof stored } = {
       stored,
@@ -83,14 +84,14 @@ describe('inbox queue when a delete fails', () => {
       assert.deepEqual(first.entries.map((e) => (e as { body?: string }).body), ['m1', 'm2']);
       assert.doesNotThrow(() => first.commit());
       assert.equal((await queue.take(0)).entries.length, 0, 'not handed out again');
-      src.stored.set(3, { id: 3, entry: { body: 'm3' }, attachments: [] });
+      src.stored.set(3, { id: 3, entry: textRecord('m3'), attachments: [] });
       queue.notify();
       const next = await queue.take(0);
       assert.deepEqual(next.entries.map((e) => (e as { body?: string }).body), ['m3']);
       next.commit();
       assert.equal(logged.filter((l) => /could not be deleted/.test(l)).length, 1, logged.join('\n'));
       src.setFailing(false);
-      src.stored.set(4, { id: 4, entry: { body: 'm4' }, attachments: [] });
+      src.stored.set(4, { id: 4, entry: textRecord('m4'), attachments: [] });
       queue.notify();
       (await queue.take(0)).commit();
       assert.deepEqual([...src.stored.keys()], [], 'every delivered entry deleted with the next delete');

@@ -82,8 +82,16 @@ class InstantMessenger implements Messenger {
 
   takeInbox(): Promise<InboxLease> {
     const entries: InboxEntry[] = [
-      { timestamp: 1, sender: null, senderUuid: null, body: 'lone surrogate \ud800 and \u2028', attachments: [{ base64Data: 'QUJD', filename: 'a"b\\c', contentType: 'x/y', size: 3 }] },
-      { statusCode: 10, errorMessage: 'bad content' },
+      {
+        kind: 'message',
+        sender: { aci: 'a1b2c3d4-0000-4000-8000-00000000abcd', e164: null },
+        timestamp: 1,
+        groupId: null,
+        body: 'lone surrogate \ud800 and \u2028',
+        attachments: [{ data: Buffer.from('ABC'), filename: 'a"b\\c', contentType: 'x/y', size: 3, error: null }],
+        reaction: null,
+      },
+      { kind: 'failure', failure: 'unparseable', senderServiceId: null, reason: 'bad content' },
     ];
     return this.outcome({ entries: entries.slice(0, this.random.int(3)), commit: () => {}, release: () => {} });
   }

@@ -15,12 +15,12 @@ import type {
   InboxEntry,
   InboxLease,
   Messenger,
+  ReceivedMessage,
   OutgoingAttachment,
   ReactionRequest,
   SendResult,
   SendTarget,
 } from '../../src/messenger/api.js';
-import { AttachmentBytes } from '../../src/messenger/api.js';
 import { MessengerError } from '../../src/messenger/errors.js';
 import { Connection } from '../../src/socket/connection.js';
 import { resolveLimits } from '../../src/socket/limits.js';
@@ -39,6 +39,11 @@ function fakeLease(entries: InboxEntry[]): FakeLease {
   let settle!: (how: 'committed' | 'released') => void;
   const settled = new Promise<'committed' | 'released'>((resolve) => (settle = resolve));
   return { entries, settled, commit: () => settle('committed'), release: () => settle('released') };
+}
+
+/** A text message as the engine hands it out (the socket encodes it). */
+function textEntry(timestamp: number, body: string): InboxEntry {
+  return { kind: 'message', sender: { aci: 'a1b2c3d4-0000-4000-8000-00000000abcd', e164: null }, timestamp, groupId: null, body, attachments: [], reaction: null };
 }
 
 function deferred<T = void>() {
@@ -351,11 +356,13 @@ test('a large attachment is written in slices: a client that reads it whole comm
   await withServer(async ({ server, client, messenger }) => {
     const bytes = randomBytes(4 * 1024 * 1024);
     const entry = (): InboxEntry => ({
+      kind: 'message',
       timestamp: 1,
-      sender: PHONE,
-      senderUuid: UUID_UPPER.toLowerCase(),
+      sender: { aci: UUID_UPPER.toLowerCase(), e164: PHONE },
+      groupId: null,
       body: 'big',
-      attachments: [{ base64Data: new AttachmentBytes(bytes), filename: 'big.bin', contentType: 'application/octet-stream', size: bytes.length }],
+      attachments: [{ data: bytes, filename: 'big.bin', contentType: 'application/octet-stream', size: bytes.length, error: null }],
+      reaction: null,
     });
     const whole = fakeLease([entry()]);
     messenger.onTake = async () => whole;
@@ -380,13 +387,15 @@ test('a large attachment is written in slices: a client that reads it whole comm
 test('receive_messages hands out the lease entries and commits the lease after the answer is written', async () => {
   await withServer(async ({ client, messenger }) => {
     const entry: InboxEntry = {
+      kind: 'message',
       timestamp: 1,
-      sender: PHONE,
-      senderUuid: UUID_UPPER.toLowerCase(),
+      sender: { aci: UUID_UPPER.toLowerCase(), e164: PHONE },
+      groupId: null,
       body: 'hi',
-      attachments: [{ base64Data: 'QUJD', filename: 'a.txt', contentType: 'text/plain', size: 3 }],
+      attachments: [{ data: Buffer.from('QUJD', 'base64'), filename: 'a.txt', contentType: 'text/plain', size: 3, error: null }],
+      reaction: null,
     };
-    const lease = fakeLease([entry, { statusCode: 10, errorMessage: 'bad content' }]);
+    const lease = fakeLease([entry, { kind: 'failure', failure: 'unparseable', senderServiceId: null, reason: 'bad content' }]);
     messenger.onTake = async () => lease;
     const c = await client();
     const answer = await c.request('{"command": "receive_messages", "reqId": 9, "ignoreAttachments": true}');
@@ -395,13 +404,13 @@ test('receive_messages hands out the lease entries and commits the lease after t
       reqId: 9,
       statusCode: 0,
       messages: [
-        { ...entry, attachments: [{ filename: 'a.txt', contentType: 'text/plain', size: 3 }] },
+        { timestamp: 1, sender: PHONE, senderUuid: UUID_UPPER.toLowerCase(), body: 'hi', attachments: [{ filename: 'a.txt', contentType: 'text/plain', size: 3 }] },
         { statusCode: 10, errorMessage: 'bad content' },
       ],
     });
     assert.equal(await lease.settled, 'committed');
     // The lease's own entries were not touched by ignoreAttachments.
-    assert.equal((lease.entries[0] as { attachments: { base64Data?: string }[] }).attachments[0].base64Data, 'QUJD');
+    assert.equal(Buffer.from((lease.entries[0] as ReceivedMessage).attachments[0].data!).toString('base64'), 'QUJD');
     assert.equal(messenger.takeCalls[0].timeoutMs, 1000);
   });
 });
@@ -421,7 +430,7 @@ test('receive_messages caps the timeout at the configured maximum', async () => 
 test('a client that drops the connection while receive_messages waits: the wait is aborted and a late lease is released', async () => {
   await withServer(async ({ client, messenger }) => {
     const waiting = deferred();
-    const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'late', attachments: [] }]);
+    const lease = fakeLease([textEntry(1, 'late')]);
     messenger.onTake = async (_timeout, signal) => {
       waiting.resolve();
       await new Promise((resolve) => signal!.addEventListener('abort', resolve));
@@ -458,7 +467,7 @@ test('update_group and quit_group (extensions): fields validated and passed on; 
 
 test('receive_messages with ack: true keeps the lease until the client acknowledges it, once', async () => {
   await withServer(async ({ client, messenger }) => {
-    const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'x', attachments: [] }]);
+    const lease = fakeLease([textEntry(1, 'x')]);
     let settledHow: string | undefined;
     void lease.settled.then((how) => (settledHow = how));
     messenger.onTake = async () => lease;
@@ -477,7 +486,7 @@ test('receive_messages with ack: true keeps the lease until the client acknowled
 
 test('with ack: true, a lease is released when the connection closes unacknowledged, even one handed out after the close', async () => {
   await withServer(async ({ client, messenger }) => {
-    const early = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'read, never acked', attachments: [] }]);
+    const early = fakeLease([textEntry(1, 'read, never acked')]);
     messenger.onTake = async () => early;
     const c = await client();
     await c.request('{command: "receive_messages", ack: true}');
@@ -485,7 +494,7 @@ test('with ack: true, a lease is released when the connection closes unacknowled
     assert.equal(await early.settled, 'released');
 
     const waiting = deferred();
-    const late = fakeLease([{ timestamp: 2, sender: null, senderUuid: null, body: 'late', attachments: [] }]);
+    const late = fakeLease([textEntry(2, 'late')]);
     messenger.onTake = async (_timeout, signal) => {
       waiting.resolve();
       await new Promise((resolve) => signal!.addEventListener('abort', resolve));
@@ -602,7 +611,7 @@ function scriptedConnection(messenger: Messenger) {
 
 test('the lease is committed only once its answer was written', async () => {
   const messenger = new FakeMessenger();
-  const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'x', attachments: [] }]);
+  const lease = fakeLease([textEntry(1, 'x')]);
   let settledHow: string | undefined;
   void lease.settled.then((how) => (settledHow = how));
   messenger.onTake = async () => lease;
@@ -618,7 +627,7 @@ test('the lease is committed only once its answer was written', async () => {
 
 test('the lease is released when writing its answer fails', async () => {
   const messenger = new FakeMessenger();
-  const lease = fakeLease([{ timestamp: 1, sender: null, senderUuid: null, body: 'x', attachments: [] }]);
+  const lease = fakeLease([textEntry(1, 'x')]);
   messenger.onTake = async () => lease;
   const { socket } = scriptedConnection(messenger);
   socket.push('{"command": "receive_messages"}\n');

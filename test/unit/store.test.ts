@@ -17,6 +17,7 @@ import {
   SignedPreKeyRecord,
 } from '@signalapp/libsignal-client';
 import { AccountStore } from '../../src/store/accountStore.js';
+import { textRecord } from './inboxRecords.js';
 
 const NUMBER = '+15551230000';
 const identity = PrivateKey.generate();
@@ -137,7 +138,7 @@ describe('account store', () => {
     await assert.rejects(store.protocolBatch('aci').stores.preKey.getPreKey(1), 'others do not, before commit');
     assert.throws(() =>
       batch.commit(() => {
-        store.inbox.insertEntry({ body: 'x' }, []);
+        store.inbox.insertEntry(textRecord('x'), []);
         throw new Error('boom');
       }),
     );
@@ -177,9 +178,9 @@ describe('account store', () => {
   });
 
   it('keeps inbox entries in order, holds back ones still downloading, deletes on request', () => {
-    const a = store.inbox.insertEntry({ body: 'a' }, []);
-    const b = store.inbox.insertEntry({ body: 'b' }, [{ pointer: new Uint8Array([1]), filename: 'f', contentType: 'text/plain', size: 3 }]);
-    store.inbox.insertEntry({ body: 'c' }, []);
+    const a = store.inbox.insertEntry(textRecord('a'), []);
+    const b = store.inbox.insertEntry(textRecord('b'), [{ pointer: new Uint8Array([1]), filename: 'f', contentType: 'text/plain', size: 3 }]);
+    store.inbox.insertEntry(textRecord('c'), []);
     assert.deepEqual(store.inbox.readyEntries(10, new Set()).map((e) => e.id), [a], 'stops before the pending attachment');
     assert.deepEqual(store.inbox.pendingAttachments().map((p) => ({ ...p, pointer: [...p.pointer] })), [{ inboxId: b, idx: 0, pointer: [1] }]);
     store.inbox.completeAttachment(b, 0, new Uint8Array([9, 9, 9]));
@@ -207,7 +208,7 @@ describe('account store', () => {
 
   it('encrypts the file: a message body never appears in plaintext on disk', () => {
     const secret = 'the eagle lands at midnight';
-    store.inbox.insertEntry({ body: secret }, []);
+    store.inbox.insertEntry(textRecord(secret), []);
     store.close();
     for (const name of readdirSync(dir)) {
       assert.equal(readFileSync(join(dir, name)).includes(Buffer.from(secret)), false, `${name} holds the plaintext`);

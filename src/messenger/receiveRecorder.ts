@@ -1,0 +1,83 @@
+// Commits what one received envelope leaves behind in the transaction that commits the ratchet
+// state that decrypted it: the envelope's id (a redelivery is then dropped), what it taught about
+// its sender and groups, and its inbox entry. It runs inside the store's transaction, so it only
+// writes to the store: it never calls back into the account (work after the commit is the
+// receiver's `afterCommit`).
+import type { Groups } from '../store/groups.js';
+import type { Inbox } from '../store/inbox.js';
+import type { MessageRecord } from '../store/inboxFormat.js';
+import type { Recipients } from '../store/recipients.js';
+import type { ContentEffects, InterpretedMessage } from './contentInterpreter.js';
+import type { Party, ReceiveFailure } from './inboxEntry.js';
+
+/** What became of a received envelope. */
+export type ReceiveOutcome =
+  /** Decrypted and understood (it may still hold no entry: a sync message, a sender key). */
+  | { kind: 'interpreted'; effects: ContentEffects }
+  /** Not decrypted or not understood: the failure is queued for the client. */
+  | { kind: 'failed'; failure: ReceiveFailure }
+  /** Decrypted once already (a redelivery after a crash between commit and ack): only its id is kept. */
+  | { kind: 'duplicate' };
+
+/** The transaction to ride in: a protocol batch commits its ratchet state together with `also`. */
+export interface CommitBatch {
+  commit(also?: () => void): void;
+}
+
+export interface RecorderStore {
+  inbox: Pick<Inbox, 'hasSeenEnvelope' | 'markEnvelopeSeen' | 'insertEntry'>;
+  recipients: Pick<Recipients, 'byAci' | 'upsertRecipient'>;
+  groups: Pick<Groups, 'getGroup' | 'upsertGroup'>;
+}
+
+export class ReceiveRecorder {
+  constructor(
+    private readonly store: RecorderStore,
+    /** This account: a reaction to one of its own messages names it. */
+    private readonly self: () => Party,
+  ) {}
+
+  hasSeen(envelopeId: string): boolean {
+    return this.store.inbox.hasSeenEnvelope(envelopeId);
+  }
+
+  /** One transaction: the batch's ratchet state, the envelope id, and what the outcome adds. */
+  commit(batch: CommitBatch, envelopeId: string, outcome: ReceiveOutcome): void {
+    batch.commit(() => this.write(envelopeId, outcome));
+  }
+
+  private write(envelopeId: string, outcome: ReceiveOutcome): void {
+    const { inbox } = this.store;
+    inbox.markEnvelopeSeen(envelopeId);
+    if (outcome.kind === 'failed') inbox.insertEntry(outcome.failure, []);
+    if (outcome.kind !== 'interpreted') return;
+    const effects = outcome.effects;
+    this.learnSender(effects.sender);
+    for (const pair of effects.learned) this.store.recipients.upsertRecipient(pair);
+    if (effects.group && !this.store.groups.getGroup(effects.group.groupId)) {
+      // Remember the master key with the message, so a reply to this groupId works even before
+      // the group server was asked for titles and members (revision -1: not fetched yet).
+      this.store.groups.upsertGroup({ id: effects.group.groupId, masterKey: effects.group.masterKey, revision: -1, title: '', members: [], isMember: true });
+    }
+    if (effects.entry) inbox.insertEntry(this.withKnownNumbers(effects.entry), effects.entry.attachments);
+  }
+
+  private learnSender(sender: ContentEffects['sender']): void {
+    const { recipients } = this.store;
+    if (sender.e164 || sender.profileKey || !recipients.byAci(sender.aci)) {
+      recipients.upsertRecipient({ aci: sender.aci, e164: sender.e164 ?? undefined, profileKey: sender.profileKey ?? undefined });
+    }
+  }
+
+  /** The phone numbers the envelope did not carry, from what the account knows. */
+  private withKnownNumbers({ message }: InterpretedMessage): MessageRecord {
+    const { recipients } = this.store;
+    const sender = { aci: message.sender.aci, e164: message.sender.e164 ?? recipients.byAci(message.sender.aci)?.e164 ?? null };
+    const reaction = message.reaction;
+    const authorAci = reaction?.targetAuthor.aci;
+    if (!reaction || !authorAci) return { ...message, sender };
+    const self = this.self();
+    const e164 = recipients.byAci(authorAci)?.e164 ?? (authorAci === self.aci ? self.e164 : null);
+    return { ...message, sender, reaction: { ...reaction, targetAuthor: { aci: authorAci, e164 } } };
+  }
+}

@@ -1,0 +1,75 @@
+// How the inbox keeps a received entry: JSON in `inbox.entry`, its version in `inbox.format`.
+// Attachments are rows of their own (inbox_attachment), so they are not part of the JSON.
+//
+// Format 1 (sigsock before the domain entries) kept each entry in the seed protocol's shape;
+// `fromFormat1` reads it once, in the migration that converts the queued entries to format 2.
+
+/** The format `insertEntry` writes and `readyEntries` reads. */
+export const INBOX_FORMAT = 2;
+
+export interface PartyRecord {
+  aci: string;
+  e164: string | null;
+}
+
+export interface ReactionRecord {
+  emoji: string;
+  targetAuthor: { aci: string | null; e164: string | null };
+  targetTimestamp: number;
+  remove: boolean;
+}
+
+export interface MessageRecord {
+  kind: 'message';
+  sender: PartyRecord;
+  timestamp: number;
+  groupId: string | null;
+  body: string | null;
+  reaction: ReactionRecord | null;
+}
+
+export interface FailureRecord {
+  kind: 'failure';
+  failure: 'undecryptable' | 'unparseable';
+  senderServiceId: string | null;
+  reason: string;
+}
+
+/** Format 2: one variant per kind of entry, as the engine's `InboxEntry` without its attachments. */
+export type InboxRecord = MessageRecord | FailureRecord;
+
+export class InboxFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InboxFormatError';
+  }
+}
+
+/**
+ * A format-1 entry as format 2. Format 1 had two shapes: a message (`timestamp`, `sender` = phone
+ * number, `senderUuid`, `body`, optional `groupId` and `reaction`), and a failure (`statusCode` 8
+ * for "could not decrypt", 10 for "could not parse", with `errorMessage`); no other codes were written.
+ */
+export function fromFormat1(json: string): InboxRecord {
+  const v1 = JSON.parse(json) as Record<string, unknown>;
+  if ('statusCode' in v1) {
+    const failure = v1.statusCode === 8 ? 'undecryptable' : v1.statusCode === 10 ? 'unparseable' : null;
+    if (failure === null || typeof v1.errorMessage !== 'string') throw new InboxFormatError(`a queued entry is not in format 1: ${describeKeys(v1)}`);
+    return { kind: 'failure', failure, senderServiceId: null, reason: v1.errorMessage };
+  }
+  if (typeof v1.timestamp !== 'number' || typeof v1.senderUuid !== 'string') throw new InboxFormatError(`a queued entry is not in format 1: ${describeKeys(v1)}`);
+  const r = v1.reaction as { emoji: string; author: string | null; authorUuid: string | null; timestamp: number; remove: boolean } | undefined;
+  return {
+    kind: 'message',
+    sender: { aci: v1.senderUuid, e164: (v1.sender as string | null) ?? null },
+    timestamp: v1.timestamp,
+    groupId: (v1.groupId as string | undefined) ?? null,
+    body: (v1.body as string | null) ?? null,
+    reaction: r ? { emoji: r.emoji, targetAuthor: { aci: r.authorUuid, e164: r.author }, targetTimestamp: r.timestamp, remove: r.remove } : null,
+  };
+}
+
+/** The keys only: an entry's values are message content, which stays out of errors and logs. */
+function describeKeys(value: Record<string, unknown>): string {
+  return `keys ${Object.keys(value).join(', ') || '(none)'}`;
+}
