@@ -1,4 +1,5 @@
 import type { InboxEntry } from '../messenger/api.js';
+import { receive } from '../messenger/commands/index.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
 
@@ -25,7 +26,7 @@ export const receiveCommand: Command = {
       while (!abort.signal.aborted) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
-        const lease = await messenger.takeInbox(remaining, abort.signal);
+        const lease = await receive.run(messenger, { timeoutMs: remaining, ignoreAttachments: Boolean(ctx.values['ignore-attachments']) }, { signal: abort.signal });
         for (const entry of lease.entries) ctx.stdout.write(format(entry, Boolean(ctx.values.json), Boolean(ctx.values['ignore-attachments'])));
         lease.commit();
       }

@@ -13,7 +13,7 @@ export const unregister: CommandDeclaration<Pick<AccountEngine, 'unregister'>, U
   on: 'account',
   errors: ['INVALID_ARGUMENT', 'NETWORK', 'UNKNOWN'],
   parse(args) {
-    if (args.get('confirm') !== true) throw invalid('INVALID_ARGUMENT', `unregister cannot be undone: confirm it with ${args.label('confirm')}`);
+    if (args.get('confirm') !== true) throw invalid('INVALID_ARGUMENT', `unregister deletes the account from the Signal server (or unlinks this device) and its local data, and cannot be undone: confirm it with ${args.label('confirm')}`);
     return { confirmed: true };
   },
   run: (engine) => engine.unregister(),
