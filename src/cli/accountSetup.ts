@@ -1,27 +1,48 @@
-// What every account command needs first: the data directory, the server, the account.
-import { resolveDataDir } from '../store/dataDirectory.js';
-import { loadServerConfig, type ServerConfig } from '../signal/serverConfig.js';
+// What every account command needs first: the data directory, the server, the account; and how an
+// engine command's parameters and failures become usage errors and exit codes.
 import { AccountMessenger } from '../messenger/accountMessenger.js';
+import { dataDirectory, serverConfig, type ServerConfig } from '../messenger/accountFiles.js';
+import { InvalidCommandError, type AccountEngine, type CommandArguments, type CommandDeclaration, type DataDirectoryEnvironment } from '../messenger/commands/index.js';
+import { isE164 } from '../messenger/commands/validation.js';
 import { MessengerError } from '../messenger/errors.js';
+import { DEFAULT_LIMITS } from '../socket/limits.js';
 import { stderrLog } from '../util/log.js';
 import { UsageError, type CommandContext } from './command.js';
 
+/** Exit status when Signal wants a captcha, so a script can tell it from other failures. */
+export const EXIT_CAPTCHA_REQUIRED = 3;
+
 export function dataDirOf(ctx: CommandContext): string {
-  return resolveDataDir(ctx.global.configDir);
+  return dataDirectory(ctx.global.configDir);
 }
 
 export function serverConfigOf(ctx: CommandContext): ServerConfig {
-  return loadServerConfig(ctx.global.serverConfig);
+  return serverConfig(ctx.global.serverConfig);
 }
 
 export function requireAccount(ctx: CommandContext): string {
   const account = ctx.global.account;
   if (!account) throw new UsageError('this command needs an account: sigsock -a +NUMBER ...');
-  if (!/^\+[1-9]\d{6,14}$/.test(account)) throw new UsageError(`"${account}" is not a phone number in international format (+4915...)`);
+  if (!isE164(account)) throw new UsageError(`"${account}" is not a phone number in international format (+4915...)`);
   return account;
 }
 
-export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbose, extra: { attachmentRetryWindowMs?: number } = {}): AccountMessenger {
+/** For commands that run on the data directory rather than an open account. */
+export function environmentOf(ctx: CommandContext): DataDirectoryEnvironment {
+  return { dataDir: dataDirOf(ctx), serverConfig: serverConfigOf(ctx), trustMode: ctx.global.trustNewIdentities, log: stderrLog(ctx.global.verbose) };
+}
+
+/** A command's arguments checked by the engine; what is wrong with them is a usage error (exit 2). */
+export function parseArguments<P>(declaration: CommandDeclaration<never, P, unknown, never>, args: CommandArguments): P {
+  try {
+    return declaration.parse(args, { maxAttachmentBytes: DEFAULT_LIMITS.maxAttachmentBytes });
+  } catch (err) {
+    if (err instanceof InvalidCommandError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbose, extra: { attachmentRetryWindowMs?: number } = {}): AccountEngine {
   return AccountMessenger.open({
     dataDir: dataDirOf(ctx),
     number: requireAccount(ctx),
@@ -33,19 +54,24 @@ export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbo
 }
 
 /**
- * Opens the account, runs `fn`, and always closes it again. A MessengerError (something the
- * user can act on) becomes its message on stderr and exit code 1.
+ * Runs `fn`; a MessengerError (something the user can act on) becomes its message on stderr and
+ * an exit code: the one place the CLI translates the engine's error kinds.
  */
-export async function withMessenger(ctx: CommandContext, fn: (messenger: AccountMessenger) => Promise<number>): Promise<number> {
+export async function reportingFailures(ctx: CommandContext, fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof MessengerError)) throw err;
+    ctx.stderr.write(`sigsock: ${err.message}\n`);
+    return err.kind === 'CAPTCHA_REQUIRED' ? EXIT_CAPTCHA_REQUIRED : 1;
+  }
+}
+
+/** Opens the account, runs `fn`, and always closes it again; failures reported as above. */
+export async function withMessenger(ctx: CommandContext, fn: (messenger: AccountEngine) => Promise<number>): Promise<number> {
   const messenger = openMessenger(ctx);
   try {
-    return await fn(messenger);
-  } catch (err) {
-    if (err instanceof MessengerError) {
-      ctx.stderr.write(`sigsock: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    return await reportingFailures(ctx, () => fn(messenger));
   } finally {
     await messenger.stop();
   }

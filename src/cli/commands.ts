@@ -1,17 +1,21 @@
 import type { Command } from './command.js';
-import { listDevicesCommand, removeDeviceCommand } from './devices.js';
-import { listAccountsCommand, listIdentitiesCommand } from './identities.js';
+import { listAccountsCommand } from './listAccounts.js';
+import { listDevicesCommand } from './listDevices.js';
+import { listIdentitiesCommand } from './listIdentities.js';
 import { linkCommand } from './link.js';
 import { listGroupsCommand } from './listGroups.js';
 import { receiveCommand } from './receive.js';
-import { registerCommand, verifyCommand } from './register.js';
+import { quitGroupCommand } from './quitGroup.js';
+import { registerCommand } from './register.js';
+import { removeDeviceCommand } from './removeDevice.js';
 import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
-import { quitGroupCommand, updateGroupCommand } from './updateGroup.js';
+import { updateGroupCommand } from './updateGroup.js';
 import { unregisterCommand } from './unregister.js';
 import { updateProfileCommand } from './updateProfile.js';
+import { verifyCommand } from './verify.js';
 
 export const COMMANDS: Command[] = [
   sandboxCommand,

@@ -1,7 +1,6 @@
 import qrcode from 'qrcode-terminal';
-import { linkAccount } from '../messenger/linkAccount.js';
-import { stderrLog } from '../util/log.js';
-import { dataDirOf, serverConfigOf, untilSignal } from './accountSetup.js';
+import { CommandArguments, link } from '../messenger/commands/index.js';
+import { environmentOf, parseArguments, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
 
 export const linkCommand: Command = {
@@ -20,19 +19,16 @@ export const linkCommand: Command = {
   async run(ctx) {
     const timeoutSec = Number(ctx.values.timeout ?? 300);
     if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new Error('--timeout must be a positive number of seconds');
+    const params = parseArguments(link, new CommandArguments({ name: ctx.values.name }, { name: '--name' }));
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error(`linking timed out after ${timeoutSec} s`)), timeoutSec * 1000);
     const signals = untilSignal();
     void signals.promise.then(() => abort.abort(new Error('linking cancelled')));
-    const serverConfig = serverConfigOf(ctx);
+    const env = environmentOf(ctx);
+    const serverConfig = env.serverConfig;
     try {
-      const linked = await linkAccount({
-        dataDir: dataDirOf(ctx),
-        serverConfig,
-        deviceName: (ctx.values.name as string | undefined) ?? 'sigsock',
-        trustMode: ctx.global.trustNewIdentities,
+      const linked = await link.run(env, params, {
         signal: abort.signal,
-        log: stderrLog(ctx.global.verbose),
         onLinkUri: (uri) => {
           ctx.stdout.write(`${uri}\n`);
           if ((ctx.stdout as NodeJS.WriteStream).isTTY) qrcode.generate(uri, { small: true }, (qr) => ctx.stdout.write(`${qr}\n`));

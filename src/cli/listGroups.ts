@@ -1,3 +1,4 @@
+import { listGroups } from '../messenger/commands/index.js';
 import { withMessenger } from './accountSetup.js';
 import type { Command } from './command.js';
 
@@ -11,7 +12,7 @@ export const listGroupsCommand: Command = {
   },
   async run(ctx) {
     return withMessenger(ctx, async (messenger) => {
-      for (const g of await messenger.listGroups()) {
+      for (const g of await listGroups.run(messenger, {}, {})) {
         if (ctx.values.json) {
           ctx.stdout.write(JSON.stringify(g) + '\n');
         } else {

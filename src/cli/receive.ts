@@ -1,3 +1,4 @@
+import { receive } from '../messenger/commands/index.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
 import { deliverLease } from '../messenger/leaseDelivery.js';
@@ -26,7 +27,7 @@ export const receiveCommand: Command = {
       while (!abort.signal.aborted) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
-        const lease = await messenger.takeInbox(remaining, abort.signal);
+        const lease = await receive.run(messenger, { timeoutMs: remaining, ignoreAttachments: Boolean(ctx.values['ignore-attachments']) }, { signal: abort.signal });
         if (lease.entries.length === 0) {
           lease.release();
           continue;

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { withMessenger } from './accountSetup.js';
+import { CommandArguments, sendMessage } from '../messenger/commands/index.js';
+import { PreDecodedBase64 } from '../messenger/commands/attachments.js';
+import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
+
+const LABELS = { recipient: 'RECIPIENT', groupId: '-g GROUP_ID', message: '-m TEXT', attachments: '--attachment', content: 'the message' };
 
 export const sendCommand: Command = {
   name: 'send',
@@ -13,17 +17,23 @@ export const sendCommand: Command = {
     attachment: { type: 'string', multiple: true, valueName: 'FILE', description: 'attach a file (repeatable)' },
   },
   async run(ctx) {
-    const groupId = ctx.values['group-id'] as string | undefined;
-    if (groupId === undefined && ctx.positionals.length !== 1) throw new UsageError('send needs exactly one RECIPIENT (+NUMBER or ACI), or -g GROUP_ID');
-    if (groupId !== undefined && ctx.positionals.length !== 0) throw new UsageError('send takes a RECIPIENT or -g GROUP_ID, not both');
-    const text = ctx.values.message as string | undefined;
+    if (ctx.positionals.length > 1) throw new UsageError('send takes one RECIPIENT (+NUMBER or ACI), or -g GROUP_ID');
     const files = (ctx.values.attachment as string[] | undefined) ?? [];
-    if (text === undefined && files.length === 0) throw new UsageError('nothing to send: give -m TEXT and/or --attachment FILE');
-    const attachments = files.map((f) => ({ data: readFileSync(f), filename: basename(f) }));
+    const params = parseArguments(
+      sendMessage,
+      new CommandArguments(
+        {
+          recipient: ctx.positionals[0],
+          groupId: ctx.values['group-id'],
+          message: ctx.values.message,
+          attachments: files.map((f) => ({ base64Data: new PreDecodedBase64(readFileSync(f)), filename: basename(f) })),
+        },
+        LABELS,
+      ),
+    );
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
-      const target = groupId !== undefined ? { groupId } : { recipient: ctx.positionals[0] };
-      const result = await messenger.sendMessage(target, text, attachments);
+      const result = await sendMessage.run(messenger, params, {});
       ctx.stdout.write(`${result.timestamp}\n`);
       return 0;
     });

@@ -1,4 +1,5 @@
-import { withMessenger } from './accountSetup.js';
+import { CommandArguments, trust } from '../messenger/commands/index.js';
+import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 
 export const trustCommand: Command = {
@@ -11,8 +12,9 @@ export const trustCommand: Command = {
   },
   async run(ctx) {
     if (ctx.positionals.length !== 1) throw new UsageError('trust needs exactly one RECIPIENT (+NUMBER or ACI)');
+    const params = parseArguments(trust, new CommandArguments({ recipient: ctx.positionals[0], verified: Boolean(ctx.values.verified) }, { recipient: 'RECIPIENT' }));
     return withMessenger(ctx, async (messenger) => {
-      const result = await messenger.trustIdentity(ctx.positionals[0], Boolean(ctx.values.verified));
+      const result = await trust.run(messenger, params, {});
       ctx.stdout.write(`trusted ${ctx.positionals[0]} (${result.aci})${result.safetyNumber ? `, safety number ${result.safetyNumber}` : ''}\n`);
       return 0;
     });

@@ -1,8 +1,9 @@
 // `unregister --confirm`: leave the Signal server for good. On the primary (a registered number)
 // the account is deleted; on a linked device only that device is unlinked. Either way the local
 // account data goes too, as with signal-cli's `unregister --delete-account`: its keys are useless.
-import { AccountStore } from '../store/accountStore.js';
-import { dataDirOf, requireAccount, withMessenger } from './accountSetup.js';
+import { removeAccountData } from '../messenger/accountFiles.js';
+import { CommandArguments, unregister } from '../messenger/commands/index.js';
+import { dataDirOf, parseArguments, requireAccount, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 
 export const unregisterCommand: Command = {
@@ -18,17 +19,15 @@ export const unregisterCommand: Command = {
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError('unregister takes no arguments');
     const number = requireAccount(ctx);
-    if (!ctx.values.confirm) {
-      throw new UsageError(`unregister deletes ${number} from the Signal server (or unlinks this device) and removes its local data; run it again with --confirm`);
-    }
+    const params = parseArguments(unregister, new CommandArguments({ confirm: ctx.values.confirm === true }, { confirm: '--confirm' }));
     let outcome: string | undefined;
     const code = await withMessenger(ctx, async (messenger) => {
       messenger.start();
-      outcome = await messenger.unregister();
+      outcome = await unregister.run(messenger, params, {});
       return 0;
     });
     if (code !== 0) return code;
-    AccountStore.remove(dataDirOf(ctx), number);
+    removeAccountData(dataDirOf(ctx), number);
     ctx.stdout.write(`${number}: ${outcome}; local data removed\n`);
     return 0;
   },

@@ -86,7 +86,7 @@ async function refusalsExplained<T>(call: () => Promise<T>, what: string): Promi
   try {
     return await call();
   } catch (err) {
-    if (err instanceof HttpError) throw new MessengerError(err.status >= 500 ? 'NETWORK' : 'UNKNOWN', `the server would not ${what}: ${err.message}`);
+    if (err instanceof HttpError) throw new MessengerError(err.status >= 500 ? 'NETWORK' : 'UNKNOWN', `the server would not ${what}: ${err.message}`, { cause: err });
     throw err;
   }
 }

@@ -2,7 +2,7 @@
 // so `receive_messages` can answer with the bytes without waiting on the CDN.
 import { decryptAttachmentInPlace } from '../signal/attachmentCrypto.js';
 import { CdnStatusError, downloadBlob } from '../signal/cdn.js';
-import type { HttpsClient } from '../signal/https.js';
+import { RequestTimeoutError, type HttpsClient } from '../signal/https.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
 import { decodeAttachmentPointer } from '../proto/index.js';
 import type { Log } from '../util/log.js';
@@ -32,9 +32,10 @@ const TRANSIENT_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECON
 /** Worth another try later: the network or the CDN, not the attachment itself. */
 function isTransient(err: unknown): boolean {
   if (err instanceof CdnStatusError) return err.status >= 500 || err.status === 429 || err.status === 408;
+  if (err instanceof RequestTimeoutError) return true;
+  // Node's own network errors (a "socket hang up" is ECONNRESET) carry their code.
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code && TRANSIENT_CODES.has(code)) return true;
-  return err instanceof Error && /timed out|socket hang up/i.test(err.message);
+  return code !== undefined && TRANSIENT_CODES.has(code);
 }
 
 export class AttachmentFetcher {

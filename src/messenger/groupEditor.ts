@@ -331,7 +331,7 @@ export class GroupEditor {
     try {
       return await fetchProfileKeyCredential(await this.deps.chat.get(), this.deps.serverPublicParams, aci, profileKey);
     } catch (err) {
-      throw new MessengerError('NETWORK', `fetching a profile key credential failed: ${err instanceof Error ? err.message : String(err)}`);
+      throw new MessengerError('NETWORK', `fetching a profile key credential failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 
@@ -354,10 +354,10 @@ function missing(asked: string[], targets: Target[], present: string[], why: str
 function toMessengerError(err: unknown, groupId: string, changing = false): Error {
   if (err instanceof MessengerError) return err;
   if (err instanceof GroupAccessError) {
-    if (err.status === 403 && !changing) return new MessengerError('NOT_A_GROUP_MEMBER', `group ${groupId}: ${err.message}`);
-    if (err.status === 404) return new MessengerError('GROUP_NOT_FOUND', `group ${groupId}: ${err.message}`);
-    return new MessengerError('UNKNOWN', `group ${groupId}: ${err.message}`);
+    if (err.status === 403 && !changing) return new MessengerError('NOT_A_GROUP_MEMBER', `group ${groupId}: ${err.message}`, { cause: err });
+    if (err.status === 404) return new MessengerError('GROUP_NOT_FOUND', `group ${groupId}: ${err.message}`, { cause: err });
+    return new MessengerError('UNKNOWN', `group ${groupId}: ${err.message}`, { cause: err });
   }
-  if (err instanceof GroupConflictError) return new MessengerError('UNKNOWN', `group ${groupId}: ${err.message}; try again`);
-  return new MessengerError('NETWORK', `group ${groupId}: ${err instanceof Error ? err.message : String(err)}`);
+  if (err instanceof GroupConflictError) return new MessengerError('UNKNOWN', `group ${groupId}: ${err.message}; try again`, { cause: err });
+  return new MessengerError('NETWORK', `group ${groupId}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

@@ -9,7 +9,9 @@ import { AttachmentEncryption } from '../signal/attachmentCrypto.js';
 import { uploadBlob } from '../signal/cdn.js';
 import type { HttpsClient } from '../signal/https.js';
 import type { KeptConnection } from '../signal/keptConnection.js';
-import { getSenderCertificate } from '../signal/messagesApi.js';
+import { getSenderCertificate, UnregisteredRecipientError } from '../signal/messagesApi.js';
+import { HttpError } from '../signal/chatHttp.js';
+import { ConnectionUnavailableError } from '../signal/keptConnection.js';
 import type { AccountRecord } from '../store/accountRecord.js';
 import type { AccountStore } from '../store/accountStore.js';
 import { DiskFullError } from '../store/diskFull.js';
@@ -242,7 +244,7 @@ export class Outbox {
       try {
         uploaded = await uploadBlob(await this.chat.get(), this.https, { length: encrypted.length, chunks: encrypted.chunks() });
       } catch (err) {
-        throw new MessengerError('NETWORK', `uploading attachment ${i} failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw new MessengerError('NETWORK', `uploading attachment ${i} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
       out.push({
         cdnKey: uploaded.cdnKey,
@@ -265,12 +267,13 @@ function toMessengerError(err: Error, label: string): MessengerError {
     // means nothing was sent: a retry once space is back sends it once.
     return new MessengerError('UNKNOWN', `disk full: nothing was sent to ${label} (the session state could not be saved); free space in ${err.directory}`, { cause: err });
   }
-  if (err.name === 'UnregisteredRecipientError') return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`);
-  if (err.name === 'ConnectionUnavailableError' || err.name === 'HttpError') return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`);
+  const cause = { cause: err };
+  if (err instanceof UnregisteredRecipientError) return new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`, cause);
+  if (err instanceof ConnectionUnavailableError || err instanceof HttpError) return new MessengerError('NETWORK', `sending to ${label} failed: ${err.message}`, cause);
   if (isConnectionLost(err)) {
-    return new MessengerError('NETWORK', `sending to ${label} failed: not connected to the Signal server: the connection dropped during the send (${err.message}), so it may not have been delivered`);
+    return new MessengerError('NETWORK', `sending to ${label} failed: not connected to the Signal server: the connection dropped during the send (${err.message}), so it may not have been delivered`, cause);
   }
-  return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`);
+  return new MessengerError('UNKNOWN', `sending to ${label} failed: ${err.message}`, cause);
 }
 
 /** libsignal's ways of saying the chat connection went away under a request. */

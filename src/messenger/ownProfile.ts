@@ -46,7 +46,7 @@ export async function changeOwnProfile(env: ProfileEnvironment, change: ProfileC
     const form = await putProfile(env.chat, env.aci, env.profileKey, profile, avatar);
     if (form && change.avatar) await postToCdn0(env.serverConfig, env.https, form, encryptProfileAvatar(env.profileKey, change.avatar));
   } catch (err) {
-    if (err instanceof HttpError) throw new MessengerError('NETWORK', `the server refused the profile: ${err.message}`);
+    if (err instanceof HttpError) throw new MessengerError('NETWORK', `the server refused the profile: ${err.message}`, { cause: err });
     throw err;
   }
   env.settings.setSetting(PROFILE_SETTING, JSON.stringify(profile));

@@ -37,7 +37,7 @@ export class RecipientResolver {
       try {
         aci = await this.deps.discover(recipient);
       } catch (err) {
-        throw new MessengerError('NETWORK', `contact discovery for ${recipient} failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw new MessengerError('NETWORK', `contact discovery for ${recipient} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
       if (aci) {
         this.deps.remember(aci, recipient);

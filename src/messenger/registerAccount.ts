@@ -11,6 +11,7 @@ import { accountDbPath } from '../store/dataDirectory.js';
 import { clearPendingRegistration, readPendingRegistration, savePendingRegistration } from '../store/pendingRegistration.js';
 import type { Log } from '../util/log.js';
 import { AccountMessenger } from './accountMessenger.js';
+import { MessengerError } from './errors.js';
 import { saveNewAccount } from './newAccount.js';
 
 export interface RegistrationContext {
@@ -24,20 +25,20 @@ export interface RegistrationContext {
 export async function startRegistration(ctx: RegistrationContext, request: { transport: VerificationTransport; captcha?: string }): Promise<CodeSent> {
   refuseExistingAccount(ctx);
   const pending = readPendingRegistration(ctx.dataDir, ctx.number);
-  return requestVerificationCode(
+  return translatingRegistrationErrors(() => requestVerificationCode(
     createNet(ctx.serverConfig),
     { e164: ctx.number, transport: request.transport, captcha: request.captcha, sessionId: pending?.sessionId },
     (sessionId) => {
       if (sessionId !== pending?.sessionId) savePendingRegistration(ctx.dataDir, ctx.number, sessionId);
     },
-  );
+  ));
 }
 
 export async function completeRegistration(ctx: RegistrationContext, code: string): Promise<AccountCredentials> {
   refuseExistingAccount(ctx);
   const pending = readPendingRegistration(ctx.dataDir, ctx.number);
-  if (!pending) throw new RegistrationError('session-expired', `no registration of ${ctx.number} is in progress in ${ctx.dataDir}: run register first`);
-  const account = await registerWithCode(createNet(ctx.serverConfig), ctx.number, pending.sessionId, code);
+  if (!pending) throw new MessengerError('REGISTRATION_REFUSED', `no registration of ${ctx.number} is in progress in ${ctx.dataDir}: run register first`);
+  const account = await translatingRegistrationErrors(() => registerWithCode(createNet(ctx.serverConfig), ctx.number, pending.sessionId, code));
   saveNewAccount(ctx.dataDir, account, ctx.trustMode);
   clearPendingRegistration(ctx.dataDir, ctx.number);
 
@@ -55,9 +56,19 @@ export async function completeRegistration(ctx: RegistrationContext, code: strin
 function refuseExistingAccount(ctx: RegistrationContext): void {
   const path = accountDbPath(ctx.dataDir, ctx.number);
   if (existsSync(path)) {
-    throw new RegistrationError(
-      'already-registered',
+    throw new MessengerError(
+      'REGISTRATION_REFUSED',
       `${ctx.number} already has an account in ${ctx.dataDir} (${path}); sigsock will not replace it. To register the number again, move that file away first`,
     );
+  }
+}
+
+/** signal/'s registration failures in the engine's kinds; a captcha is its own, the CLI exits 3 on it. */
+async function translatingRegistrationErrors<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (!(err instanceof RegistrationError)) throw err;
+    throw new MessengerError(err.failure === 'captcha-required' ? 'CAPTCHA_REQUIRED' : 'REGISTRATION_REFUSED', err.message, { cause: err });
   }
 }

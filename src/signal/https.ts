@@ -25,6 +25,14 @@ function derToPem(der: Uint8Array): string {
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
+/** The server did not answer within the request's timeout. */
+export class RequestTimeoutError extends Error {
+  constructor(readonly host: string) {
+    super(`request to ${host} timed out`);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
 export type HttpsClient = (req: HttpsRequest) => Promise<HttpsResponse>;
 
 export function httpsClient(config: ServerConfig): HttpsClient {
@@ -39,7 +47,7 @@ export function httpsClient(config: ServerConfig): HttpsClient {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body.result() }));
         res.on('error', reject);
       });
-      r.on('timeout', () => r.destroy(new Error(`request to ${new URL(req.url).host} timed out`)));
+      r.on('timeout', () => r.destroy(new RequestTimeoutError(new URL(req.url).host)));
       r.on('error', reject);
       if (req.body === undefined || req.body instanceof Uint8Array) r.end(req.body);
       else void writeChunks(r, req.body).catch((err: unknown) => r.destroy(err instanceof Error ? err : new Error(String(err))));

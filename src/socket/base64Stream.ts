@@ -1,19 +1,23 @@
 // Base64 decoded while it streams in, for attachment data inside a command: a 100 MiB attachment
 // arrives as 133 MiB of base64 text, and building that text as a JavaScript string first (then
 // flattening it, then decoding it) held three copies at once. The rules are those of
-// `decodeBase64Strict` (validators.ts): standard or URL-safe alphabet, optional padding, line
+// `decodeBase64Strict` (messenger/commands/validation.ts): standard or URL-safe alphabet, optional padding, line
 // breaks and spaces ignored; anything else makes the whole value invalid, not silently skipped.
+
+import { PreDecodedBase64 } from '../messenger/commands/attachments.js';
 
 const BODY = /^[A-Za-z0-9+/_-]*$/;
 const WHITESPACE = /\s/;
 const WHITESPACE_RUNS = /\s+/g;
 
-/** The bytes of a base64 field, or the fact that its text was not base64. */
-export class DecodedBase64 {
+/** The bytes of a base64 field, or the fact that its text was not base64; commands take it as decoded. */
+export class DecodedBase64 extends PreDecodedBase64 {
   constructor(
     /** Null when the text was not valid base64. */
-    readonly bytes: Buffer | null,
-  ) {}
+    override readonly bytes: Buffer | null,
+  ) {
+    super(bytes);
+  }
 
   /** Never the bytes: a request that is logged or echoed must not carry the attachment. */
   toJSON(): string {

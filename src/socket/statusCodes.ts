@@ -1,4 +1,5 @@
-// The seed's status codes, unchanged, and which one each messenger failure is reported as.
+// The seed's status codes, unchanged, and which one each engine error kind is reported as: the one
+// place where the socket translates the engine's failures.
 import type { MessengerErrorKind } from '../messenger/errors.js';
 
 export const StatusCode = {
@@ -29,7 +30,10 @@ const CODE_BY_KIND: Record<MessengerErrorKind, StatusCode> = {
   NOT_A_GROUP_MEMBER: StatusCode.NOT_A_GROUP_MEMBER,
   MISSING_MESSAGE_CONTENT: StatusCode.MISSING_MESSAGE_CONTENT,
   MISSING_REACTION: StatusCode.MISSING_REACTION,
+  INVALID_ARGUMENT: StatusCode.UNKNOWN,
   UNTRUSTED_IDENTITY: StatusCode.UNKNOWN,
+  CAPTCHA_REQUIRED: StatusCode.UNKNOWN,
+  REGISTRATION_REFUSED: StatusCode.UNKNOWN,
   NETWORK: StatusCode.UNKNOWN,
   UNKNOWN: StatusCode.UNKNOWN,
 };
@@ -38,7 +42,7 @@ export function statusCodeForKind(kind: MessengerErrorKind): StatusCode {
   return CODE_BY_KIND[kind] ?? StatusCode.UNKNOWN;
 }
 
-/** A request the socket layer refuses before it reaches the messenger. */
+/** A request the socket layer itself refuses (not a command the engine knows, an unknown ackId). */
 export class ProtocolError extends Error {
   constructor(
     readonly statusCode: StatusCode,

@@ -1,0 +1,28 @@
+import { CommandArguments, quitGroup } from '../messenger/commands/index.js';
+import { parseArguments, withMessenger } from './accountSetup.js';
+import { UsageError, type Command } from './command.js';
+import { reportGroupChange } from './groupReport.js';
+
+export const quitGroupCommand: Command = {
+  name: 'quitGroup',
+  summary: 'leave a group (or decline an invitation to it)',
+  usage: '-a +NUMBER quitGroup -g GROUP_ID [--admin MEMBER...]',
+  details: [
+    "If this account is the group's only administrator and others remain, name a member who becomes",
+    'one with --admin (as Signal\'s apps do, so the group keeps an administrator). The members are told.',
+  ].join('\n'),
+  options: {
+    'group-id': { type: 'string', short: 'g', valueName: 'GROUP_ID', description: 'the group to leave' },
+    admin: { type: 'string', multiple: true, valueName: 'MEMBER', description: 'make this member an administrator first (repeatable)' },
+  },
+  async run(ctx) {
+    if (ctx.values['group-id'] === undefined) throw new UsageError('quitGroup needs -g GROUP_ID');
+    if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
+    const args = new CommandArguments({ groupId: ctx.values['group-id'], admins: ctx.values.admin ?? [] }, { groupId: '-g GROUP_ID', admins: '--admin' });
+    const params = parseArguments(quitGroup, args);
+    return withMessenger(ctx, async (messenger) => {
+      messenger.start();
+      return reportGroupChange(ctx, await quitGroup.run(messenger, params, {}));
+    });
+  },
+};

@@ -1,0 +1,60 @@
+// Every command the engine serves, declared once each (one file per command beside this one).
+// Front-ends map their input to these: cli/ (argv), socket/ (the seed's JSON), JSON-RPC next.
+import type { AnyCommandDeclaration } from './declaration.js';
+import { link } from './link.js';
+import { listAccounts } from './listAccounts.js';
+import { listDevices } from './listDevices.js';
+import { listGroups } from './listGroups.js';
+import { listIdentities } from './listIdentities.js';
+import { quitGroup } from './quitGroup.js';
+import { receive } from './receive.js';
+import { register, verify } from './register.js';
+import { removeDevice } from './removeDevice.js';
+import { sendMessage } from './sendMessage.js';
+import { sendReaction } from './sendReaction.js';
+import { trust } from './trust.js';
+import { unregister } from './unregister.js';
+import { updateGroup } from './updateGroup.js';
+import { updateProfile } from './updateProfile.js';
+
+export {
+  link,
+  listAccounts,
+  listDevices,
+  listGroups,
+  listIdentities,
+  quitGroup,
+  receive,
+  register,
+  removeDevice,
+  sendMessage,
+  sendReaction,
+  trust,
+  unregister,
+  updateGroup,
+  updateProfile,
+  verify,
+};
+export { CommandArguments, InvalidCommandError, type ParseLimits } from './arguments.js';
+export { parseTarget } from './target.js';
+export { isPlainObject } from './validation.js';
+export type { AccountEngine, CommandDeclaration, DataDirectoryEnvironment, RunOptions } from './declaration.js';
+
+export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
+  sendMessage,
+  sendReaction,
+  receive,
+  listGroups,
+  updateGroup,
+  quitGroup,
+  trust,
+  listIdentities,
+  listDevices,
+  removeDevice,
+  updateProfile,
+  register,
+  verify,
+  link,
+  unregister,
+  listAccounts,
+];

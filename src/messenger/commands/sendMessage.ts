@@ -1,0 +1,33 @@
+// send: a text and/or attachments to a recipient or a group.
+import type { Messenger, OutgoingAttachment, SendResult, SendTarget } from '../api.js';
+import { invalid } from './arguments.js';
+import { parseAttachments } from './attachments.js';
+import type { CommandDeclaration } from './declaration.js';
+import { parseTarget } from './target.js';
+
+export interface SendMessageParams {
+  target: SendTarget;
+  text?: string;
+  attachments: OutgoingAttachment[];
+}
+
+/** Arguments: recipient | groupId, message, attachments; `content` labels the two together. */
+export const sendMessage: CommandDeclaration<Pick<Messenger, 'sendMessage'>, SendMessageParams, SendResult> = {
+  name: 'send',
+  on: 'account',
+  errors: ['INVALID_RECIPIENT', 'INVALID_NUMBER', 'GROUP_NOT_FOUND', 'NOT_A_GROUP_MEMBER', 'MISSING_MESSAGE_CONTENT', 'INVALID_ATTACHMENT', 'UNTRUSTED_IDENTITY', 'NETWORK', 'UNKNOWN'],
+  parse(args, limits) {
+    const target = parseTarget(args);
+    const message = args.get('message');
+    if (message !== undefined && message !== null && typeof message !== 'string') {
+      throw invalid('MISSING_MESSAGE_CONTENT', `${args.label('message')} must be a string`);
+    }
+    const text = typeof message === 'string' && message.length > 0 ? message : undefined;
+    const attachments = parseAttachments(args.get('attachments'), args.label('attachments'), limits.maxAttachmentBytes);
+    if (text === undefined && attachments.length === 0) {
+      throw invalid('MISSING_MESSAGE_CONTENT', `${args.label('content')} has neither message text nor attachments`);
+    }
+    return { target, text, attachments };
+  },
+  run: (engine, params) => engine.sendMessage(params.target, params.text, params.attachments),
+};

@@ -1,0 +1,23 @@
+// The socket's commands, by their wire names, in the order the unknown-command answer lists them.
+import { ack } from './ack.js';
+import type { Handler } from './context.js';
+import { listDevices } from './listDevices.js';
+import { listGroups } from './listGroups.js';
+import { quitGroup } from './quitGroup.js';
+import { receiveMessages } from './receiveMessages.js';
+import { sendMessage } from './sendMessage.js';
+import { sendReaction } from './sendReaction.js';
+import { trust } from './trust.js';
+import { updateGroup } from './updateGroup.js';
+
+export const HANDLERS: Readonly<Record<string, Handler>> = {
+  send_message: sendMessage,
+  send_reaction: sendReaction,
+  receive_messages: receiveMessages,
+  list_groups: listGroups,
+  trust: trust,
+  ack: ack,
+  update_group: updateGroup,
+  quit_group: quitGroup,
+  list_devices: listDevices,
+};

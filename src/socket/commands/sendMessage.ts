@@ -1,0 +1,18 @@
+// send_message: {recipient | groupId, dataMessage: {message, attachments}} → the engine's send.
+import { CommandArguments, InvalidCommandError, isPlainObject, parseTarget, sendMessage as send } from '../../messenger/commands/index.js';
+import type { Handler } from './context.js';
+
+const LABELS = { message: 'dataMessage.message', attachments: 'dataMessage.attachments', content: 'dataMessage' };
+
+export const sendMessage: Handler = async (request, ctx) => {
+  const data = request.dataMessage;
+  const content = isPlainObject(data) ? data : {};
+  const args = new CommandArguments({ recipient: request.recipient, groupId: request.groupId, message: content.message, attachments: content.attachments }, LABELS);
+  // The seed checks the target before the content: a request wrong in both gets the target's code.
+  parseTarget(args);
+  if (!isPlainObject(data)) {
+    throw new InvalidCommandError('MISSING_MESSAGE_CONTENT', 'dataMessage is missing: it must be an object with message and/or attachments');
+  }
+  const result = await send.run(ctx.messenger, send.parse(args, ctx.limits), {});
+  return { fields: { timestamp: result.timestamp, results: result.results } };
+};
