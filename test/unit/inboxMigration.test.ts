@@ -15,14 +15,14 @@ import { runCommand } from '../../src/socket/commands.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { Inbox } from '../../src/store/inbox.js';
 import { fromFormat1, InboxFormatError } from '../../src/store/inboxFormat.js';
-import { LATE_ATTACHMENT, LEGACY_ROWS, writeLegacyDatabase } from './legacyInbox.js';
+import { LATE_ATTACHMENT, LEGACY_ROWS, writeLegacyDatabase } from '../support/legacyInbox.js';
 import {
   OLD_CLI_JSON,
   OLD_CLI_JSON_IGNORING_ATTACHMENTS,
   OLD_CLI_TEXT,
   OLD_SOCKET_ANSWER,
   OLD_SOCKET_ANSWER_IGNORING_ATTACHMENTS,
-} from './legacyInboxOutput.js';
+} from '../support/legacyInboxOutput.js';
 
 const KEY = 'cd'.repeat(32);
 

@@ -4,113 +4,18 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceSummary, GroupSummary, GroupUpdateResult, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import type { GroupSummary, InboxLease } from '../../src/messenger/api.js';
 import { tokenCheck } from '../../src/socket/auth.js';
-import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../src/socket/server.js';
+import { startSocketServer } from '../../src/socket/server.js';
 import { loadTlsCredentials, type TlsCredentials } from '../../src/socket/tls.js';
 import { readTokenFile } from '../../src/socket/tokenFile.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
-import { LineClient as Client } from './lineClient.js';
-import { captureClientHello, selfSignedCertificate } from './tlsFixtures.js';
-
-// ---------------------------------------------------------------- fakes and helpers
-
-/** Counts every call, so a test can prove that nothing ran. */
-class CountingMessenger implements Messenger {
-  calls = 0;
-  groups: GroupSummary[] = [];
-  /** Like the real inbox when nothing arrives: an empty lease after the timeout, or at once when aborted. */
-  onTake: (timeoutMs: number, signal?: AbortSignal) => Promise<InboxLease> = async (timeoutMs, signal) => {
-    if (!signal?.aborted) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return emptyLease();
-  };
-
-  async sendMessage(): Promise<SendResult> {
-    this.calls++;
-    return { timestamp: 1700000000000, results: [] };
-  }
-
-  async sendReaction(): Promise<SendResult> {
-    this.calls++;
-    return { timestamp: 1700000000001, results: [] };
-  }
-
-  async updateGroup(): Promise<GroupUpdateResult> {
-    this.calls++;
-    return { groupId: '', revision: 0, created: false, unchanged: true, added: [], invited: [], removed: [], notApplied: [], results: [] };
-  }
-
-  async quitGroup(): Promise<GroupUpdateResult> {
-    this.calls++;
-    return { groupId: '', revision: 0, created: false, unchanged: true, added: [], invited: [], removed: [], notApplied: [], results: [] };
-  }
-
-  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
-    this.calls++;
-    return this.onTake(timeoutMs, signal);
-  }
-
-  async listDevices(): Promise<DeviceSummary[]> {
-    this.calls++;
-    return [];
-  }
-
-  async listGroups(): Promise<GroupSummary[]> {
-    this.calls++;
-    return this.groups;
-  }
-
-  async trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
-    this.calls++;
-    return { aci: recipient, safetyNumber: null };
-  }
-}
-
-function emptyLease(): InboxLease {
-  return { entries: [], commit: () => {}, release: () => {} };
-}
-
+import { FakeEngine, fakeLease } from '../support/fakeEngine.js';
+import { LineClient as Client } from '../support/lineClient.js';
+import { captureClientHello, selfSignedCertificate } from '../support/tlsFixtures.js';
+import { withServer } from '../support/withServer.js';
 
 const TOKEN = 'c0ffee'.repeat(8);
-
-async function withServer(
-  options: Partial<SocketServerOptions>,
-  run: (ctx: { server: SocketServer; messenger: CountingMessenger; client: () => Promise<Client>; logs: string[] }) => Promise<void>,
-): Promise<void> {
-  const messenger = new CountingMessenger();
-  const logs: string[] = [];
-  const server = await startSocketServer({
-    messenger,
-    port: 0,
-    log: (line) => logs.push(line),
-    ...options,
-    limits: { shutdownGraceMs: 1000, ...options.limits },
-  });
-  const clients: Client[] = [];
-  try {
-    await run({
-      server,
-      messenger,
-      logs,
-      client: async () => {
-        const c = await Client.open(server.port!);
-        clients.push(c);
-        return c;
-      },
-    });
-  } finally {
-    for (const c of clients) c.close();
-    await server.close();
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -266,6 +171,7 @@ test('TLS: same protocol, with auth and a half-close; plain-text clients get not
     const tls: TlsCredentials = loadTlsCredentials(certPath, keyPath, (line) => warnings.push(line));
     assert.deepEqual(warnings, []);
     await withServer({ tls, authToken: TOKEN }, async ({ server, messenger, logs }) => {
+      messenger.sendTimestamp = () => 1700000000000;
       assert.equal(server.address, `tls://127.0.0.1:${server.port}`);
       assert.deepEqual(logs, [`listening on tls://127.0.0.1:${server.port}`]);
       const ca = readFileSync(certPath);
@@ -346,7 +252,7 @@ test('TLS: a key that does not match the certificate is refused at startup; a re
 
 test('TLS cannot be combined with a Unix socket', async () => {
   await assert.rejects(
-    startSocketServer({ messenger: new CountingMessenger(), path: '/tmp/x.sock', tls: { cert: '', key: '' }, log: () => {} }),
+    startSocketServer({ messenger: new FakeEngine(), path: '/tmp/x.sock', tls: { cert: '', key: '' }, log: () => {} }),
     /TCP only/,
   );
 });
@@ -389,9 +295,12 @@ test('idle timeout: an idle client is closed, a waiting receive_messages is not 
     messenger.onTake = () => new Promise((resolve) => (deliver = resolve));
     busy.send(`{command:'receive_messages', timeout: 60000}\n`);
     assert.equal(await idle.closedWithin(2000), true, 'the idle client was not closed');
-    await sleep(400);
+    // The marker: a client that connects only now, and stays idle, is closed. By then the busy one
+    // had been without a command for longer than the idle timeout.
+    const later = await client();
+    assert.equal(await later.closedWithin(2000), true, 'the later idle client was not closed');
     assert.equal(busy.isClosed, false, 'a client waiting for messages was closed as idle');
-    deliver(emptyLease());
+    deliver(fakeLease([]));
     assert.deepEqual(await busy.next(), { command: 'receive_messages', statusCode: 0, messages: [] });
     // Once answered, it is idle again.
     assert.equal(await busy.closedWithin(2000), true);
@@ -533,7 +442,7 @@ test('a Unix socket is created 0600 (also with a token)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sigsock-'));
   const path = join(dir, 'daemon.sock');
   try {
-    const server = await startSocketServer({ messenger: new CountingMessenger(), path, authToken: TOKEN, log: () => {} });
+    const server = await startSocketServer({ messenger: new FakeEngine(), path, authToken: TOKEN, log: () => {} });
     try {
       assert.equal(statSync(path).mode & 0o777, 0o600);
     } finally {
