@@ -3,9 +3,10 @@
 // sender. (A longer run of the same scenario: `npm run soak`.)
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from './harness.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { crashScenario } from './crashScenario.js';
-import { client, startDaemon } from './daemon.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
 
 describe('crash safety', () => {
   let f: LinkedFixture;

@@ -1,8 +1,9 @@
 // The crash scenario shared by the e2e test and the soak run: contacts keep writing while the
 // daemon is killed with SIGKILL at random points and a client keeps draining.
 import assert from 'node:assert/strict';
-import type { LinkedFixture } from './harness.js';
-import { client, startDaemon, type Client, type Daemon } from './daemon.js';
+import type { LinkedFixture } from '../support/harness.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
 
 export async function crashScenario(f: LinkedFixture, perSender: number, kills: number): Promise<Map<string, string[]>> {
   const senders = [f.bob, f.carol];

@@ -7,9 +7,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, waitForLog, type Daemon } from './daemon.js';
-import { within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, waitForLog, type Daemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 /** The daemon with the test hook on: the database is full while `flagFile` exists. */
 async function startDaemonWithDiskHook(f: LinkedFixture, flagFile: string): Promise<Daemon> {

@@ -12,9 +12,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerConfigFile } from '../../src/signal/serverConfig.js';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, waitForLog, type Client, type Daemon } from './daemon.js';
-import { sendAttachment, within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, waitForLog, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
+import { sendAttachment, within } from '../support/contactActions.js';
 import { WRONG_ROOT_CERTIFICATE_PEM } from './wrongRootCertificate.js';
 
 // Long enough for several backoff rounds (250 ms doubling) and a send that waits out its 5 s for

@@ -10,9 +10,10 @@ import { EMPTY_DATA_MESSAGE, EMPTY_GROUP_ACTIONS, Group as MockGroup, Proto, typ
 import { GroupMasterKey, GroupSecretParams } from '@signalapp/libsignal-client/zkgroup.js';
 import { decryptGroupState, type GroupState } from '../../src/signal/groupsApi.js';
 import type { Group } from '../../src/proto/index.js';
-import { linkedAccount, type LinkedFixture, type RunResult } from './harness.js';
-import { client, startDaemon } from './daemon.js';
-import { within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture, type RunResult } from '../support/harness.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 // The mock's own libsignal (0.100): its objects must come from there, never from ours.
 const mockZk = createRequire(createRequire(import.meta.url).resolve('@signalapp/mock-server'))('@signalapp/libsignal-client/zkgroup') as {

@@ -4,9 +4,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMPTY_GROUP_ACTIONS, EnvelopeType, type Group, type PrimaryDevice } from '@signalapp/mock-server';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from './daemon.js';
-import { within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 /** The next message `contact` decrypts, with a deadline. */
 function nextMessage(contact: PrimaryDevice, what: string) {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { startDaemon, type Daemon } from './daemon.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
 import { LineClient } from '../support/lineClient.js';
 import { captureClientHello, selfSignedCertificate } from '../support/tlsFixtures.js';
 

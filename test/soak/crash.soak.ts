@@ -1,7 +1,7 @@
 // `npm run soak`: the crash-safety scenario at full size — 1000 messages, 10 SIGKILLs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from '../e2e/harness.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { crashScenario } from '../e2e/crashScenario.js';
 
 describe('soak: crash safety at size', () => {

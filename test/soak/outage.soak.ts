@@ -2,9 +2,10 @@
 // trying to send; afterwards everything queued arrives, in order, and sending works again.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from '../e2e/harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from '../e2e/daemon.js';
-import { within } from '../e2e/contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 describe('soak: a 30 s server outage', () => {
   let f: LinkedFixture;

@@ -8,8 +8,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { linkedAccount, type LinkedFixture } from '../e2e/harness.js';
-import { client, startDaemon, type Client, type Daemon } from '../e2e/daemon.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
 
 type Leave = 'close' | 'half-close' | 'reset';
 const LEAVES: Leave[] = ['close', 'half-close', 'reset'];
