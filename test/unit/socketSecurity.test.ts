@@ -326,7 +326,7 @@ test('a client that never reads: reading stops, memory stays bounded, others are
     isMember: true,
     revision: 1,
   }));
-  await withServer({ limits: { idleTimeoutMs: 1500, maxPendingPerConnection: 16 } }, async ({ client, messenger }) => {
+  await withServer({ limits: { idleTimeoutMs: 1500, maxPendingPerConnection: 16 } }, async ({ client, messenger, untilLogged }) => {
     messenger.groups = bigGroups;
     const hog = await client();
     hog.socket.pause();
@@ -346,7 +346,8 @@ test('a client that never reads: reading stops, memory stays bounded, others are
 
     // A paused client does not notice the close; it finds out once it reads again. Had the server not
     // cut it, reading would start a stream of about 1.5 GB of answers instead of an end within moments.
-    await sleep(2500);
+    // Both clients are idle now: wait until the server has closed both (the hog and the other one).
+    await untilLogged(/closing connection.*: idle for 1500 ms/, 2);
     hog.socket.resume();
     assert.equal(await hog.closedWithin(500), true, 'the client that never reads was not closed as idle');
   });
