@@ -4,8 +4,7 @@ import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InboxEntry, Messenger, ReceivedMessage } from '../../src/messenger/api.js';
 import { MessengerError } from '../../src/messenger/errors.js';
@@ -15,6 +14,7 @@ import { startSocketServer } from '../../src/socket/server.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
 import { deferred, FakeEngine, fakeLease, textEntry } from '../support/fakeEngine.js';
 import { LineClient as Client } from '../support/lineClient.js';
+import { withTempDir } from '../support/tempDir.js';
 import { withServer } from '../support/withServer.js';
 
 const PHONE = '+4915112345678';
@@ -428,9 +428,8 @@ test('a client that half-closes right after sending still gets its answers', asy
 });
 
 test('a Unix socket is created 0600, a stale one is replaced, and removed on close', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-'));
-  const path = join(dir, 'daemon.sock');
-  try {
+  await withTempDir('sigsock-', async (dir) => {
+    const path = join(dir, 'daemon.sock');
     const logs: string[] = [];
     const first = await startSocketServer({ messenger: new FakeEngine(), path, log: (l) => logs.push(l) });
     assert.equal(statSync(path).mode & 0o777, 0o600);
@@ -448,9 +447,7 @@ test('a Unix socket is created 0600, a stale one is replaced, and removed on clo
     assert.equal(statSync(path).isSocket(), true);
     const second = await startSocketServer({ messenger: new FakeEngine(), path, log: () => {} });
     await second.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // ---------------------------------------------------------------- Connection over a scripted stream

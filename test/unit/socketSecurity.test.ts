@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GroupSummary, InboxLease } from '../../src/messenger/api.js';
 import { tokenCheck } from '../../src/socket/auth.js';
@@ -14,6 +13,7 @@ import { FakeEngine, fakeLease } from '../support/fakeEngine.js';
 import { LineClient as Client } from '../support/lineClient.js';
 import { captureClientHello, selfSignedCertificate } from '../support/tlsFixtures.js';
 import { withServer } from '../support/withServer.js';
+import { withTempDir } from '../support/tempDir.js';
 
 const TOKEN = 'c0ffee'.repeat(8);
 
@@ -137,9 +137,8 @@ test('without a token, auth commands succeed and auth fields are ignored', async
   });
 });
 
-test('the token file: private, one line; anything else is refused with what to do', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-token-'));
-  try {
+test('the token file: private, one line; anything else is refused with what to do', async () => {
+  await withTempDir('sigsock-token-', async (dir) => {
     const file = join(dir, 'token');
     writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
     assert.equal(readTokenFile(file), TOKEN);
@@ -156,16 +155,13 @@ test('the token file: private, one line; anything else is refused with what to d
     assert.throws(() => readTokenFile(file), /exactly one line/);
     assert.throws(() => readTokenFile(join(dir, 'missing')), /ENOENT/);
     assert.throws(() => readTokenFile(dir), /not a regular file/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // ---------------------------------------------------------------- TLS
 
 test('TLS: same protocol, with auth and a half-close; plain-text clients get nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
-  try {
+  await withTempDir('sigsock-tls-', async (dir) => {
     const { certPath, keyPath } = selfSignedCertificate(dir);
     const warnings: string[] = [];
     const tls: TlsCredentials = loadTlsCredentials(certPath, keyPath, (line) => warnings.push(line));
@@ -194,14 +190,11 @@ test('TLS: same protocol, with auth and a half-close; plain-text clients get not
       }
       assert.equal(messenger.calls, 2);
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('TLS: a client that has not finished its handshake when the timeout ends is dropped; one that finished stays', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
-  try {
+  await withTempDir('sigsock-tls-', async (dir) => {
     const { certPath, keyPath } = selfSignedCertificate(dir);
     const tls = loadTlsCredentials(certPath, keyPath, () => {});
     const hello = await captureClientHello();
@@ -227,14 +220,11 @@ test('TLS: a client that has not finished its handshake when the timeout ends is
         for (const c of [done, silent, halfHello, stalled]) c.close();
       }
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
-test('TLS: a key that does not match the certificate is refused at startup; a readable key is warned about', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
-  try {
+test('TLS: a key that does not match the certificate is refused at startup; a readable key is warned about', async () => {
+  await withTempDir('sigsock-tls-', async (dir) => {
     const first = selfSignedCertificate(join(dir));
     const otherDir = join(dir, 'other');
     execFileSync('mkdir', [otherDir]);
@@ -245,9 +235,7 @@ test('TLS: a key that does not match the certificate is refused at startup; a re
     const warnings: string[] = [];
     loadTlsCredentials(first.certPath, first.keyPath, (line) => warnings.push(line));
     assert.match(warnings.join('\n'), /accessible to other users; consider: chmod 600/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('TLS cannot be combined with a Unix socket', async () => {
@@ -440,16 +428,13 @@ test('a numeric reqId is echoed with exactly the text sent, in every kind of ans
 });
 
 test('a Unix socket is created 0600 (also with a token)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-'));
-  const path = join(dir, 'daemon.sock');
-  try {
+  await withTempDir('sigsock-', async (dir) => {
+    const path = join(dir, 'daemon.sock');
     const server = await startSocketServer({ messenger: new FakeEngine(), path, authToken: TOKEN, log: () => {} });
     try {
       assert.equal(statSync(path).mode & 0o777, 0o600);
     } finally {
       await server.close();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
