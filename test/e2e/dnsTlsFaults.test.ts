@@ -53,12 +53,8 @@ function cpuTimeMs(pid: number): number {
  * to a failing server back (about 5 s, then longer), so a stop now finds one in flight.
  */
 async function untilAnAttemptIsHeldBack(daemon: Daemon): Promise<void> {
-  const chatFailures = () => (daemon.stderr().match(/Z chat: disconnected/g) ?? []).length;
-  const deadline = Date.now() + 20_000;
-  while (chatFailures() < 2) {
-    if (Date.now() > deadline) throw new Error(`the chat connection did not fail twice:\n${daemon.stderr()}`);
-    await sleep(50);
-  }
+  // Two failures logged: the chat connection failed twice.
+  await waitForLog(daemon, /Z chat: disconnected[\s\S]*Z chat: disconnected/, 20_000);
   // The second retry starts within 500 ms (250 ms doubling, jittered).
   await sleep(1_000);
 }

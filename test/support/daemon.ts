@@ -1,8 +1,9 @@
 // A sigsock daemon child process, and what bots do with it over the line client.
+import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { LinkedFixture } from './harness.js';
-import type { LineClient } from './lineClient.js';
+import { linkedAccount, type LinkedFixture } from './harness.js';
+import { client, type LineClient } from './lineClient.js';
 
 export interface Daemon {
   process: ChildProcess;
@@ -74,4 +75,39 @@ export function waitForLog(daemon: Daemon, pattern: RegExp, timeoutMs = 10_000):
       stop();
     };
   });
+}
+
+export interface WarmDaemon {
+  f: LinkedFixture;
+  daemon: Daemon;
+  c: LineClient;
+  close(): Promise<void>;
+}
+
+/**
+ * A linked account with its daemon and one client, Bob introduced and one message from him already
+ * through: the mock asserts (and the test dies of an unhandled rejection) when a socket closes while
+ * it is still flushing what it queued for the device at connect, so fault tests start warm.
+ */
+export async function warmDaemon(): Promise<WarmDaemon> {
+  const f = await linkedAccount();
+  let daemon: Daemon | undefined;
+  let c: LineClient | undefined;
+  const close = async () => {
+    c?.close();
+    await daemon?.stop();
+    await f.close();
+  };
+  try {
+    daemon = await startDaemon(f);
+    c = await client(daemon.port);
+    await f.introduce(f.bob);
+    const warm = f.bob.sendText(f.device, 'warm-up');
+    assert.equal((await receiveAll(c, 1, 20_000))[0]?.body, 'warm-up');
+    await warm;
+    return { f, daemon, c, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
