@@ -9,7 +9,7 @@ import { decryptEnvelope } from '../src/messenger/envelopeDecryptor.js';
 import { serviceIdFromBinary } from '../src/messenger/serviceIds.js';
 import { createNet } from '../src/signal/net.js';
 import { AccountStore } from '../src/store/accountStore.js';
-import type { LinkedFixture } from '../test/e2e/harness.js';
+import type { LinkedFixture } from '../test/support/harness.js';
 
 export async function libsignalReceiveFloor(f: LinkedFixture, total: number): Promise<number> {
   const store = AccountStore.open({ dataDir: f.dataDir, number: f.number, trustMode: 'always' });

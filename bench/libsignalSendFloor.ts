@@ -8,7 +8,7 @@ import { putMessages } from '../src/signal/messagesApi.js';
 import { encodeContent } from '../src/proto/index.js';
 import { AccountStore } from '../src/store/accountStore.js';
 import { padContent } from '../src/util/padding.js';
-import type { LinkedFixture } from '../test/e2e/harness.js';
+import type { LinkedFixture } from '../test/support/harness.js';
 
 export async function libsignalSendFloor(f: LinkedFixture, total: number): Promise<number> {
   const store = AccountStore.open({ dataDir: f.dataDir, number: f.number, trustMode: 'always' });

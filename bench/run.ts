@@ -2,9 +2,10 @@
 // server. Prints a table and writes bench/results.json. See docs/benchmarks.md.
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { linkedAccount, type LinkedFixture } from '../test/e2e/harness.js';
-import { client, startDaemon, type Client, type Daemon } from '../test/e2e/daemon.js';
-import { sendAttachment } from '../test/e2e/contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../test/support/harness.js';
+import { startDaemon, type Daemon } from '../test/support/daemon.js';
+import { client, type Client } from '../test/support/lineClient.js';
+import { sendAttachment } from '../test/support/contactActions.js';
 import { AccountMessenger } from '../src/messenger/accountMessenger.js';
 import { freePort, spawnEchoFloor, spawnListenFloor, waitAccept } from './floors.js';
 import { libsignalReceiveFloor } from './libsignalReceiveFloor.js';

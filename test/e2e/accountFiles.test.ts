@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { accountDbPath } from '../../src/store/dataDirectory.js';
 import { scrubNumber } from '../../src/util/log.js';
-import { startDaemon } from './daemon.js';
-import { BIN, globalArgs, linkedAccount, runCli, type LinkedFixture, type RunResult } from './harness.js';
+import { startDaemon } from '../support/daemon.js';
+import { BIN, globalArgs, linkedAccount, runCli, type LinkedFixture, type RunResult } from '../support/harness.js';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 

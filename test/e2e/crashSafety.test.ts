@@ -3,11 +3,16 @@
 // sender. (A longer run of the same scenario: `npm run soak`.)
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from './harness.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { Random, seedFrom } from '../support/random.js';
 import { crashScenario } from './crashScenario.js';
-import { client, startDaemon } from './daemon.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
 
-describe('crash safety', () => {
+// The kill moments and the vanishing clients' delays come from this seed (SIGSOCK_CRASH_SEED replays a run).
+const SEED = seedFrom('SIGSOCK_CRASH_SEED', 0xc4a5, 'crash safety');
+
+describe(`crash safety (seed ${SEED})`, () => {
   let f: LinkedFixture;
   // A fresh account per test: each starts with no sessions and an empty inbox.
   beforeEach(async () => {
@@ -19,7 +24,7 @@ describe('crash safety', () => {
 
   it('delivers every message exactly once, in order per sender, across 5 SIGKILLs', async () => {
     const perSender = 60;
-    const received = await crashScenario(f, perSender, 5);
+    const received = await crashScenario(f, perSender, 5, Random.seeded(SEED));
     [...received.values()].forEach((bodies, si) => {
       assert.deepEqual(
         bodies,
@@ -30,6 +35,7 @@ describe('crash safety', () => {
 
   it('with ack: true, a client that vanishes at random points mid-response still gets each message exactly once', async () => {
     const perSender = 40;
+    const random = Random.seeded(SEED ^ 0xac4);
     const senders = [f.bob, f.carol];
     for (const s of senders) await f.introduce(s);
     const producing = Promise.all(senders.map(async (s, si) => {
@@ -48,7 +54,7 @@ describe('crash safety', () => {
       if (fate === 0) {
         // Gone before reading the answer.
         c.write(JSON.stringify({ command: 'receive_messages', timeout: 300, ack: true }) + '\n');
-        await new Promise((r) => setTimeout(r, Math.random() * 20));
+        await new Promise((r) => setTimeout(r, random.next() * 20));
         c.socket.destroy();
         vanished++;
         continue;

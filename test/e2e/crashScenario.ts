@@ -1,10 +1,14 @@
 // The crash scenario shared by the e2e test and the soak run: contacts keep writing while the
-// daemon is killed with SIGKILL at random points and a client keeps draining.
+// daemon is killed with SIGKILL at random points and a client keeps draining. The kill moments come
+// from a seeded PRNG (the caller prints the seed): a run that fails can be replayed with that seed,
+// as far as the timing of processes allows.
 import assert from 'node:assert/strict';
-import type { LinkedFixture } from './harness.js';
-import { client, startDaemon, type Client, type Daemon } from './daemon.js';
+import type { LinkedFixture } from '../support/harness.js';
+import type { Random } from '../support/random.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
 
-export async function crashScenario(f: LinkedFixture, perSender: number, kills: number): Promise<Map<string, string[]>> {
+export async function crashScenario(f: LinkedFixture, perSender: number, kills: number, random: Random): Promise<Map<string, string[]>> {
   const senders = [f.bob, f.carol];
   for (const s of senders) await f.introduce(s);
   const received = new Map<string, string[]>(senders.map((s) => [s.device.aci, []]));
@@ -33,7 +37,7 @@ export async function crashScenario(f: LinkedFixture, perSender: number, kills: 
     // docs/reliability.md.)
     let killed = false;
     const draining = drain(c, () => killed).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
+    await new Promise((r) => setTimeout(r, 150 + random.next() * 600));
     killed = true;
     await daemon.stop('SIGKILL');
     await draining;

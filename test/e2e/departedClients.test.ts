@@ -3,8 +3,9 @@
 // that arrives later, gives back its unacknowledged messages, and frees its connection.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from './daemon.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
 import { closedByDaemon } from './tcpStates.js';
 
 const MAX_CONNECTIONS = 20;

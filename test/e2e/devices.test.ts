@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bareNetwork, globalArgs, linkDataDir, linkedAccount, registerWithCli, runCli, type BareNetwork, type LinkedFixture } from './harness.js';
-import { client, startDaemon, waitForLog } from './daemon.js';
+import { bareNetwork, globalArgs, linkDataDir, linkedAccount, registerWithCli, runCli, type BareNetwork, type LinkedFixture } from '../support/harness.js';
+import { startDaemon, waitForLog } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
 
 interface ListedDevice {
   id: number;

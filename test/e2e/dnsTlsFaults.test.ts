@@ -12,9 +12,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerConfigFile } from '../../src/signal/serverConfig.js';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, waitForLog, type Client, type Daemon } from './daemon.js';
-import { sendAttachment, within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, waitForLog, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
+import { sendAttachment, within } from '../support/contactActions.js';
 import { WRONG_ROOT_CERTIFICATE_PEM } from './wrongRootCertificate.js';
 
 // Long enough for several backoff rounds (250 ms doubling) and a send that waits out its 5 s for
@@ -52,12 +53,8 @@ function cpuTimeMs(pid: number): number {
  * to a failing server back (about 5 s, then longer), so a stop now finds one in flight.
  */
 async function untilAnAttemptIsHeldBack(daemon: Daemon): Promise<void> {
-  const chatFailures = () => (daemon.stderr().match(/Z chat: disconnected/g) ?? []).length;
-  const deadline = Date.now() + 20_000;
-  while (chatFailures() < 2) {
-    if (Date.now() > deadline) throw new Error(`the chat connection did not fail twice:\n${daemon.stderr()}`);
-    await sleep(50);
-  }
+  // Two failures logged: the chat connection failed twice.
+  await waitForLog(daemon, /Z chat: disconnected[\s\S]*Z chat: disconnected/, 20_000);
   // The second retry starts within 500 ms (250 ms doubling, jittered).
   await sleep(1_000);
 }

@@ -10,19 +10,16 @@ import { EMPTY_DATA_MESSAGE, EMPTY_GROUP_ACTIONS, Group as MockGroup, Proto, typ
 import { GroupMasterKey, GroupSecretParams } from '@signalapp/libsignal-client/zkgroup.js';
 import { decryptGroupState, type GroupState } from '../../src/signal/groupsApi.js';
 import type { Group } from '../../src/proto/index.js';
-import { linkedAccount, type LinkedFixture, type RunResult } from './harness.js';
-import { client, startDaemon } from './daemon.js';
-import { within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture, type RunResult } from '../support/harness.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
+import { assertNothingBeforeMarker, nextMessage } from '../support/contactActions.js';
 
 // The mock's own libsignal (0.100): its objects must come from there, never from ours.
 const mockZk = createRequire(createRequire(import.meta.url).resolve('@signalapp/mock-server'))('@signalapp/libsignal-client/zkgroup') as {
   GroupSecretParams: { deriveFromMasterKey(key: unknown): unknown };
   GroupMasterKey: new (bytes: Buffer) => unknown;
 };
-
-function nextMessage(contact: PrimaryDevice, what: string) {
-  return within(contact.waitForMessage(), 20_000, what);
-}
 
 function ok(r: RunResult, what: string): RunResult {
   assert.equal(r.code, 0, `${what} failed (${r.code})\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
@@ -134,8 +131,7 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
     ok(await f.run(['send', '-g', groupId, '-m', 'without Carol']), 'send -g');
     const got = await nextMessage(f.bob, 'Bob to get the message');
     assert.equal(got.body, 'without Carol');
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(f.carol.getMessageQueueSize(), 0, 'Carol got nothing');
+    await assertNothingBeforeMarker(f.carol, async () => ok(await f.run(['send', '-m', 'marker to Carol', carolNumber]), 'send marker'), 'marker to Carol', 'Carol got nothing');
   });
 
   it('adding Carol back (her profile key is known) is a full add, which mock-server 27 does not apply: the CLI says so', async () => {
@@ -257,8 +253,7 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
       c.close();
       await daemon.stop();
     }
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(f.bob.getMessageQueueSize(), 0, 'nothing more reached Bob');
+    await assertNothingBeforeMarker(f.bob, async () => ok(await f.run(['send', '-m', 'marker to Bob', bobNumber]), 'send marker'), 'marker to Bob', 'nothing more reached Bob');
   });
 
   it('update_group and quit_group on the socket (extensions): create with Bob, rename, leave', async () => {

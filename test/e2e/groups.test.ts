@@ -4,15 +4,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMPTY_GROUP_ACTIONS, EnvelopeType, type Group, type PrimaryDevice } from '@signalapp/mock-server';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from './daemon.js';
-import { within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
+import { assertNothingBeforeMarker, nextMessage } from '../support/contactActions.js';
 
 /** The next message `contact` decrypts, with a deadline. */
-function nextMessage(contact: PrimaryDevice, what: string) {
-  return within(contact.waitForMessage(), 20_000, what);
-}
-
 /**
  * The phone removes `member` from `group` on the group server (the mock makes every creator-time
  * member an administrator, and anyone may remove themselves: the phone leaving is `member` = phone).
@@ -161,8 +158,12 @@ describe('groups through the daemon', () => {
     const lines = multiRecipientLines(daemon).slice(before);
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /sender key to 1 member\(s\), 1 device\(s\), in one multi-recipient request \(key newly shared with 1\)/);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(f.carol.getMessageQueueSize(), 0, 'Carol got nothing');
+    await assertNothingBeforeMarker(
+      f.carol,
+      async () => assert.equal((await c.request({ command: 'send_message', recipient: carolNumber, dataMessage: { message: 'marker to Carol' } })).statusCode, 0),
+      'marker to Carol',
+      'Carol got nothing',
+    );
   });
 
   it('sends to a 20-member group in one multi-recipient request; all 19 contacts decrypt it', async () => {
@@ -229,7 +230,12 @@ describe('groups through the daemon', () => {
     const listed = (list.groups as Record<string, any>[]).find((g) => g.groupId === group.id);
     assert.equal(listed?.isMember, false);
     assert.equal(listed?.revision, 2);
-    assert.equal(f.bob.getMessageQueueSize(), 0, 'nothing reached Bob');
+    await assertNothingBeforeMarker(
+      f.bob,
+      async () => assert.equal((await c.request({ command: 'send_message', recipient: bobNumber, dataMessage: { message: 'marker to Bob' } })).statusCode, 0),
+      'marker to Bob',
+      'nothing reached Bob',
+    );
   });
 
 });

@@ -2,8 +2,8 @@
 // listIdentities and blocks `send` with a message that names the fix; `trust` lifts the block.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { within } from '../support/contactActions.js';
 
 describe('identities from the CLI', () => {
   let f: LinkedFixture;

@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, startDaemon, type Daemon } from './daemon.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
 
 const IDLE = 10_000;
 

@@ -7,8 +7,9 @@ import { accountDbPath } from '../../src/store/dataDirectory.js';
 import { recordedOwner } from '../../src/store/lock.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { globalArgs, linkedAccount, runCli, type LinkedFixture } from './harness.js';
-import { client, startDaemon } from './daemon.js';
+import { globalArgs, linkedAccount, runCli, type LinkedFixture } from '../support/harness.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
 
 describe('link, receive and send through the CLI', () => {
   let f: LinkedFixture;

@@ -3,29 +3,22 @@
 // back, what contacts sent meanwhile arrives and sending works again.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from './daemon.js';
-import { within } from './contactActions.js';
+import type { LinkedFixture } from '../support/harness.js';
+import { receiveAll, warmDaemon, type Daemon, type WarmDaemon } from '../support/daemon.js';
+import type { Client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 describe('network faults', () => {
   let f: LinkedFixture;
   let daemon: Daemon;
   let c: Client;
+  let warm: WarmDaemon | undefined;
   before(async () => {
-    f = await linkedAccount();
-    daemon = await startDaemon(f);
-    c = await client(daemon.port);
-    await f.introduce(f.bob);
-    // One message through first: the mock asserts (and the test dies of an unhandled rejection)
-    // when a socket closes while it is still flushing what it queued for the device at connect.
-    const warm = f.bob.sendText(f.device, 'warm-up');
-    assert.equal((await receiveAll(c, 1, 20_000))[0]?.body, 'warm-up');
-    await warm;
+    warm = await warmDaemon();
+    ({ f, daemon, c } = warm);
   });
   after(async () => {
-    c?.close();
-    await daemon?.stop();
-    await f?.close();
+    await warm?.close();
   });
 
   it('survives an outage of the server without losing anything in either direction', async () => {

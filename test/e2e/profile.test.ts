@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpsClient } from '../../src/signal/https.js';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { openProfileBlob, readProfileName } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { openProfileBlob, readProfileName } from '../support/contactActions.js';
 
 describe('updateProfile', () => {
   let f: LinkedFixture;

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { linkedAccount, type LinkedFixture } from './harness.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 
 describe('sigsock receive into a pipe', () => {
   let f: LinkedFixture;

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceIdKind } from '@signalapp/mock-server';
-import { bareNetwork, BIN, globalArgs, MOCK_CODE, registerWithCli, type BareNetwork } from './harness.js';
-import { client, startDaemon } from './daemon.js';
-import { readProfileName, within } from './contactActions.js';
+import { bareNetwork, BIN, globalArgs, MOCK_CODE, registerWithCli, type BareNetwork } from '../support/harness.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
+import { readProfileName, within } from '../support/contactActions.js';
 
 describe('register and verify', () => {
   let bare: BareNetwork;

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { BIN } from './harness.js';
-import { client, type Client } from './daemon.js';
-import { within } from './contactActions.js';
+import { BIN } from '../support/harness.js';
+import { client, type Client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 interface Ready {
   ready: true;

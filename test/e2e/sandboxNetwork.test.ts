@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BIN, globalArgs, runCli } from './harness.js';
-import { client, startDaemon } from './daemon.js';
-import { within } from './contactActions.js';
+import { BIN, globalArgs, runCli } from '../support/harness.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 interface NetworkReady {
   phone: string;

@@ -7,9 +7,10 @@ import { connect } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decryptAttachment } from '../../src/signal/attachmentCrypto.js';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from './daemon.js';
-import { sendAttachment, sendReaction, within } from './contactActions.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { receiveAll, startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
+import { sendAttachment, sendReaction, within } from '../support/contactActions.js';
 
 /** What socat does: write, half-close, read everything until the server closes or goes quiet. */
 function socatLike(port: number, input: string | Buffer[], quietMs = 1500): Promise<string> {

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { startDaemon, type Daemon } from './daemon.js';
-import { LineClient } from '../unit/lineClient.js';
-import { captureClientHello, selfSignedCertificate } from '../unit/tlsFixtures.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { LineClient } from '../support/lineClient.js';
+import { captureClientHello, selfSignedCertificate } from '../support/tlsFixtures.js';
 
 function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StorageState, type Group } from '@signalapp/mock-server';
 import { groupIdFromMasterKey } from '../../src/messenger/groupIds.js';
-import { linkedAccount, type LinkedFixture } from './harness.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 
 describe('groups from the storage service after linking', () => {
   let f: LinkedFixture;

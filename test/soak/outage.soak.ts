@@ -2,29 +2,22 @@
 // trying to send; afterwards everything queued arrives, in order, and sending works again.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from '../e2e/harness.js';
-import { client, receiveAll, startDaemon, type Client, type Daemon } from '../e2e/daemon.js';
-import { within } from '../e2e/contactActions.js';
+import type { LinkedFixture } from '../support/harness.js';
+import { receiveAll, warmDaemon, type Daemon, type WarmDaemon } from '../support/daemon.js';
+import type { Client } from '../support/lineClient.js';
+import { within } from '../support/contactActions.js';
 
 describe('soak: a 30 s server outage', () => {
   let f: LinkedFixture;
   let daemon: Daemon;
   let c: Client;
+  let warm: WarmDaemon | undefined;
   before(async () => {
-    f = await linkedAccount();
-    daemon = await startDaemon(f);
-    c = await client(daemon.port);
-    await f.introduce(f.bob);
-    // One message through first: the mock asserts (and the test dies of an unhandled rejection)
-    // when a socket closes while it is still flushing what it queued for the device at connect.
-    const warm = f.bob.sendText(f.device, 'warm-up');
-    assert.equal((await receiveAll(c, 1, 20_000))[0]?.body, 'warm-up');
-    await warm;
+    warm = await warmDaemon();
+    ({ f, daemon, c } = warm);
   });
   after(async () => {
-    c?.close();
-    await daemon?.stop();
-    await f?.close();
+    await warm?.close();
   });
 
   it('loses nothing and backs off while the server is gone', async () => {

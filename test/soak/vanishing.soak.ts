@@ -8,8 +8,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { linkedAccount, type LinkedFixture } from '../e2e/harness.js';
-import { client, startDaemon, type Client, type Daemon } from '../e2e/daemon.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { client, type Client } from '../support/lineClient.js';
+import { freshSeed, Random, seedFrom } from '../support/random.js';
+
+// When each client vanishes comes from this seed; SIGSOCK_VANISHING_SEED replays a run.
+const SEED = seedFrom('SIGSOCK_VANISHING_SEED', freshSeed(), 'soak: vanishing clients');
 
 type Leave = 'close' | 'half-close' | 'reset';
 const LEAVES: Leave[] = ['close', 'half-close', 'reset'];
@@ -90,9 +95,10 @@ describe('soak: clients that vanish mid-receive', () => {
       ).finally(() => (producing = false));
 
       const byVanishers: Message[] = [];
+      const random = Random.seeded(SEED ^ run);
       const vanishers = (async () => {
         for (let i = 0; producing || i < 150; i++) {
-          const wave = Array.from({ length: 3 }, (_, j) => vanishingClient(daemon.port, ack, leaves[(i + j) % leaves.length], Math.random() * 40));
+          const wave = Array.from({ length: 3 }, (_, j) => vanishingClient(daemon.port, ack, leaves[(i + j) % leaves.length], random.next() * 40));
           for (const got of await Promise.all(wave)) byVanishers.push(...got);
           if (i >= 150 && !producing) break;
         }

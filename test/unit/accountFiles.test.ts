@@ -13,7 +13,7 @@ import { checkPages } from '../../src/store/cipherPages.js';
 import { accountDbPath } from '../../src/store/dataDirectory.js';
 import { DatabaseKeyMissingError, UnreadableDatabaseError } from '../../src/store/databaseErrors.js';
 import { AccountLockedError } from '../../src/store/lock.js';
-import { textRecord } from './inboxRecords.js';
+import { textRecord } from '../support/inboxRecords.js';
 
 const NUMBER = '+15551230000';
 const OTHER = '+15551239999';

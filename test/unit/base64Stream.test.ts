@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Base64StreamDecoder } from '../../src/socket/base64Stream.js';
 import { decodeBase64Strict } from '../../src/socket/validators.js';
+import { Random, seedFrom } from '../support/random.js';
+
+const SEED = seedFrom('SIGSOCK_BASE64_SEED', 0xb64, 'base64 stream cuts');
 
 function decodeInPieces(text: string, cuts: number[]): Buffer | null {
   const decoder = new Base64StreamDecoder();
@@ -37,12 +40,13 @@ test('decodes like decodeBase64Strict however the text is split', () => {
     randomBytes(1001).toString('base64url'),
     randomBytes(1002).toString('base64').replace(/.{76}/g, '$&\r\n'),
   ];
+  const random = Random.seeded(SEED);
   for (const text of samples) {
     const expected = decodeBase64Strict(text);
     for (let trial = 0; trial < 20; trial++) {
-      const cuts = Array.from({ length: trial % 5 }, () => Math.floor(Math.random() * (text.length + 1))).sort((a, b) => a - b);
+      const cuts = Array.from({ length: trial % 5 }, () => random.int(text.length + 1)).sort((a, b) => a - b);
       const got = decodeInPieces(text, cuts);
-      assert.deepEqual(got, expected, `${JSON.stringify(text.slice(0, 40))} cut at ${cuts}`);
+      assert.deepEqual(got, expected, `seed ${SEED}: ${JSON.stringify(text.slice(0, 40))} cut at ${cuts}`);
     }
   }
 });

@@ -4,14 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { CommandArguments, ENGINE_COMMANDS, InvalidCommandError, sendMessage, sendReaction, updateGroup } from '../../src/messenger/commands/index.js';
 import { PreDecodedBase64 } from '../../src/messenger/commands/attachments.js';
 import type { AnyCommandDeclaration } from '../../src/messenger/commands/declaration.js';
+import { withTempDir } from '../support/tempDir.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LIMITS = { maxAttachmentBytes: 100 };
@@ -87,8 +86,7 @@ function runCli(args: string[]): Promise<{ code: number; stderr: string }> {
 }
 
 test('the CLI validates a recipient as the socket does, before opening the account (it used to pass any text on)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-commands-'));
-  try {
+  await withTempDir('sigsock-commands-', async (dir) => {
     const global = ['--config', dir, '-a', '+4915112345678'];
     const badNumber = await runCli([...global, 'send', '-m', 'hi', '+49 151 1234']);
     assert.equal(badNumber.code, 2, badNumber.stderr);
@@ -99,9 +97,7 @@ test('the CLI validates a recipient as the socket does, before opening the accou
     const badMember = await runCli([...global, 'updateGroup', '-n', 'G', '-m', 'alice']);
     assert.equal(badMember.code, 2, badMember.stderr);
     assert.match(badMember.stderr, /-m MEMBER\[0\] is not a valid phone number/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the layering lint rule fails an import against the layers, static or dynamic', async () => {

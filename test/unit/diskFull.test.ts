@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { DiskFullError } from '../../src/store/diskFull.js';
 import { InboxQueue, type InboxSource, type StoredInboxEntry } from '../../src/messenger/inboxQueue.js';
-import { textRecord } from './inboxRecords.js';
+import { textRecord } from '../support/inboxRecords.js';
 
 describe('transaction on a full disk', () => {
   let dir: string;

@@ -8,21 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from '@signalapp/sqlcipher';
 import { formatEntry } from '../../src/cli/entryFormat.js';
-import type { Messenger } from '../../src/messenger/api.js';
 import { InboxQueue } from '../../src/messenger/inboxQueue.js';
 import { encodeAnswer } from '../../src/socket/answerEncoder.js';
 import { runCommand } from '../../src/socket/commands.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { Inbox } from '../../src/store/inbox.js';
 import { fromFormat1, InboxFormatError } from '../../src/store/inboxFormat.js';
-import { LATE_ATTACHMENT, LEGACY_ROWS, writeLegacyDatabase } from './legacyInbox.js';
+import { FakeEngine } from '../support/fakeEngine.js';
+import { LATE_ATTACHMENT, LEGACY_ROWS, writeLegacyDatabase } from '../support/legacyInbox.js';
 import {
   OLD_CLI_JSON,
   OLD_CLI_JSON_IGNORING_ATTACHMENTS,
   OLD_CLI_TEXT,
   OLD_SOCKET_ANSWER,
   OLD_SOCKET_ANSWER_IGNORING_ATTACHMENTS,
-} from './legacyInboxOutput.js';
+} from '../support/legacyInboxOutput.js';
 
 const KEY = 'cd'.repeat(32);
 
@@ -62,7 +62,8 @@ describe('an inbox queued before the upgrade', () => {
   });
 
   it('is answered by receive_messages byte for byte as before, with and without attachment data', async () => {
-    const messenger = { takeInbox: (timeoutMs: number, signal?: AbortSignal) => queue.take(timeoutMs, signal) } as Messenger;
+    const messenger = new FakeEngine();
+    messenger.onTake = (timeoutMs, signal) => queue.take(timeoutMs, signal);
     const ctx = { messenger, limits: { maxAttachmentBytes: 1e9, maxReceiveTimeoutMs: 1000 } };
     for (const [ignoreAttachments, expected] of [
       [false, OLD_SOCKET_ANSWER],

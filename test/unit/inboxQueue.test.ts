@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InboxEntry } from '../../src/messenger/api.js';
 import { InboxQueue, type InboxSource, type StoredInboxEntry } from '../../src/messenger/inboxQueue.js';
-import { textRecord, TEST_SENDER } from './inboxRecords.js';
+import { textRecord, TEST_SENDER } from '../support/inboxRecords.js';
 
 function source(bodies: string[]) {
   const stored = new Map<number, StoredInboxEntry>();

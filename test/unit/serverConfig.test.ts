@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PublicKey } from '@signalapp/libsignal-client';
 import { ServerPublicParams } from '@signalapp/libsignal-client/zkgroup.js';
@@ -13,15 +12,7 @@ import {
   type ServerConfig,
   type ServerConfigFile,
 } from '../../src/signal/serverConfig.js';
-
-function withTempDir(fn: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-serverconfig-'));
-  try {
-    fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { withTempDir } from '../support/tempDir.js';
 
 // Any valid-looking certificate body will do: the loader checks PEM framing and base64 only.
 const CERT_DER = new Uint8Array(Buffer.from('3082010a0282010100c0ffee', 'hex'));
@@ -77,8 +68,8 @@ test('staging uses its own constants', () => {
   assertRealEnvironment(config);
 });
 
-test('a server file loads as a local config and round-trips', () => {
-  withTempDir((dir) => {
+test('a server file loads as a local config and round-trips', async () => {
+  await withTempDir('sigsock-serverconfig-', (dir) => {
     const config = loadFrom(dir, validFile());
     assert.equal(config.kind, 'local');
     assert.equal(config.name, 'test-server');
@@ -95,8 +86,8 @@ test('a server file loads as a local config and round-trips', () => {
   });
 });
 
-test('the name defaults to the file name, httpVersion to 2, extra trust roots are kept', () => {
-  withTempDir((dir) => {
+test('the name defaults to the file name, httpVersion to 2, extra trust roots are kept', async () => {
+  await withTempDir('sigsock-serverconfig-', (dir) => {
     const file: Partial<ServerConfigFile> = validFile();
     delete file.name;
     delete file.httpVersion;
@@ -111,8 +102,8 @@ test('the name defaults to the file name, httpVersion to 2, extra trust roots ar
   });
 });
 
-test('a sandbox link URL on loopback is kept and written back', () => {
-  withTempDir((dir) => {
+test('a sandbox link URL on loopback is kept and written back', async () => {
+  await withTempDir('sigsock-serverconfig-', (dir) => {
     const config = loadFrom(dir, { ...validFile(), sandboxLinkUrl: 'http://127.0.0.1:40123/link' });
     assert.equal(config.sandboxLinkUrl, 'http://127.0.0.1:40123/link');
     assert.equal(serverConfigToFile(config).sandboxLinkUrl, 'http://127.0.0.1:40123/link');
@@ -120,8 +111,8 @@ test('a sandbox link URL on loopback is kept and written back', () => {
   });
 });
 
-test('bad server files give errors naming the file and the field', () => {
-  withTempDir((dir) => {
+test('bad server files give errors naming the file and the field', async () => {
+  await withTempDir('sigsock-serverconfig-', (dir) => {
     const cases: Array<[string, unknown, RegExp]> = [
       ['not JSON', '{ "chat": ', /not valid JSON/],
       ['an array', [], /\(top level\)" must be a JSON object/],

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import type { DeviceSummary, GroupSummary, GroupUpdateResult, InboxEntry, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import type { InboxEntry } from '../../src/messenger/api.js';
 import { MessengerError, type MessengerErrorKind } from '../../src/messenger/errors.js';
 import { AuthGate, tokenCheck } from '../../src/socket/auth.js';
 import { errorResponse, runCommand, type CommandContext } from '../../src/socket/commands.js';
@@ -15,35 +15,12 @@ import { Connection } from '../../src/socket/connection.js';
 import { LenientJsonReader, type ReaderEvent } from '../../src/socket/jsonReader.js';
 import { resolveLimits } from '../../src/socket/limits.js';
 import { VerbatimNumber } from '../../src/socket/verbatimNumber.js';
+import { FakeEngine, fakeLease } from '../support/fakeEngine.js';
+import { prng, Random } from '../support/random.js';
 
 const SEED = Number(process.env.SIGSOCK_FUZZ_SEED ?? 0x5eed5);
 
-/** mulberry32: small, fast and good enough to drive a fuzzer reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Random {
-  constructor(readonly next: () => number) {}
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
-
-// ---------------------------------------------------------------- a messenger that answers at once
+// ---------------------------------------------------------------- an engine that answers at once
 
 const ERROR_KINDS: MessengerErrorKind[] = [
   'INVALID_NUMBER',
@@ -58,66 +35,32 @@ const ERROR_KINDS: MessengerErrorKind[] = [
   'UNKNOWN',
 ];
 
-/** Never waits, sometimes fails in every way the real one can, hands out odd inbox entries. */
-class InstantMessenger implements Messenger {
-  calls = 0;
-  constructor(private readonly random: Random) {}
+const ODD_ENTRIES: InboxEntry[] = [
+  {
+    kind: 'message',
+    sender: { aci: 'a1b2c3d4-0000-4000-8000-00000000abcd', e164: null },
+    timestamp: 1,
+    groupId: null,
+    body: 'lone surrogate \ud800 and \u2028',
+    attachments: [{ data: Buffer.from('ABC'), filename: 'a"b\\c', contentType: 'x/y', size: 3, error: null }],
+    reaction: null,
+  },
+  { kind: 'failure', failure: 'unparseable', senderServiceId: null, reason: 'bad content' },
+];
 
-  private async outcome<T>(value: T): Promise<T> {
-    this.calls++;
-    const roll = this.random.int(20);
-    if (roll === 0) throw new MessengerError(this.random.pick(ERROR_KINDS), 'simulated failure');
+/** The fake engine, never waiting, sometimes failing in every way the real one can, handing out odd inbox entries. */
+function instantEngine(random: Random): FakeEngine {
+  const engine = new FakeEngine();
+  engine.onTake = async () => fakeLease(ODD_ENTRIES.slice(0, random.int(3)));
+  engine.outcome = async (value) => {
+    const roll = random.int(20);
+    if (roll === 0) throw new MessengerError(random.pick(ERROR_KINDS), 'simulated failure');
     if (roll === 1) throw new Error('simulated crash');
     if (roll === 2) throw 'a thrown string';
     return value;
-  }
-
-  sendMessage(): Promise<SendResult> {
-    return this.outcome({ timestamp: 1700000000000, results: [] });
-  }
-
-  sendReaction(): Promise<SendResult> {
-    return this.outcome({ timestamp: 1700000000001, results: [] });
-  }
-
-  takeInbox(): Promise<InboxLease> {
-    const entries: InboxEntry[] = [
-      {
-        kind: 'message',
-        sender: { aci: 'a1b2c3d4-0000-4000-8000-00000000abcd', e164: null },
-        timestamp: 1,
-        groupId: null,
-        body: 'lone surrogate \ud800 and \u2028',
-        attachments: [{ data: Buffer.from('ABC'), filename: 'a"b\\c', contentType: 'x/y', size: 3, error: null }],
-        reaction: null,
-      },
-      { kind: 'failure', failure: 'unparseable', senderServiceId: null, reason: 'bad content' },
-    ];
-    return this.outcome({ entries: entries.slice(0, this.random.int(3)), commit: () => {}, release: () => {} });
-  }
-
-  listGroups(): Promise<GroupSummary[]> {
-    return this.outcome([]);
-  }
-
-  trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
-    return this.outcome({ aci: recipient, safetyNumber: null });
-  }
-
-  updateGroup(): Promise<GroupUpdateResult> {
-    return this.outcome(GROUP_RESULT);
-  }
-
-  quitGroup(): Promise<GroupUpdateResult> {
-    return this.outcome(GROUP_RESULT);
-  }
-
-  listDevices(): Promise<DeviceSummary[]> {
-    return this.outcome([]);
-  }
+  };
+  return engine;
 }
-
-const GROUP_RESULT: GroupUpdateResult = { groupId: Buffer.alloc(32).toString('base64'), revision: 1, created: false, unchanged: false, added: [], invited: [], removed: [], notApplied: [], results: [] };
 
 // ---------------------------------------------------------------- inputs
 
@@ -262,7 +205,7 @@ const CASES = 100_000;
 
 test(`fuzz: ${CASES} generated and mutated inputs through the reader and runCommand (seed ${SEED})`, { timeout: 60_000 }, async () => {
   const random = new Random(prng(SEED));
-  const ctx: CommandContext = { messenger: new InstantMessenger(random), limits: resolveLimits() };
+  const ctx: CommandContext = { messenger: instantEngine(random), limits: resolveLimits() };
   const gate = () => new AuthGate(tokenCheck('secret'), 3);
   let values = 0;
   let errors = 0;
@@ -327,7 +270,7 @@ class MemorySocket extends Duplex {
 
 test('fuzz: without the token, no input of any shape reaches the messenger, and strangers are cut off', { timeout: 60_000 }, async () => {
   const random = new Random(prng(SEED ^ 0x1234));
-  const messenger = new InstantMessenger(random);
+  const messenger = instantEngine(random);
   const limits = resolveLimits({ idleTimeoutMs: 0 });
   for (let n = 0; n < 3000; n++) {
     const socket = new MemorySocket();

@@ -4,136 +4,18 @@ import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type {
-  DeviceSummary,
-  GroupSummary,
-  GroupUpdateRequest,
-  GroupUpdateResult,
-  InboxEntry,
-  InboxLease,
-  Messenger,
-  ReceivedMessage,
-  OutgoingAttachment,
-  ReactionRequest,
-  SendResult,
-  SendTarget,
-} from '../../src/messenger/api.js';
+import type { InboxEntry, Messenger, ReceivedMessage } from '../../src/messenger/api.js';
 import { MessengerError } from '../../src/messenger/errors.js';
 import { Connection } from '../../src/socket/connection.js';
 import { resolveLimits } from '../../src/socket/limits.js';
-import { startSocketServer, type SocketServer } from '../../src/socket/server.js';
+import { startSocketServer } from '../../src/socket/server.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
-import { LineClient as Client } from './lineClient.js';
-
-// ---------------------------------------------------------------- fakes
-
-interface FakeLease extends InboxLease {
-  /** Resolves with how the lease ended. */
-  settled: Promise<'committed' | 'released'>;
-}
-
-function fakeLease(entries: InboxEntry[]): FakeLease {
-  let settle!: (how: 'committed' | 'released') => void;
-  const settled = new Promise<'committed' | 'released'>((resolve) => (settle = resolve));
-  return { entries, settled, commit: () => settle('committed'), release: () => settle('released') };
-}
-
-/** A text message as the engine hands it out (the socket encodes it). */
-function textEntry(timestamp: number, body: string): InboxEntry {
-  return { kind: 'message', sender: { aci: 'a1b2c3d4-0000-4000-8000-00000000abcd', e164: null }, timestamp, groupId: null, body, attachments: [], reaction: null };
-}
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-type Take = (timeoutMs: number, signal?: AbortSignal) => Promise<InboxLease>;
-
-class FakeMessenger implements Messenger {
-  sent: { target: SendTarget; text: string | undefined; attachments: OutgoingAttachment[] }[] = [];
-  reactions: { target: SendTarget; reaction: ReactionRequest }[] = [];
-  /** Replace to make a command slow or failing. */
-  onSend: () => Promise<void> = async () => {};
-  onListGroups: () => Promise<GroupSummary[]> = async () => [];
-  onTake: Take = async (_timeout, signal) => {
-    // Like the real queue: nothing queued, so wait until aborted (tests never rely on the timeout).
-    if (!signal?.aborted) await new Promise((resolve) => signal?.addEventListener('abort', resolve));
-    return fakeLease([]);
-  };
-  takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
-
-  groupUpdates: GroupUpdateRequest[] = [];
-  async updateGroup(request: GroupUpdateRequest): Promise<GroupUpdateResult> {
-    this.groupUpdates.push(request);
-    return { groupId: request.groupId ?? Buffer.alloc(32, 1).toString('base64'), revision: 0, created: !request.groupId, unchanged: false, added: request.addMembers ?? [], invited: [], removed: request.removeMembers ?? [], notApplied: [], timestamp: 1700000000123, results: [] };
-  }
-
-  async quitGroup(groupId: string): Promise<GroupUpdateResult> {
-    return { groupId, revision: 3, created: false, unchanged: false, added: [], invited: [], removed: [], notApplied: [], results: [] };
-  }
-
-  async trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
-    return { aci: recipient, safetyNumber: null };
-  }
-
-  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
-    this.sent.push({ target, text, attachments });
-    await this.onSend();
-    return { timestamp: 1700000000000 + this.sent.length, results: [] };
-  }
-
-  async sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
-    this.reactions.push({ target, reaction });
-    await this.onSend();
-    return { timestamp: 1700000000999, results: [] };
-  }
-
-  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
-    this.takeCalls.push({ timeoutMs, signal });
-    return this.onTake(timeoutMs, signal);
-  }
-
-  listGroups(): Promise<GroupSummary[]> {
-    return this.onListGroups();
-  }
-
-  async listDevices(): Promise<DeviceSummary[]> {
-    return [{ id: 1, name: null, primary: true, thisDevice: false, created: null, lastSeen: 1700000000000 }];
-  }
-}
-
-// ---------------------------------------------------------------- a line-reading client
-
-
-async function withServer(
-  run: (ctx: { server: SocketServer; messenger: FakeMessenger; client: () => Promise<Client>; logs: string[] }) => Promise<void>,
-  limits = {},
-): Promise<void> {
-  const messenger = new FakeMessenger();
-  const logs: string[] = [];
-  const server = await startSocketServer({ messenger, port: 0, log: (line) => logs.push(line), limits: { shutdownGraceMs: 2000, ...limits } });
-  const clients: Client[] = [];
-  try {
-    await run({
-      server,
-      messenger,
-      logs,
-      client: async () => {
-        const c = await Client.open(server.port!);
-        clients.push(c);
-        return c;
-      },
-    });
-  } finally {
-    for (const c of clients) c.close();
-    await server.close();
-  }
-}
+import { deferred, FakeEngine, fakeLease, textEntry } from '../support/fakeEngine.js';
+import { LineClient as Client } from '../support/lineClient.js';
+import { withTempDir } from '../support/tempDir.js';
+import { withServer } from '../support/withServer.js';
 
 const PHONE = '+4915112345678';
 const UUID_UPPER = 'A1B2C3D4-0000-4000-8000-00000000ABCD';
@@ -142,14 +24,14 @@ const GROUP_ID = Buffer.alloc(32, 7).toString('base64');
 // ---------------------------------------------------------------- tests over TCP
 
 test('logs one line with the listening address', async () => {
-  await withServer(async ({ server, logs }) => {
+  await withServer({}, async ({ server, logs }) => {
     assert.deepEqual(logs, [`listening on tcp://127.0.0.1:${server.port}`]);
     assert.equal(server.address, `tcp://127.0.0.1:${server.port}`);
   });
 });
 
 test('every bad-input status code, on one connection that survives them all', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({ limits: { maxAttachmentBytes: 200 } }, async ({ client, messenger }) => {
     const c = await client();
     const expectCode = async (body: string, code: number, message?: RegExp) => {
       const answer = await c.request(body);
@@ -213,11 +95,11 @@ test('every bad-input status code, on one connection that survives them all', as
     // None of the refused commands reached the messenger.
     assert.equal(messenger.sent.length, 0);
     assert.equal(messenger.reactions.length, 0);
-  }, { maxAttachmentBytes: 200 });
+  });
 });
 
 test('messenger failures map to their status codes; other exceptions become -1', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const c = await client();
     const body = `{"command": "send_message", "recipient": "${PHONE}", "dataMessage": {"message": "hi"}}`;
     const cases: [unknown, number, string][] = [
@@ -238,7 +120,7 @@ test('messenger failures map to their status codes; other exceptions become -1',
 });
 
 test('reqId is echoed verbatim, and omitted when the request had none', async () => {
-  await withServer(async ({ client }) => {
+  await withServer({}, async ({ client }) => {
     const c = await client();
     for (const reqId of [7, 'abc', 0, null, { a: [1] }, 1.5]) {
       const answer = await c.request(JSON.stringify({ command: 'list_groups', reqId }));
@@ -256,7 +138,7 @@ test('reqId is echoed verbatim, and omitted when the request had none', async ()
 });
 
 test('send_message passes normalised fields to the messenger and answers with the timestamp', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const c = await client();
     const urlSafe = Buffer.from([0xfb, 0xff, 0xfe, 1]).toString('base64url');
     const answer = await c.request(
@@ -295,7 +177,7 @@ test('send_message passes normalised fields to the messenger and answers with th
 });
 
 test('send_reaction passes the reaction on, remove defaulting to false', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const c = await client();
     const answer = await c.request(`{command: 'send_reaction', groupId: '${GROUP_ID}', reaction: {emoji: '👍', author: '${PHONE}', timestamp: 1234567}}`);
     assert.deepEqual(answer, { command: 'send_reaction', statusCode: 0, timestamp: 1700000000999, results: [] });
@@ -304,7 +186,7 @@ test('send_reaction passes the reaction on, remove defaulting to false', async (
 });
 
 test('answers come in arrival order even when a later command finishes first', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const c = await client();
     const slowStarted = deferred();
     const slowGate = deferred();
@@ -327,7 +209,7 @@ test('answers come in arrival order even when a later command finishes first', a
 });
 
 test('a slow receive_messages on one connection does not hold up another connection', async () => {
-  await withServer(async ({ client }) => {
+  await withServer({}, async ({ client }) => {
     const a = await client();
     const b = await client();
     a.send('{"command": "receive_messages", "timeout": 60000}\n');
@@ -336,7 +218,7 @@ test('a slow receive_messages on one connection does not hold up another connect
 });
 
 test('a batch array is answered element by element, in order', async () => {
-  await withServer(async ({ client }) => {
+  await withServer({}, async ({ client }) => {
     const c = await client();
     c.send(`[{"command": "list_groups", "reqId": 1}, "junk", {"command": "fly", "reqId": 3}, {command: 'list_groups', reqId: 4},]\n`);
     const answers = [await c.next(), await c.next(), await c.next(), await c.next()];
@@ -353,7 +235,7 @@ test('a batch array is answered element by element, in order', async () => {
 });
 
 test('a large attachment is written in slices: a client that reads it whole commits, one that hangs up midway releases', async () => {
-  await withServer(async ({ server, client, messenger }) => {
+  await withServer({}, async ({ server, client, messenger }) => {
     const bytes = randomBytes(4 * 1024 * 1024);
     const entry = (): InboxEntry => ({
       kind: 'message',
@@ -385,7 +267,7 @@ test('a large attachment is written in slices: a client that reads it whole comm
 });
 
 test('receive_messages hands out the lease entries and commits the lease after the answer is written', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const entry: InboxEntry = {
       kind: 'message',
       timestamp: 1,
@@ -416,19 +298,16 @@ test('receive_messages hands out the lease entries and commits the lease after t
 });
 
 test('receive_messages caps the timeout at the configured maximum', async () => {
-  await withServer(
-    async ({ client, messenger }) => {
-      messenger.onTake = async () => fakeLease([]);
-      const c = await client();
-      assert.deepEqual(await c.request('{command: "receive_messages", timeout: 99999999}'), { command: 'receive_messages', statusCode: 0, messages: [] });
-      assert.equal(messenger.takeCalls[0].timeoutMs, 5000);
-    },
-    { maxReceiveTimeoutMs: 5000 },
-  );
+  await withServer({ limits: { maxReceiveTimeoutMs: 5000 } }, async ({ client, messenger }) => {
+    messenger.onTake = async () => fakeLease([]);
+    const c = await client();
+    assert.deepEqual(await c.request('{command: "receive_messages", timeout: 99999999}'), { command: 'receive_messages', statusCode: 0, messages: [] });
+    assert.equal(messenger.takeCalls[0].timeoutMs, 5000);
+  });
 });
 
 test('a client that drops the connection while receive_messages waits: the wait is aborted and a late lease is released', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const waiting = deferred();
     const lease = fakeLease([textEntry(1, 'late')]);
     messenger.onTake = async (_timeout, signal) => {
@@ -449,7 +328,7 @@ test('a client that drops the connection while receive_messages waits: the wait 
 });
 
 test('update_group and quit_group (extensions): fields validated and passed on; bad input gets its status code', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const c = await client();
     const created = await c.request(`{command: 'update_group', name: 'Crew', addMembers: ['${PHONE}', '${UUID_UPPER}']}`);
     assert.equal(created.statusCode, 0, JSON.stringify(created));
@@ -466,7 +345,7 @@ test('update_group and quit_group (extensions): fields validated and passed on; 
 });
 
 test('receive_messages with ack: true keeps the lease until the client acknowledges it, once', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const lease = fakeLease([textEntry(1, 'x')]);
     let settledHow: string | undefined;
     void lease.settled.then((how) => (settledHow = how));
@@ -485,7 +364,7 @@ test('receive_messages with ack: true keeps the lease until the client acknowled
 });
 
 test('with ack: true, a lease is released when the connection closes unacknowledged, even one handed out after the close', async () => {
-  await withServer(async ({ client, messenger }) => {
+  await withServer({}, async ({ client, messenger }) => {
     const early = fakeLease([textEntry(1, 'read, never acked')]);
     messenger.onTake = async () => early;
     const c = await client();
@@ -510,7 +389,7 @@ test('with ack: true, a lease is released when the connection closes unacknowled
 });
 
 test('close(): in-flight commands are answered, a waiting receive_messages gets an empty list, then connections end', async () => {
-  const messenger = new FakeMessenger();
+  const messenger = new FakeEngine();
   const server = await startSocketServer({ messenger, port: 0, log: () => {} });
   const c = await Client.open(server.port!);
   const sendStarted = deferred();
@@ -539,7 +418,7 @@ test('close(): in-flight commands are answered, a waiting receive_messages gets 
 });
 
 test('a client that half-closes right after sending still gets its answers', async () => {
-  await withServer(async ({ client }) => {
+  await withServer({}, async ({ client }) => {
     const c = await client();
     c.socket.end("{command:'list_groups', reqId: 1}\n{\"command\": \"list_groups\", \"reqId\": 2");
     assert.equal((await c.next()).reqId, 1);
@@ -549,15 +428,14 @@ test('a client that half-closes right after sending still gets its answers', asy
 });
 
 test('a Unix socket is created 0600, a stale one is replaced, and removed on close', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-'));
-  const path = join(dir, 'daemon.sock');
-  try {
+  await withTempDir('sigsock-', async (dir) => {
+    const path = join(dir, 'daemon.sock');
     const logs: string[] = [];
-    const first = await startSocketServer({ messenger: new FakeMessenger(), path, log: (l) => logs.push(l) });
+    const first = await startSocketServer({ messenger: new FakeEngine(), path, log: (l) => logs.push(l) });
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.deepEqual(logs, [`listening on unix:${path}`]);
     // A live daemon's socket is not taken over.
-    await assert.rejects(startSocketServer({ messenger: new FakeMessenger(), path, log: () => {} }), /already listening/);
+    await assert.rejects(startSocketServer({ messenger: new FakeEngine(), path, log: () => {} }), /already listening/);
     await first.close();
     assert.equal(existsSync(path), false);
 
@@ -567,11 +445,9 @@ test('a Unix socket is created 0600, a stale one is replaced, and removed on clo
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     assert.equal(statSync(path).isSocket(), true);
-    const second = await startSocketServer({ messenger: new FakeMessenger(), path, log: () => {} });
+    const second = await startSocketServer({ messenger: new FakeEngine(), path, log: () => {} });
     await second.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // ---------------------------------------------------------------- Connection over a scripted stream
@@ -610,7 +486,7 @@ function scriptedConnection(messenger: Messenger) {
 }
 
 test('the lease is committed only once its answer was written', async () => {
-  const messenger = new FakeMessenger();
+  const messenger = new FakeEngine();
   const lease = fakeLease([textEntry(1, 'x')]);
   let settledHow: string | undefined;
   void lease.settled.then((how) => (settledHow = how));
@@ -626,7 +502,7 @@ test('the lease is committed only once its answer was written', async () => {
 });
 
 test('the lease is released when writing its answer fails', async () => {
-  const messenger = new FakeMessenger();
+  const messenger = new FakeEngine();
   const lease = fakeLease([textEntry(1, 'x')]);
   messenger.onTake = async () => lease;
   const { socket } = scriptedConnection(messenger);
@@ -637,7 +513,7 @@ test('the lease is released when writing its answer fails', async () => {
 });
 
 test('while the client does not take its answers no further command starts; reading goes on (for its FIN) up to 1 MiB, and all resumes on drain', async () => {
-  const { socket } = scriptedConnection(new FakeMessenger());
+  const { socket } = scriptedConnection(new FakeEngine());
   socket.push('{"command": "list_groups", "reqId": "a long enough id to pass the high-water mark"}\n');
   await socket.writeCount(1);
   socket.push('{"command": "list_groups", "reqId": 2}\n');

@@ -1,116 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeviceSummary, GroupSummary, GroupUpdateResult, InboxLease, Messenger, SendResult } from '../../src/messenger/api.js';
+import type { GroupSummary, InboxLease } from '../../src/messenger/api.js';
 import { tokenCheck } from '../../src/socket/auth.js';
-import { startSocketServer, type SocketServer, type SocketServerOptions } from '../../src/socket/server.js';
+import { startSocketServer } from '../../src/socket/server.js';
 import { loadTlsCredentials, type TlsCredentials } from '../../src/socket/tls.js';
 import { readTokenFile } from '../../src/socket/tokenFile.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
-import { LineClient as Client } from './lineClient.js';
-import { captureClientHello, selfSignedCertificate } from './tlsFixtures.js';
-
-// ---------------------------------------------------------------- fakes and helpers
-
-/** Counts every call, so a test can prove that nothing ran. */
-class CountingMessenger implements Messenger {
-  calls = 0;
-  groups: GroupSummary[] = [];
-  /** Like the real inbox when nothing arrives: an empty lease after the timeout, or at once when aborted. */
-  onTake: (timeoutMs: number, signal?: AbortSignal) => Promise<InboxLease> = async (timeoutMs, signal) => {
-    if (!signal?.aborted) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return emptyLease();
-  };
-
-  async sendMessage(): Promise<SendResult> {
-    this.calls++;
-    return { timestamp: 1700000000000, results: [] };
-  }
-
-  async sendReaction(): Promise<SendResult> {
-    this.calls++;
-    return { timestamp: 1700000000001, results: [] };
-  }
-
-  async updateGroup(): Promise<GroupUpdateResult> {
-    this.calls++;
-    return { groupId: '', revision: 0, created: false, unchanged: true, added: [], invited: [], removed: [], notApplied: [], results: [] };
-  }
-
-  async quitGroup(): Promise<GroupUpdateResult> {
-    this.calls++;
-    return { groupId: '', revision: 0, created: false, unchanged: true, added: [], invited: [], removed: [], notApplied: [], results: [] };
-  }
-
-  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
-    this.calls++;
-    return this.onTake(timeoutMs, signal);
-  }
-
-  async listDevices(): Promise<DeviceSummary[]> {
-    this.calls++;
-    return [];
-  }
-
-  async listGroups(): Promise<GroupSummary[]> {
-    this.calls++;
-    return this.groups;
-  }
-
-  async trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
-    this.calls++;
-    return { aci: recipient, safetyNumber: null };
-  }
-}
-
-function emptyLease(): InboxLease {
-  return { entries: [], commit: () => {}, release: () => {} };
-}
-
+import { FakeEngine, fakeLease } from '../support/fakeEngine.js';
+import { LineClient as Client } from '../support/lineClient.js';
+import { captureClientHello, selfSignedCertificate } from '../support/tlsFixtures.js';
+import { withServer } from '../support/withServer.js';
+import { withTempDir } from '../support/tempDir.js';
 
 const TOKEN = 'c0ffee'.repeat(8);
-
-async function withServer(
-  options: Partial<SocketServerOptions>,
-  run: (ctx: { server: SocketServer; messenger: CountingMessenger; client: () => Promise<Client>; logs: string[] }) => Promise<void>,
-): Promise<void> {
-  const messenger = new CountingMessenger();
-  const logs: string[] = [];
-  const server = await startSocketServer({
-    messenger,
-    port: 0,
-    log: (line) => logs.push(line),
-    ...options,
-    limits: { shutdownGraceMs: 1000, ...options.limits },
-  });
-  const clients: Client[] = [];
-  try {
-    await run({
-      server,
-      messenger,
-      logs,
-      client: async () => {
-        const c = await Client.open(server.port!);
-        clients.push(c);
-        return c;
-      },
-    });
-  } finally {
-    for (const c of clients) c.close();
-    await server.close();
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -232,9 +137,8 @@ test('without a token, auth commands succeed and auth fields are ignored', async
   });
 });
 
-test('the token file: private, one line; anything else is refused with what to do', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-token-'));
-  try {
+test('the token file: private, one line; anything else is refused with what to do', async () => {
+  await withTempDir('sigsock-token-', async (dir) => {
     const file = join(dir, 'token');
     writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
     assert.equal(readTokenFile(file), TOKEN);
@@ -251,21 +155,19 @@ test('the token file: private, one line; anything else is refused with what to d
     assert.throws(() => readTokenFile(file), /exactly one line/);
     assert.throws(() => readTokenFile(join(dir, 'missing')), /ENOENT/);
     assert.throws(() => readTokenFile(dir), /not a regular file/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // ---------------------------------------------------------------- TLS
 
 test('TLS: same protocol, with auth and a half-close; plain-text clients get nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
-  try {
+  await withTempDir('sigsock-tls-', async (dir) => {
     const { certPath, keyPath } = selfSignedCertificate(dir);
     const warnings: string[] = [];
     const tls: TlsCredentials = loadTlsCredentials(certPath, keyPath, (line) => warnings.push(line));
     assert.deepEqual(warnings, []);
     await withServer({ tls, authToken: TOKEN }, async ({ server, messenger, logs }) => {
+      messenger.sendTimestamp = () => 1700000000000;
       assert.equal(server.address, `tls://127.0.0.1:${server.port}`);
       assert.deepEqual(logs, [`listening on tls://127.0.0.1:${server.port}`]);
       const ca = readFileSync(certPath);
@@ -288,14 +190,11 @@ test('TLS: same protocol, with auth and a half-close; plain-text clients get not
       }
       assert.equal(messenger.calls, 2);
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('TLS: a client that has not finished its handshake when the timeout ends is dropped; one that finished stays', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
-  try {
+  await withTempDir('sigsock-tls-', async (dir) => {
     const { certPath, keyPath } = selfSignedCertificate(dir);
     const tls = loadTlsCredentials(certPath, keyPath, () => {});
     const hello = await captureClientHello();
@@ -321,14 +220,11 @@ test('TLS: a client that has not finished its handshake when the timeout ends is
         for (const c of [done, silent, halfHello, stalled]) c.close();
       }
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
-test('TLS: a key that does not match the certificate is refused at startup; a readable key is warned about', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-tls-'));
-  try {
+test('TLS: a key that does not match the certificate is refused at startup; a readable key is warned about', async () => {
+  await withTempDir('sigsock-tls-', async (dir) => {
     const first = selfSignedCertificate(join(dir));
     const otherDir = join(dir, 'other');
     execFileSync('mkdir', [otherDir]);
@@ -339,14 +235,12 @@ test('TLS: a key that does not match the certificate is refused at startup; a re
     const warnings: string[] = [];
     loadTlsCredentials(first.certPath, first.keyPath, (line) => warnings.push(line));
     assert.match(warnings.join('\n'), /accessible to other users; consider: chmod 600/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('TLS cannot be combined with a Unix socket', async () => {
   await assert.rejects(
-    startSocketServer({ messenger: new CountingMessenger(), path: '/tmp/x.sock', tls: { cert: '', key: '' }, log: () => {} }),
+    startSocketServer({ messenger: new FakeEngine(), path: '/tmp/x.sock', tls: { cert: '', key: '' }, log: () => {} }),
     /TCP only/,
   );
 });
@@ -389,9 +283,12 @@ test('idle timeout: an idle client is closed, a waiting receive_messages is not 
     messenger.onTake = () => new Promise((resolve) => (deliver = resolve));
     busy.send(`{command:'receive_messages', timeout: 60000}\n`);
     assert.equal(await idle.closedWithin(2000), true, 'the idle client was not closed');
-    await sleep(400);
+    // The marker: a client that connects only now, and stays idle, is closed. By then the busy one
+    // had been without a command for longer than the idle timeout.
+    const later = await client();
+    assert.equal(await later.closedWithin(2000), true, 'the later idle client was not closed');
     assert.equal(busy.isClosed, false, 'a client waiting for messages was closed as idle');
-    deliver(emptyLease());
+    deliver(fakeLease([]));
     assert.deepEqual(await busy.next(), { command: 'receive_messages', statusCode: 0, messages: [] });
     // Once answered, it is idle again.
     assert.equal(await busy.closedWithin(2000), true);
@@ -417,7 +314,7 @@ test('a client that never reads: reading stops, memory stays bounded, others are
     isMember: true,
     revision: 1,
   }));
-  await withServer({ limits: { idleTimeoutMs: 1500, maxPendingPerConnection: 16 } }, async ({ client, messenger }) => {
+  await withServer({ limits: { idleTimeoutMs: 1500, maxPendingPerConnection: 16 } }, async ({ client, messenger, untilLogged }) => {
     messenger.groups = bigGroups;
     const hog = await client();
     hog.socket.pause();
@@ -437,7 +334,8 @@ test('a client that never reads: reading stops, memory stays bounded, others are
 
     // A paused client does not notice the close; it finds out once it reads again. Had the server not
     // cut it, reading would start a stream of about 1.5 GB of answers instead of an end within moments.
-    await sleep(2500);
+    // Both clients are idle now: wait until the server has closed both (the hog and the other one).
+    await untilLogged(/closing connection.*: idle for 1500 ms/, 2);
     hog.socket.resume();
     assert.equal(await hog.closedWithin(500), true, 'the client that never reads was not closed as idle');
   });
@@ -530,16 +428,13 @@ test('a numeric reqId is echoed with exactly the text sent, in every kind of ans
 });
 
 test('a Unix socket is created 0600 (also with a token)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sigsock-'));
-  const path = join(dir, 'daemon.sock');
-  try {
-    const server = await startSocketServer({ messenger: new CountingMessenger(), path, authToken: TOKEN, log: () => {} });
+  await withTempDir('sigsock-', async (dir) => {
+    const path = join(dir, 'daemon.sock');
+    const server = await startSocketServer({ messenger: new FakeEngine(), path, authToken: TOKEN, log: () => {} });
     try {
       assert.equal(statSync(path).mode & 0o777, 0o600);
     } finally {
       await server.close();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

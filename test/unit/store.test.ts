@@ -17,7 +17,7 @@ import {
   SignedPreKeyRecord,
 } from '@signalapp/libsignal-client';
 import { AccountStore } from '../../src/store/accountStore.js';
-import { textRecord } from './inboxRecords.js';
+import { textRecord } from '../support/inboxRecords.js';
 
 const NUMBER = '+15551230000';
 const identity = PrivateKey.generate();

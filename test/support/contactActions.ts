@@ -1,5 +1,7 @@
 // What mock contacts do in tests beyond plain text: attachments and reactions (the mock has no
-// helper for either, so the Content is built here from the mock's own protos and crypto).
+// helper for either, so the Content is built here from the mock's own protos and crypto); and how
+// a test waits for what a contact receives.
+import assert from 'node:assert/strict';
 import { createDecipheriv, randomUUID } from 'node:crypto';
 import { EMPTY_DATA_MESSAGE, type Device, type PrimaryDevice } from '@signalapp/mock-server';
 import { encryptAttachment } from '@signalapp/mock-server/src/crypto.js';
@@ -46,6 +48,23 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
       timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
     }),
   ]);
+}
+
+/** The next message `contact` receives, within 20 s. */
+export function nextMessage(contact: PrimaryDevice, what: string) {
+  return within(contact.waitForMessage(), 20_000, what);
+}
+
+/**
+ * Proves that `contact` got nothing more: `sendMarker` makes sigsock send it `marker` after whatever
+ * must not arrive, so the marker is the next message only if nothing else came. (Waiting a while
+ * and then looking at the queue only makes a late arrival unlikely to be seen.)
+ */
+export async function assertNothingBeforeMarker(contact: PrimaryDevice, sendMarker: () => Promise<unknown>, marker: string, what: string): Promise<void> {
+  await sendMarker();
+  const next = await nextMessage(contact, `${what}: the marker`);
+  assert.equal(next.body, marker, `${what}: something arrived before the marker`);
+  assert.equal(contact.getMessageQueueSize(), 0, what);
 }
 
 /**

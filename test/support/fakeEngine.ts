@@ -1,0 +1,132 @@
+// The one fake engine for front-end tests: records what it was asked, answers at once unless a test
+// replaces a hook, and counts every call so a test can prove that nothing ran.
+import type {
+  DeviceSummary,
+  GroupSummary,
+  GroupUpdateRequest,
+  GroupUpdateResult,
+  InboxEntry,
+  InboxLease,
+  Messenger,
+  OutgoingAttachment,
+  ReactionRequest,
+  SendResult,
+  SendTarget,
+} from '../../src/messenger/api.js';
+
+export interface FakeLease extends InboxLease {
+  /** Resolves with how the lease ended. */
+  settled: Promise<'committed' | 'released'>;
+}
+
+export function fakeLease(entries: InboxEntry[]): FakeLease {
+  let settle!: (how: 'committed' | 'released') => void;
+  const settled = new Promise<'committed' | 'released'>((resolve) => (settle = resolve));
+  return { entries, settled, commit: () => settle('committed'), release: () => settle('released') };
+}
+
+export const TEST_ACI = 'a1b2c3d4-0000-4000-8000-00000000abcd';
+
+/** A text message as the engine hands it out (the front-end encodes it). */
+export function textEntry(timestamp: number, body: string): InboxEntry {
+  return { kind: 'message', sender: { aci: TEST_ACI, e164: null }, timestamp, groupId: null, body, attachments: [], reaction: null };
+}
+
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export type Take = (timeoutMs: number, signal?: AbortSignal) => Promise<InboxLease>;
+
+/** Like the real inbox when nothing arrives: an empty lease after the timeout, or at once when aborted. */
+export const emptyInbox: Take = async (timeoutMs, signal) => {
+  if (!signal?.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  return fakeLease([]);
+};
+
+export class FakeEngine implements Messenger {
+  /** Every call into the engine, whatever it was. */
+  calls = 0;
+  sent: { target: SendTarget; text: string | undefined; attachments: OutgoingAttachment[] }[] = [];
+  reactions: { target: SendTarget; reaction: ReactionRequest }[] = [];
+  groupUpdates: GroupUpdateRequest[] = [];
+  takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
+  groups: GroupSummary[] = [];
+  devices: DeviceSummary[] = [{ id: 1, name: null, primary: true, thisDevice: false, created: null, lastSeen: 1700000000000 }];
+
+  /** Replace to make sends slow or failing. */
+  onSend: () => Promise<void> = async () => {};
+  onListGroups: () => Promise<GroupSummary[]> = async () => this.groups;
+  onTake: Take = emptyInbox;
+  /** The timestamp a send answers with; by default numbered by the sends so far (1700000000001 first). */
+  sendTimestamp: () => number = () => 1700000000000 + this.sent.length;
+  /** Every answer passes through here: replace to make any call fail (the fuzz test does). */
+  outcome: <T>(value: T) => Promise<T> = async (value) => value;
+
+  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
+    this.calls++;
+    this.sent.push({ target, text, attachments });
+    await this.onSend();
+    return this.outcome({ timestamp: this.sendTimestamp(), results: [] });
+  }
+
+  async sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
+    this.calls++;
+    this.reactions.push({ target, reaction });
+    await this.onSend();
+    return this.outcome({ timestamp: 1700000000999, results: [] });
+  }
+
+  async takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    this.calls++;
+    this.takeCalls.push({ timeoutMs, signal });
+    return this.outcome(await this.onTake(timeoutMs, signal));
+  }
+
+  async listGroups(): Promise<GroupSummary[]> {
+    this.calls++;
+    return this.outcome(await this.onListGroups());
+  }
+
+  async trustIdentity(recipient: string): Promise<{ aci: string; safetyNumber: string | null }> {
+    this.calls++;
+    return this.outcome({ aci: recipient, safetyNumber: null });
+  }
+
+  async updateGroup(request: GroupUpdateRequest): Promise<GroupUpdateResult> {
+    this.calls++;
+    this.groupUpdates.push(request);
+    return this.outcome({
+      groupId: request.groupId ?? Buffer.alloc(32, 1).toString('base64'),
+      revision: 0,
+      created: !request.groupId,
+      unchanged: false,
+      added: request.addMembers ?? [],
+      invited: [],
+      removed: request.removeMembers ?? [],
+      notApplied: [],
+      timestamp: 1700000000123,
+      results: [],
+    });
+  }
+
+  async quitGroup(groupId: string): Promise<GroupUpdateResult> {
+    this.calls++;
+    return this.outcome({ groupId, revision: 3, created: false, unchanged: false, added: [], invited: [], removed: [], notApplied: [], results: [] });
+  }
+
+  async listDevices(): Promise<DeviceSummary[]> {
+    this.calls++;
+    return this.outcome(this.devices);
+  }
+}
