@@ -319,8 +319,8 @@ test('a client that drops the connection while receive_messages waits: the wait 
     const c = await client();
     c.send('{"command": "receive_messages", "timeout": 60000}\n');
     await waiting.promise;
-    // A reset, as when the client process dies with unread data; a plain FIN looks like `socat`'s
-    // half-close, which still waits for its answer.
+    // A reset, as when the client process dies with unread data (a FIN ends the wait too:
+    // test/e2e/departedClients.test.ts).
     c.socket.resetAndDestroy();
     assert.equal(await lease.settled, 'released');
     assert.equal(messenger.takeCalls[0].signal!.aborted, true);
