@@ -12,7 +12,7 @@ export const socketCommand: Command = {
   name: 'socket',
   aliases: ['daemon'],
   summary: 'run the daemon: stay connected to Signal and serve the JSON socket protocol',
-  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]',
+  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]\n         [--max-connections N] [--idle-timeout SEC] [--attachment-retry SEC]',
   details: [
     'Clients send JSON commands (send_message, send_reaction, receive_messages, list_groups);',
     "try: echo \"{command:'receive_messages'}\" | socat -t 2 - TCP:localhost:6789",
