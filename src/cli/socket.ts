@@ -7,6 +7,7 @@ import { readTokenFile, RECOMMENDED_TOKEN_LENGTH } from '../socket/tokenFile.js'
 import { stderrLog, type Log } from '../util/log.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
+import { advisingOnPortInUse } from './portAdvice.js';
 
 export const socketCommand: Command = {
   name: 'socket',
@@ -65,7 +66,7 @@ export const socketCommand: Command = {
     const signals = untilSignal();
     try {
       messenger.start();
-      const server = await startSocketServer({
+      const server = await advisingOnPortInUse(() => startSocketServer({
         messenger,
         host,
         port,
@@ -74,7 +75,7 @@ export const socketCommand: Command = {
         authToken,
         tls,
         limits: { maxConnections, idleTimeoutMs: idleTimeoutSec === undefined ? undefined : idleTimeoutSec * 1000 },
-      });
+      }));
       if (authToken !== undefined) log('clients must authenticate with the token from --auth-token-file');
       const signal = await signals.promise;
       log(`${signal}: shutting down`);

@@ -10,6 +10,7 @@ import { Connection } from './connection.js';
 import { resolveLimits, type SocketLimits } from './limits.js';
 import { StatusCode } from './statusCodes.js';
 import type { TlsCredentials } from './tls.js';
+import { isAddressInUse, PortInUseError } from './portInUse.js';
 
 export interface SocketServerOptions {
   messenger: Messenger;
@@ -110,7 +111,12 @@ function refuse(socket: Socket, message: string): void {
 }
 
 async function listenTcp(server: Server, scheme: string, host: string, port: number): Promise<{ text: string; port: number }> {
-  await listen(server, { host, port });
+  try {
+    await listen(server, { host, port });
+  } catch (err) {
+    if (isAddressInUse(err)) throw new PortInUseError(host, port, { cause: err });
+    throw err;
+  }
   const bound = server.address() as AddressInfo;
   const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return { text: `${scheme}://${shownHost}:${bound.port}`, port: bound.port };
