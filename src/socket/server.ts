@@ -73,7 +73,6 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
   const server = options.tls
     ? createTlsServer({ ...options.tls, allowHalfOpen: true, handshakeTimeout: limits.tlsHandshakeTimeoutMs }, accept)
     : createServer({ allowHalfOpen: true, noDelay: true }, accept);
-  server.on('error', (err) => options.log(`socket server error: ${err.message}`));
   // A failed handshake (a plain-text client, a bad certificate) concerns only that client. Node
   // reports a handshake timeout here but leaves the socket open, so it is closed here: without
   // that, silent or stalled clients would hold their connection forever.
@@ -84,6 +83,8 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
 
   const scheme = options.tls ? 'tls' : 'tcp';
   const address = options.path ? await listenUnix(server, options.path) : await listenTcp(server, scheme, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
+  // Only once listening: a failure to listen is thrown to the caller, who words it.
+  server.on('error', (err) => options.log(`socket server error: ${err.message}`));
   options.log(`listening on ${address.text}`);
 
   let closing: Promise<void> | undefined;
