@@ -8,6 +8,7 @@ import { MessengerError } from '../messenger/errors.js';
 import { DEFAULT_LIMITS } from '../socket/limits.js';
 import { stderrLog } from '../util/log.js';
 import { UsageError, type CommandContext } from './command.js';
+import { startedThroughNpx, watchLauncher } from './parentWatch.js';
 
 /** Exit status when Signal wants a captcha, so a script can tell it from other failures. */
 export const EXIT_CAPTCHA_REQUIRED = 3;
@@ -77,17 +78,22 @@ export async function withMessenger(ctx: CommandContext, fn: (messenger: Account
   }
 }
 
-/** Resolves on the first SIGINT/SIGTERM; the returned function removes the handlers. */
-export function untilSignal(): { promise: Promise<NodeJS.Signals>; dispose: () => void } {
-  let resolve!: (s: NodeJS.Signals) => void;
-  const promise = new Promise<NodeJS.Signals>((r) => (resolve = r));
+/**
+ * Resolves on the first SIGINT/SIGTERM, or when the npx process that started this one is gone
+ * (see parentWatch.ts), with what to log; the returned function removes the handlers.
+ */
+export function untilSignal(): { promise: Promise<string>; dispose: () => void } {
+  let resolve!: (s: string) => void;
+  const promise = new Promise<string>((r) => (resolve = r));
   const onInt = () => resolve('SIGINT');
   const onTerm = () => resolve('SIGTERM');
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
+  const stopWatching = startedThroughNpx() ? watchLauncher(() => resolve('the npx process that started sigsock has exited')) : () => {};
   return {
     promise,
     dispose: () => {
+      stopWatching();
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     },

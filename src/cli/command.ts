@@ -1,5 +1,6 @@
 // The shape every CLI command shares, and the global options that come before the command name.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { parseOptions, type ParsedArgs } from './argv.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
 
@@ -37,6 +38,7 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
+/** Wrong arguments: the CLI prints the message with the usage line of the command (exit 2). */
 export class UsageError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -60,24 +62,11 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   verbose: { type: 'boolean', short: 'v', description: 'log connection events to stderr' },
   'scrub-log': { type: 'string', valueName: 'on|off', description: 'keep phone numbers and account ids out of log lines (default on)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
+  version: { type: 'boolean', short: 'V', description: 'print the version and exit' },
 };
 
-export function parseCommandArgs(command: Command, args: string[]) {
-  const options = { ...command.options, help: GLOBAL_OPTIONS.help };
-  try {
-    return parseArgs({ args, options: stripDescriptions(options), allowPositionals: true, strict: true, tokens: true });
-  } catch (err) {
-    throw new UsageError(`${command.name}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-export function stripDescriptions(options: Record<string, OptionSpec>): NonNullable<ParseArgsConfig['options']> {
-  const out: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [name, spec] of Object.entries(options)) {
-    const { description: _d, valueName: _v, ...rest } = spec;
-    out[name] = rest;
-  }
-  return out;
+export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
+  return parseOptions(args, { ...command.options, help: GLOBAL_OPTIONS.help }, true);
 }
 
 export function formatOptions(options: Record<string, OptionSpec>): string {

@@ -10,7 +10,10 @@ export const listAccountsCommand: Command = {
   options: {},
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError('listAccounts takes no arguments');
-    for (const number of await listAccounts.run({ dataDir: dataDirOf(ctx) }, {}, {})) ctx.stdout.write(`${number}\n`);
+    const numbers = await listAccounts.run({ dataDir: dataDirOf(ctx) }, {}, {});
+    for (const number of numbers) ctx.stdout.write(`${number}\n`);
+    // On stderr, so that scripts reading the list still get an empty one.
+    if (numbers.length === 0) ctx.stderr.write(`no accounts in ${dataDirOf(ctx)}: add one with \`sigsock link\` or \`register\` (or pass --config DIR)\n`);
     return 0;
   },
 };

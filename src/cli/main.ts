@@ -1,6 +1,7 @@
 // Entry point: global options, then a command name, then that command's options.
-import { parseArgs } from 'node:util';
-import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, stripDescriptions, parseCommandArgs, type Command, type CommandContext, type GlobalOptions } from './command.js';
+import { readFileSync } from 'node:fs';
+import { parseOptions } from './argv.js';
+import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, parseCommandArgs, type Command, type CommandContext, type GlobalOptions } from './command.js';
 import { COMMANDS } from './commands.js';
 import { asLogged, setLogScrubbing } from '../util/log.js';
 
@@ -23,28 +24,43 @@ export function mainHelp(): string {
     'Global options:',
     formatOptions(GLOBAL_OPTIONS),
     '',
-    'Try it without a phone: `sigsock sandbox`. Help for one command: `sigsock COMMAND --help`.',
+    'Try it without a phone: `sigsock sandbox`. Help for one command: `sigsock help COMMAND` (or `sigsock COMMAND --help`).',
     '',
   ].join('\n');
+}
+
+const MAIN_USAGE = 'Usage: sigsock [GLOBAL OPTIONS] COMMAND [OPTIONS]   (sigsock --help lists the commands)';
+
+/** package.json sits three levels above this file both in the checkout (dist/src/cli) and installed. */
+export function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const stdout = process.stdout;
   const stderr = process.stderr;
+  // Set once the command is known: its usage errors show its usage line.
+  let command: Command | undefined;
   try {
     const commandIndex = argv.findIndex((arg, i) => !arg.startsWith('-') && !takesValue(argv[i - 1]));
     const globalArgs = commandIndex < 0 ? argv : argv.slice(0, commandIndex);
-    const { values } = parseGlobal(globalArgs);
+    const { values } = parseOptions(globalArgs, GLOBAL_OPTIONS, false);
+    if (values.version) {
+      stdout.write(`sigsock ${version()}\n`);
+      return 0;
+    }
     if (commandIndex < 0) {
       if (values.help || globalArgs.length === 0) {
         stdout.write(mainHelp());
         return 0;
       }
-      throw new UsageError('no command given; see `sigsock --help`');
+      throw new UsageError('no command given');
     }
     const name = argv[commandIndex];
-    const command = findCommand(name);
-    if (!command) throw new UsageError(NOT_SUPPORTED[name] ?? `unknown command "${name}"; see \`sigsock --help\``);
+    if (name === 'help') return help(argv.slice(commandIndex + 1), stdout);
+    command = findCommand(name);
+    if (!command) throw new UsageError(NOT_SUPPORTED[name] ?? `unknown command "${name}"`);
     const parsed = parseCommandArgs(command, argv.slice(commandIndex + 1));
     if (parsed.values.help || values.help) {
       stdout.write(commandHelp(command));
@@ -68,12 +84,32 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       // A usage error echoes the user's own arguments back to them; nothing to scrub.
-      stderr.write(`sigsock: ${err.message}\n`);
+      stderr.write(usageErrorText(err.message, command));
       return 2;
     }
     stderr.write(fatalLine(err));
     return 1;
   }
+}
+
+/** Every usage error looks the same: what is wrong, then the usage line and where help is. */
+export function usageErrorText(message: string, command: Command | undefined): string {
+  if (!command) return `sigsock: ${message}\n${MAIN_USAGE}\n`;
+  const prefix = message.startsWith(`${command.name} `) ? '' : `${command.name}: `;
+  return `sigsock: ${prefix}${message}\nUsage: sigsock ${command.usage}   (sigsock help ${command.name} explains every option)\n`;
+}
+
+/** `sigsock help [COMMAND]`. */
+function help(args: string[], stdout: NodeJS.WritableStream): number {
+  if (args.length === 0) {
+    stdout.write(mainHelp());
+    return 0;
+  }
+  if (args.length > 1) throw new UsageError('help takes at most one COMMAND');
+  const command = findCommand(args[0]);
+  if (!command) throw new UsageError(NOT_SUPPORTED[args[0]] ?? `unknown command "${args[0]}"`);
+  stdout.write(commandHelp(command));
+  return 0;
 }
 
 /**
@@ -89,14 +125,6 @@ function takesValue(arg: string | undefined): boolean {
   const name = arg.replace(/^--?/, '');
   const spec = Object.entries(GLOBAL_OPTIONS).find(([long, s]) => long === name || s.short === name)?.[1];
   return spec?.type === 'string';
-}
-
-function parseGlobal(args: string[]) {
-  try {
-    return parseArgs({ args, options: stripDescriptions(GLOBAL_OPTIONS), allowPositionals: false, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
 }
 
 /** signal-cli commands that people will try, and why sigsock does not have them. */

@@ -22,7 +22,10 @@ export const quitGroupCommand: Command = {
     const params = parseArguments(quitGroup, args);
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
-      return reportGroupChange(ctx, await quitGroup.run(messenger, params, {}));
+      const result = await quitGroup.run(messenger, params, {});
+      const status = reportGroupChange(ctx, result);
+      if (status === 0) ctx.stdout.write(`Left the group ${result.groupId} (revision ${result.revision})\n`);
+      return status;
     });
   },
 };

@@ -7,7 +7,7 @@ import { formatEntry } from './entryFormat.js';
 export const receiveCommand: Command = {
   name: 'receive',
   summary: 'print incoming messages until the timeout',
-  usage: '-a +NUMBER receive [--timeout SEC] [--json]',
+  usage: '-a +NUMBER receive [--timeout SEC] [--json] [--ignore-attachments]',
   details: 'Messages printed here are removed from the queue; a running `socket` daemon must be stopped first.',
   options: {
     timeout: { type: 'string', short: 't', valueName: 'SEC', description: 'stop after this many seconds (default 5)' },

@@ -10,13 +10,17 @@ export const sandboxCommand: Command = {
     'Echo answers every text with the same text, returns every attachment and reacts 👍 to every message',
     '(in the group too); Greeter says hello right after start. When ready, one JSON line goes to stdout.',
     '',
+    'A sandbox is not resumed: its Signal network lives in memory, so each run has a new account and new contacts.',
+    '--state-dir keeps the run\'s files for inspection after it stops; a second run refuses a directory that is',
+    'not empty (use a new one, or remove the old one). Started through npx, the sandbox stops when npx does.',
+    '',
     '`sandbox network --out FILE` runs only the network (phone, Echo, Greeter, group) and writes a server',
     'file; then `sigsock --server-config FILE link` links a daemon to the sandbox phone by itself, and',
     '`sigsock --server-config FILE -a NUMBER socket` runs it as a separate process.',
   ].join('\n'),
   options: {
     port: { type: 'string', short: 'p', valueName: 'PORT', description: 'socket protocol port (default 6789); with `network`: the mock server port (default: any free)' },
-    'state-dir': { type: 'string', valueName: 'DIR', description: 'keep the account state here (default: a temporary directory, removed at exit)' },
+    'state-dir': { type: 'string', valueName: 'DIR', description: 'keep this run\'s files here for inspection, not resumed; must be new or empty (default: a temporary directory, removed at exit)' },
     out: { type: 'string', short: 'o', valueName: 'FILE', description: 'with `network`: where to write the server file' },
   },
   async run(ctx) {

@@ -1,6 +1,6 @@
 // `sigsock sandbox`: the full sandbox in one process. Loaded only when that command runs, because
 // the mock server and its own libsignal build are heavy and the daemon never needs them.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountMessenger } from '../messenger/accountMessenger.js';
@@ -10,18 +10,24 @@ import { startSocketServer } from '../socket/server.js';
 import { stderrLog } from '../util/log.js';
 import { untilSignal } from './accountSetup.js';
 import { UsageError, type CommandContext } from './command.js';
+import { advisingOnPortInUse } from './portAdvice.js';
+import { checkPortFree } from '../socket/portInUse.js';
 
 export async function runFullSandbox(ctx: CommandContext): Promise<number> {
   const port = ctx.values.port === undefined ? 6789 : Number(ctx.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a TCP port number');
   const log = stderrLog(ctx.global.verbose);
-  const stateDir = (ctx.values['state-dir'] as string | undefined) ?? mkdtempSync(join(tmpdir(), 'sigsock-sandbox-'));
-  const temporary = ctx.values['state-dir'] === undefined;
+  const keptDir = ctx.values['state-dir'] as string | undefined;
+  if (keptDir !== undefined) refuseEarlierRun(keptDir);
+  const stateDir = keptDir ?? mkdtempSync(join(tmpdir(), 'sigsock-sandbox-'));
+  const temporary = keptDir === undefined;
   const signals = untilSignal();
   let world: SandboxWorld | undefined;
   let messenger: AccountMessenger | undefined;
   let server: Awaited<ReturnType<typeof startSocketServer>> | undefined;
   try {
+    // Found before the network starts and the account links, which take seconds.
+    await advisingOnPortInUse(() => checkPortFree('127.0.0.1', port));
     world = await startSandboxWorld({ stateDir: join(stateDir, 'network'), log });
     const answer = world.expectLink();
     let linkedDevice: ReturnType<typeof answer> | undefined;
@@ -37,14 +43,17 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
       },
     });
     const device = await linkedDevice!;
-    messenger = AccountMessenger.open({ dataDir, number: linked.number, serverConfig: world.network.serverConfig, trustMode: ctx.global.trustNewIdentities, log });
-    messenger.start();
+    const opened = AccountMessenger.open({ dataDir, number: linked.number, serverConfig: world.network.serverConfig, trustMode: ctx.global.trustNewIdentities, log });
+    messenger = opened;
+    opened.start();
     await world.welcome(device);
     await messenger.waitForGroup(world.group.groupId, 10_000);
-    server = await startSocketServer({ messenger, host: '127.0.0.1', port, log });
+    server = await advisingOnPortInUse(() => startSocketServer({ messenger: opened, host: '127.0.0.1', port, log }));
     const ready = {
       ready: true,
       account: linked.number,
+      // For supervisors and tests: `npx` puts npm and a shell between them and this process.
+      pid: process.pid,
       host: '127.0.0.1',
       port: server.port ?? port,
       contacts: world.contacts,
@@ -52,7 +61,8 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
     };
     ctx.stdout.write(JSON.stringify(ready) + '\n');
     ctx.stderr.write(helpText(ready.port, world));
-    await signals.promise;
+    const reason = await signals.promise;
+    stderrLog(true)(`${reason}: shutting down`);
     return 0;
   } finally {
     signals.dispose();
@@ -61,6 +71,20 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
     await world?.close().catch(() => {});
     if (temporary) rmSync(stateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A sandbox is not resumed: the mock network keeps its accounts in memory, so the account in an
+ * earlier run's database could never connect again, and starting over in the same directory would
+ * leave a confusing mix. The directory is kept for inspection; a new run needs a new (or empty) one.
+ */
+function refuseEarlierRun(dir: string): void {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return;
+  throw new UsageError(
+    `--state-dir ${dir} already holds an earlier sandbox run. A sandbox is not resumed (its Signal network lives in memory, ` +
+      'so that account cannot connect again); the directory is kept for you to inspect. Start a new sandbox with another ' +
+      `--state-dir, or remove ${dir} first`,
+  );
 }
 
 function helpText(port: number, world: SandboxWorld): string {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { CommandArguments, sendMessage } from '../messenger/commands/index.js';
+import { CommandArguments, sendMessage, unreadGroupSendWarning } from '../messenger/commands/index.js';
 import { PreDecodedBase64 } from '../messenger/commands/attachments.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
@@ -35,6 +35,8 @@ export const sendCommand: Command = {
       messenger.start();
       const result = await sendMessage.run(messenger, params, {});
       ctx.stdout.write(`${result.timestamp}\n`);
+      const warning = unreadGroupSendWarning(params, result);
+      if (warning !== undefined) ctx.stderr.write(`sigsock: warning: ${warning}\n`);
       return 0;
     });
   },

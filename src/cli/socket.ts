@@ -7,12 +7,13 @@ import { readTokenFile, RECOMMENDED_TOKEN_LENGTH } from '../socket/tokenFile.js'
 import { stderrLog, type Log } from '../util/log.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
+import { advisingOnPortInUse } from './portAdvice.js';
 
 export const socketCommand: Command = {
   name: 'socket',
   aliases: ['daemon'],
   summary: 'run the daemon: stay connected to Signal and serve the JSON socket protocol',
-  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]',
+  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]\n         [--max-connections N] [--idle-timeout SEC] [--attachment-retry SEC]',
   details: [
     'Clients send JSON commands (send_message, send_reaction, receive_messages, list_groups);',
     "try: echo \"{command:'receive_messages'}\" | socat -t 2 - TCP:localhost:6789",
@@ -65,7 +66,7 @@ export const socketCommand: Command = {
     const signals = untilSignal();
     try {
       messenger.start();
-      const server = await startSocketServer({
+      const server = await advisingOnPortInUse(() => startSocketServer({
         messenger,
         host,
         port,
@@ -74,7 +75,7 @@ export const socketCommand: Command = {
         authToken,
         tls,
         limits: { maxConnections, idleTimeoutMs: idleTimeoutSec === undefined ? undefined : idleTimeoutSec * 1000 },
-      });
+      }));
       if (authToken !== undefined) log('clients must authenticate with the token from --auth-token-file');
       const signal = await signals.promise;
       log(`${signal}: shutting down`);

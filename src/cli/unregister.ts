@@ -1,10 +1,11 @@
 // `unregister --confirm`: leave the Signal server for good. On the primary (a registered number)
 // the account is deleted; on a linked device only that device is unlinked. Either way the local
 // account data goes too, as with signal-cli's `unregister --delete-account`: its keys are useless.
-import { removeAccountData } from '../messenger/accountFiles.js';
+import { listAccounts, removeAccountData } from '../messenger/accountFiles.js';
 import { CommandArguments, unregister } from '../messenger/commands/index.js';
 import { dataDirOf, parseArguments, requireAccount, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
+import { sigsockCommandLine } from './commandLine.js';
 
 export const unregisterCommand: Command = {
   name: 'unregister',
@@ -19,6 +20,11 @@ export const unregisterCommand: Command = {
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError('unregister takes no arguments');
     const number = requireAccount(ctx);
+    // Before anything about deleting from the server: there may be nothing to delete.
+    if (!listAccounts(dataDirOf(ctx)).includes(number)) {
+      ctx.stderr.write(`sigsock: there is no account ${number} in ${dataDirOf(ctx)}: nothing to unregister (\`${sigsockCommandLine(ctx.global, undefined, 'listAccounts')}\` shows the accounts there)\n`);
+      return 1;
+    }
     const params = parseArguments(unregister, new CommandArguments({ confirm: ctx.values.confirm === true }, { confirm: '--confirm' }));
     let outcome: string | undefined;
     const code = await withMessenger(ctx, async (messenger) => {

@@ -6,7 +6,7 @@ import { UsageError, type Command } from './command.js';
 export const updateProfileCommand: Command = {
   name: 'updateProfile',
   summary: 'set the profile (name, about text, avatar) your contacts see',
-  usage: '-a +NUMBER updateProfile [--name NAME] [--family-name NAME] [--about TEXT] [--about-emoji EMOJI] [--avatar FILE | --remove-avatar]',
+  usage: '-a +NUMBER updateProfile [--name|--given-name NAME] [--family-name NAME] [--about TEXT] [--about-emoji EMOJI] [--avatar FILE | --remove-avatar]',
   details:
     'The profile is encrypted with the account\'s profile key: contacts read it once you have messaged them. ' +
     'Options left out keep what sigsock last set (the first update needs --name); an empty value clears a field.',

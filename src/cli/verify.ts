@@ -6,7 +6,7 @@ import { UsageError, type Command } from './command.js';
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'finish registering a number with the code Signal sent',
-  usage: '-a +NUMBER verify CODE',
+  usage: '-a +NUMBER verify CODE  (--pin PIN: not supported yet)',
   details: 'Creates the account (identity keys, prekeys, profile key) and prints its ACI; the account is then ready for `socket`.',
   options: {
     pin: { type: 'string', valueName: 'PIN', description: 'not supported yet: a registration-lock PIN needs SVR2 (docs/account.md)' },

@@ -38,7 +38,9 @@ export class Identities {
   /** Every contact identity key the account has seen, with how far it is trusted. */
   list(): IdentitySummary[] {
     const { store } = this.deps;
-    return store.listIdentities().map((i) => ({
+    const own = this.deps.account();
+    // The account's own keys are in the store too (its other devices use them); they are not a contact.
+    return store.listIdentities().filter((i) => i.address !== own.aci && i.address !== own.pni).map((i) => ({
       number: store.recipients.byAci(i.address)?.e164 ?? null,
       uuid: i.address,
       trust: i.trust,

@@ -24,12 +24,15 @@ export interface RegistrationContext {
 
 export async function startRegistration(ctx: RegistrationContext, request: { transport: VerificationTransport; captcha?: string }): Promise<CodeSent> {
   refuseExistingAccount(ctx);
-  const pending = readPendingRegistration(ctx.dataDir, ctx.number);
+  const server = serverIdentity(ctx.serverConfig);
+  const found = readPendingRegistration(ctx.dataDir, ctx.number);
+  // A session started on another server is useless here: start a new one (which replaces it).
+  const pending = found && (found.server ?? server) === server ? found : null;
   return translatingRegistrationErrors(() => requestVerificationCode(
     createNet(ctx.serverConfig),
     { e164: ctx.number, transport: request.transport, captcha: request.captcha, sessionId: pending?.sessionId },
     (sessionId) => {
-      if (sessionId !== pending?.sessionId) savePendingRegistration(ctx.dataDir, ctx.number, sessionId);
+      if (sessionId !== pending?.sessionId) savePendingRegistration(ctx.dataDir, ctx.number, sessionId, server);
     },
   ));
 }
@@ -38,6 +41,14 @@ export async function completeRegistration(ctx: RegistrationContext, code: strin
   refuseExistingAccount(ctx);
   const pending = readPendingRegistration(ctx.dataDir, ctx.number);
   if (!pending) throw new MessengerError('REGISTRATION_REFUSED', `no registration of ${ctx.number} is in progress in ${ctx.dataDir}: run register first`);
+  const server = serverIdentity(ctx.serverConfig);
+  if (pending.server !== undefined && pending.server !== server) {
+    throw new MessengerError(
+      'REGISTRATION_REFUSED',
+      `the registration of ${ctx.number} in progress was started on ${pending.server}, not on ${server}: nothing was sent. ` +
+        'Run verify with the same --server-config that register had, or register again on this server',
+    );
+  }
   const account = await translatingRegistrationErrors(() => registerWithCode(createNet(ctx.serverConfig), ctx.number, pending.sessionId, code));
   saveNewAccount(ctx.dataDir, account, ctx.trustMode);
   clearPendingRegistration(ctx.dataDir, ctx.number);
@@ -51,6 +62,14 @@ export async function completeRegistration(ctx: RegistrationContext, code: strin
     await messenger.stop();
   }
   return account;
+}
+
+/**
+ * A server as a pending registration remembers it: production and staging by name, a local server
+ * (the sandbox, tests) also by its chat port, since every sandbox network is called "sandbox".
+ */
+export function serverIdentity(config: ServerConfig): string {
+  return config.kind === 'local' ? `the local server "${config.name}" (${config.chatHost}:${config.chatPort})` : `Signal ${config.name}`;
 }
 
 function refuseExistingAccount(ctx: RegistrationContext): void {

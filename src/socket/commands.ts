@@ -19,9 +19,11 @@ export interface CommandOutcome {
 
 export const KNOWN_COMMANDS = Object.keys(HANDLERS);
 
-export async function runCommand(request: unknown, ctx: CommandContext): Promise<CommandOutcome> {
+/** `batchIndex`: where the request stood in a batch (from 0), named when it is not an object. */
+export async function runCommand(request: unknown, ctx: CommandContext, batchIndex?: number): Promise<CommandOutcome> {
   if (!isPlainObject(request)) {
-    return { response: errorResponse(null, StatusCode.INVALID_JSON, 'expected an object') };
+    const where = batchIndex === undefined ? '' : ` (element ${batchIndex} of the batch, counting from 0)`;
+    return { response: errorResponse(null, StatusCode.INVALID_JSON, `expected an object, found ${describeJson(request)}${where}`) };
   }
   const handler = typeof request.command === 'string' && Object.hasOwn(HANDLERS, request.command) ? HANDLERS[request.command] : undefined;
   if (!handler) {
@@ -48,6 +50,12 @@ export function responseHead(request: Request | null, statusCode: StatusCode): R
   if (request && Object.hasOwn(request, 'reqId')) head.reqId = request.reqId;
   head.statusCode = statusCode;
   return head;
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? 'a string' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function describeFailure(err: unknown): [StatusCode, string] {

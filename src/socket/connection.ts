@@ -53,7 +53,7 @@ export class Connection {
    * starting at most `maxPendingPerConnection` at a time keeps the answers waiting for a client
    * that does not read them bounded.
    */
-  private backlog: ({ kind: 'request'; request: unknown } | { kind: 'invalid'; message: string })[] = [];
+  private backlog: ({ kind: 'request'; request: unknown; batchIndex?: number } | { kind: 'invalid'; message: string; reqId?: unknown })[] = [];
   private backlogHead = 0;
   /** Commands started and not yet finished: while one runs (a waiting receive_messages) the connection is not idle. */
   private running = 0;
@@ -179,13 +179,13 @@ export class Connection {
   private handle(events: ReaderEvent[]): void {
     for (const event of events) {
       if (event.kind === 'error') {
-        this.backlog.push({ kind: 'invalid', message: event.message });
+        this.backlog.push({ kind: 'invalid', message: event.message, reqId: event.reqId });
       } else if (!Array.isArray(event.value)) {
         this.backlog.push({ kind: 'request', request: event.value });
       } else if (event.value.length === 0) {
         this.backlog.push({ kind: 'invalid', message: 'empty batch: expected an array of command objects' });
       } else {
-        for (const request of event.value) this.backlog.push({ kind: 'request', request });
+        for (const [batchIndex, request] of event.value.entries()) this.backlog.push({ kind: 'request', request, batchIndex });
       }
     }
     this.pump();
@@ -198,8 +198,8 @@ export class Connection {
     while (this.backlogHead < this.backlog.length && this.pending < limit && !this.stopping && !this.closed) {
       const item = this.backlog[this.backlogHead];
       this.backlog[this.backlogHead++] = undefined!;
-      if (item.kind === 'request') this.dispatch(item.request);
-      else this.invalidInput(item.message);
+      if (item.kind === 'request') this.dispatch(item.request, item.batchIndex);
+      else this.invalidInput(item.message, item.reqId);
     }
     if (this.backlogHead >= this.backlog.length || this.stopping || this.closed) {
       this.backlog = [];
@@ -209,25 +209,27 @@ export class Connection {
   }
 
   /** Runs one request, or answers it without running it while the client is not authenticated. */
-  private dispatch(request: unknown): void {
+  private dispatch(request: unknown, batchIndex: number | undefined): void {
     const wasAuthenticated = this.gate.isAuthenticated;
     const admission = this.gate.admit(request);
     if (!wasAuthenticated && this.gate.isAuthenticated) this.reader.maxValueBytes = this.commandSizeLimit();
     if (admission.kind === 'run') {
-      this.answer(this.start(request));
+      this.answer(this.start(request, batchIndex));
       return;
     }
     this.answer(Promise.resolve({ response: admission.response }));
     if (admission.hangUp) this.hangUpForFailedAuth();
   }
 
-  private invalidInput(message: string): void {
+  private invalidInput(message: string, reqId: unknown): void {
+    // The broken request's reqId, when it came before the error, lets the client match the answer.
+    const request = reqId === undefined ? null : { reqId };
     if (this.gate.isAuthenticated) {
-      this.answer(Promise.resolve({ response: errorResponse(null, StatusCode.INVALID_JSON, message) }));
+      this.answer(Promise.resolve({ response: errorResponse(request, StatusCode.INVALID_JSON, message) }));
       return;
     }
     const rejected = this.gate.rejectUnreadable(message);
-    this.answer(Promise.resolve({ response: errorResponse(null, StatusCode.INVALID_JSON, rejected.message) }));
+    this.answer(Promise.resolve({ response: errorResponse(request, StatusCode.INVALID_JSON, rejected.message) }));
     if (rejected.hangUp) this.hangUpForFailedAuth();
   }
 
@@ -272,11 +274,11 @@ export class Connection {
     else this.hangUp();
   }
 
-  private start(request: unknown): Promise<CommandOutcome> {
+  private start(request: unknown, batchIndex?: number): Promise<CommandOutcome> {
     const ctx = { messenger: this.options.messenger, limits: this.options.limits, signal: this.abort.signal, acks: this.acks };
     const isReceive = typeof request === 'object' && request !== null && (request as { command?: unknown }).command === 'receive_messages';
-    if (!isReceive) return runCommand(request, ctx);
-    const outcome = this.receiveChain.then(() => runCommand(request, ctx));
+    if (!isReceive) return runCommand(request, ctx, batchIndex);
+    const outcome = this.receiveChain.then(() => runCommand(request, ctx, batchIndex));
     this.receiveChain = outcome;
     return outcome;
   }

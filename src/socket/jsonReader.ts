@@ -6,7 +6,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { Base64StreamDecoder } from './base64Stream.js';
 import { VerbatimNumber } from './verbatimNumber.js';
 
-export type ReaderEvent = { kind: 'value'; value: unknown } | { kind: 'error'; message: string };
+/** An error's reqId is that of the broken request, when it had come before the error. */
+export type ReaderEvent = { kind: 'value'; value: unknown } | { kind: 'error'; message: string; reqId?: unknown };
 
 export interface LenientJsonReaderOptions {
   /** Largest top-level value, in bytes of JSON text. Default 100 MiB. */
@@ -62,6 +63,7 @@ interface Frame {
 }
 
 const NL = 0x0a;
+const EMPTY = Buffer.alloc(0);
 const BACKSLASH = 0x5c;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
@@ -138,7 +140,13 @@ export class LenientJsonReader {
   private offset = 0;
   private line = 1;
   private lineStart = 0;
+  /** Where the current request (or the unreadable text standing for one) began: byte and line. */
   private valueStart = 0;
+  private valueLine = 1;
+  /** The chunk being pushed, for looking back along the current line. */
+  private chunk: Buffer = EMPTY;
+  /** Whether the part of the current line in earlier chunks is only whitespace. */
+  private lineBlankBeforeChunk = true;
 
   // Discard mode keeps only what it needs to find where the broken value ends.
   private discardDepth = 0;
@@ -156,6 +164,7 @@ export class LenientJsonReader {
   push(chunk: Buffer): ReaderEvent[] {
     const events: ReaderEvent[] = [];
     const len = chunk.length;
+    this.chunk = chunk;
     let i = 0;
     while (i < len) {
       switch (this.state) {
@@ -165,11 +174,13 @@ export class LenientJsonReader {
             if (b === NL) this.newLine(i);
             i++;
           } else if (b === 0x7b || b === 0x5b) {
-            this.valueStart = this.offset + i;
+            this.beginRequest(i);
             this.values = 1;
             this.open(b === 0x5b);
             i++;
           } else {
+            // Positions count from where the unreadable text begins: it stands where a request would.
+            this.beginRequest(i);
             this.fail(events, i, `expected a JSON object or array, found ${describeByte(b)}`);
           }
           break;
@@ -399,6 +410,8 @@ export class LenientJsonReader {
         }
       }
     }
+    this.lineBlankBeforeChunk = this.lineBlankUpTo(len);
+    this.chunk = EMPTY;
     this.offset += len;
     if (this.inValue() && this.offset - this.valueStart > this.maxValueBytes) {
       const depth = this.stack.length;
@@ -519,10 +532,39 @@ export class LenientJsonReader {
   }
 
   private fail(events: ReaderEvent[], index: number, what: string): void {
-    events.push({ kind: 'error', message: `invalid JSON ${this.position(index)}: ${what}` });
+    const reqId = this.partialReqId();
+    events.push({ kind: 'error', message: `invalid JSON ${this.position(index)}: ${what}`, ...(reqId === undefined ? {} : { reqId }) });
+    const b = this.chunk[index];
+    // A request left unfinished must not swallow the next one: when the offending byte opens a line
+    // with a new object or array, that line is the next request. (Requests may span lines, so a
+    // newline alone cannot end one.)
+    const resync = this.state !== State.Top && (b === 0x7b || b === 0x5b) && this.lineBlankUpTo(index);
     this.reset();
-    // The byte at `index` is looked at again by SkipLine, so an offending newline ends the skip.
-    this.state = State.SkipLine;
+    // The byte at `index` is looked at again by Top or SkipLine, so an offending newline ends the skip.
+    this.state = resync ? State.Top : State.SkipLine;
+  }
+
+  /** The reqId of the top-level object being read, if it came already: the error answer carries it. */
+  private partialReqId(): unknown {
+    const outer = this.stack[0];
+    if (!outer || outer.isArray) return undefined;
+    const reqId = (outer.container as Record<string, unknown>).reqId;
+    return typeof reqId === 'string' || typeof reqId === 'number' || reqId instanceof VerbatimNumber ? reqId : undefined;
+  }
+
+  /** Whether the current line holds only whitespace before `index` of the chunk being pushed. */
+  private lineBlankUpTo(index: number): boolean {
+    const lineStartInChunk = this.lineStart - this.offset;
+    if (lineStartInChunk < 0 && !this.lineBlankBeforeChunk) return false;
+    for (let j = Math.max(0, lineStartInChunk); j < index; j++) {
+      if (!isWhitespace(this.chunk[j])) return false;
+    }
+    return true;
+  }
+
+  private beginRequest(index: number): void {
+    this.valueStart = this.offset + index;
+    this.valueLine = this.line;
   }
 
   private overLimit(events: ReaderEvent[], message: string): void {
@@ -598,9 +640,11 @@ export class LenientJsonReader {
     this.lineStart = this.offset + index + 1;
   }
 
+  /** Counted from the start of the request, not of the connection: what a client can look up. */
   private position(index: number): string {
     const at = this.offset + index;
-    return `at line ${this.line}, column ${at - this.lineStart + 1} (byte ${at})`;
+    const column = at - Math.max(this.lineStart, this.valueStart) + 1;
+    return `at line ${this.line - this.valueLine + 1}, column ${column} (byte ${at - this.valueStart})`;
   }
 
   private tooLargeMessage(): string {

@@ -10,6 +10,7 @@ import { Connection } from './connection.js';
 import { resolveLimits, type SocketLimits } from './limits.js';
 import { StatusCode } from './statusCodes.js';
 import type { TlsCredentials } from './tls.js';
+import { isAddressInUse, PortInUseError } from './portInUse.js';
 
 export interface SocketServerOptions {
   messenger: Messenger;
@@ -72,7 +73,6 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
   const server = options.tls
     ? createTlsServer({ ...options.tls, allowHalfOpen: true, handshakeTimeout: limits.tlsHandshakeTimeoutMs }, accept)
     : createServer({ allowHalfOpen: true, noDelay: true }, accept);
-  server.on('error', (err) => options.log(`socket server error: ${err.message}`));
   // A failed handshake (a plain-text client, a bad certificate) concerns only that client. Node
   // reports a handshake timeout here but leaves the socket open, so it is closed here: without
   // that, silent or stalled clients would hold their connection forever.
@@ -83,6 +83,8 @@ export async function startSocketServer(options: SocketServerOptions): Promise<S
 
   const scheme = options.tls ? 'tls' : 'tcp';
   const address = options.path ? await listenUnix(server, options.path) : await listenTcp(server, scheme, options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT);
+  // Only once listening: a failure to listen is thrown to the caller, who words it.
+  server.on('error', (err) => options.log(`socket server error: ${err.message}`));
   options.log(`listening on ${address.text}`);
 
   let closing: Promise<void> | undefined;
@@ -110,7 +112,12 @@ function refuse(socket: Socket, message: string): void {
 }
 
 async function listenTcp(server: Server, scheme: string, host: string, port: number): Promise<{ text: string; port: number }> {
-  await listen(server, { host, port });
+  try {
+    await listen(server, { host, port });
+  } catch (err) {
+    if (isAddressInUse(err)) throw new PortInUseError(host, port, { cause: err });
+    throw err;
+  }
   const bound = server.address() as AddressInfo;
   const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return { text: `${scheme}://${shownHost}:${bound.port}`, port: bound.port };

@@ -37,6 +37,8 @@ export {
 };
 export { CommandArguments, InvalidCommandError, type ParseLimits } from './arguments.js';
 export { parseTarget } from './target.js';
+export { unreadGroupSendWarning } from './sendMessage.js';
+export { onlyInvitedWarning } from './updateGroup.js';
 export { isPlainObject } from './validation.js';
 export type { AccountEngine, CommandDeclaration, DataDirectoryEnvironment, RunOptions } from './declaration.js';
 

@@ -31,3 +31,15 @@ export const sendMessage: CommandDeclaration<Pick<Messenger, 'sendMessage'>, Sen
   },
   run: (engine, params) => engine.sendMessage(params.target, params.text, params.attachments),
 };
+
+/**
+ * A group send that no member received still gets a timestamp: the group may hold only this account
+ * and invited members (whose profile keys were unknown), who cannot read it until they accept. Every
+ * front-end shows this text with the answer, so the sender is not left thinking someone read it.
+ */
+export function unreadGroupSendWarning(params: Pick<SendMessageParams, 'target'>, result: SendResult): string | undefined {
+  if (params.target.groupId === undefined || result.results.some((r) => r.success)) return undefined;
+  return result.results.length === 0
+    ? 'nobody received this message: the group has no members but this account (invited members can read the group only once they accept the invitation)'
+    : 'no member of the group received this message (see the results)';
+}

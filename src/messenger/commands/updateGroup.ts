@@ -27,3 +27,12 @@ export const updateGroup: CommandDeclaration<Pick<Messenger, 'updateGroup'>, Gro
   },
   run: (engine, params) => engine.updateGroup(params),
 };
+
+/**
+ * A group just created whose members could only be invited (their profile keys are unknown here):
+ * until one accepts, messages to it reach no one. Every front-end shows this with the answer.
+ */
+export function onlyInvitedWarning(result: GroupUpdateResult): string | undefined {
+  if (!result.created || result.added.length > 0 || result.invited.length === 0) return undefined;
+  return 'the group has no members but this account yet: everyone was only invited (their profile keys are not known here), and messages to the group reach no one until one of them accepts';
+}

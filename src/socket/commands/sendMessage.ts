@@ -1,5 +1,5 @@
 // send_message: {recipient | groupId, dataMessage: {message, attachments}} → the engine's send.
-import { CommandArguments, InvalidCommandError, isPlainObject, parseTarget, sendMessage as send } from '../../messenger/commands/index.js';
+import { CommandArguments, InvalidCommandError, isPlainObject, parseTarget, sendMessage as send, unreadGroupSendWarning } from '../../messenger/commands/index.js';
 import type { Handler } from './context.js';
 
 const LABELS = { message: 'dataMessage.message', attachments: 'dataMessage.attachments', content: 'dataMessage' };
@@ -13,6 +13,8 @@ export const sendMessage: Handler = async (request, ctx) => {
   if (!isPlainObject(data)) {
     throw new InvalidCommandError('MISSING_MESSAGE_CONTENT', 'dataMessage is missing: it must be an object with message and/or attachments');
   }
-  const result = await send.run(ctx.messenger, send.parse(args, ctx.limits), {});
-  return { fields: { timestamp: result.timestamp, results: result.results } };
+  const params = send.parse(args, ctx.limits);
+  const result = await send.run(ctx.messenger, params, {});
+  const warning = unreadGroupSendWarning(params, result);
+  return { fields: { timestamp: result.timestamp, results: result.results, ...(warning === undefined ? {} : { warning }) } };
 };

@@ -1,9 +1,11 @@
 // update_group (extension): {groupId?, name, addMembers, removeMembers} → the engine's updateGroup.
-import { CommandArguments, updateGroup as update } from '../../messenger/commands/index.js';
+import { CommandArguments, onlyInvitedWarning, updateGroup as update } from '../../messenger/commands/index.js';
 import type { Handler } from './context.js';
 
 export const updateGroup: Handler = async (request, ctx) => {
   const { groupId, name, addMembers, removeMembers } = request;
   const params = update.parse(new CommandArguments({ groupId, name, addMembers, removeMembers }), ctx.limits);
-  return { fields: { ...(await update.run(ctx.messenger, params, {})) } };
+  const result = await update.run(ctx.messenger, params, {});
+  const warning = onlyInvitedWarning(result);
+  return { fields: { ...result, ...(warning === undefined ? {} : { warning }) } };
 };
