@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, runCli, type LinkedFixture, type RunResult } from './harness.js';
-import { client, startDaemon } from './daemon.js';
+import { linkedAccount, runCli, type LinkedFixture, type RunResult } from '../support/harness.js';
+import { startDaemon } from '../support/daemon.js';
+import { client } from '../support/lineClient.js';
 
 function ok(res: RunResult, what: string): RunResult {
   assert.equal(res.code, 0, `${what}: ${res.stderr}`);

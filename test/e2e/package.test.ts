@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BIN } from './harness.js';
+import { BIN } from '../support/harness.js';
 
 const run = promisify(execFile);
 const ROOT = dirname(dirname(BIN));

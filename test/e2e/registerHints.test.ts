@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bareNetwork, BIN, MOCK_CODE, runCli, type BareNetwork, type RunResult } from './harness.js';
+import { bareNetwork, BIN, MOCK_CODE, runCli, type BareNetwork, type RunResult } from '../support/harness.js';
 
 /** Runs a printed hint as a user pasting it would: through a shell, `sigsock` being this checkout's. */
 function runHint(hint: string, code: string): Promise<RunResult> {

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BIN, runCli } from './harness.js';
+import { BIN, runCli } from '../support/harness.js';
 
 interface Started {
   child: ChildProcess;

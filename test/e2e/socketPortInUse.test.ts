@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bareNetwork, registerWithCli, type BareNetwork } from './harness.js';
+import { bareNetwork, registerWithCli, type BareNetwork } from '../support/harness.js';
 
 describe('socket on a port in use', () => {
   let bare: BareNetwork;

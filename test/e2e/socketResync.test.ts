@@ -4,9 +4,9 @@
 // the start of the request, not of the connection.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkedAccount, type LinkedFixture } from './harness.js';
-import { startDaemon, type Daemon } from './daemon.js';
-import { LineClient } from '../unit/lineClient.js';
+import { linkedAccount, type LinkedFixture } from '../support/harness.js';
+import { startDaemon, type Daemon } from '../support/daemon.js';
+import { LineClient } from '../support/lineClient.js';
 
 describe('socket resynchronisation and error answers, through the daemon', () => {
   let f: LinkedFixture;
