@@ -19,17 +19,35 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
       const wire = encodeEntry(entry, { attachmentData: false }) as { statusCode: number; errorMessage: string };
       return `[error ${wire.statusCode}] ${wire.errorMessage}\n`;
     }
-    case 'message': {
-      const from = entry.sender.e164 ?? entry.sender.aci;
-      const where = entry.groupId ? ` in group ${entry.groupId}` : '';
+    case 'message':
+    case 'edit': {
       const parts = [];
+      if (entry.kind === 'edit') parts.push(`(edit of ${entry.targetTimestamp})`);
+      if (entry.quote) parts.push(`(reply to ${entry.quote.targetTimestamp})`);
       if (entry.body !== null) parts.push(entry.body);
       const r = entry.reaction;
       if (r) parts.push(`reacted ${r.remove ? '(removed) ' : ''}${r.emoji} to ${r.targetTimestamp}`);
       for (const a of entry.attachments) parts.push(`[attachment ${a.filename ?? ''} ${a.contentType ?? ''} ${a.size ?? '?'} bytes${a.error ? `: ${a.error}` : ''}]`);
-      return `${entry.timestamp} ${from}${where}: ${parts.join(' ')}\n`;
+      return line(entry, parts.join(' '));
     }
+    case 'remoteDelete':
+      return line(entry, `deleted ${entry.targetTimestamp}`);
+    case 'timerChange':
+      return line(entry, `set the disappearing-message timer to ${entry.expiresInSeconds} s`);
+    case 'receipt':
+      return line(entry, `${entry.receipt} receipt for ${entry.targetTimestamps.join(', ')}`);
+    case 'typing':
+      return line(entry, `typing ${entry.action}`);
+    case 'unsupported':
+      return line(entry, `[${entry.contentKind}: not supported by sigsock]`);
     default:
       return unhandledKind(entry);
   }
+}
+
+function line(entry: Exclude<InboxEntry, { kind: 'failure' }>, text: string): string {
+  const from = entry.sender.e164 ?? entry.sender.aci;
+  const to = 'destination' in entry && entry.destination ? ` to ${entry.destination.e164 ?? entry.destination.aci}` : '';
+  const where = 'groupId' in entry && entry.groupId ? ` in group ${entry.groupId}` : '';
+  return `${entry.timestamp} ${from}${to}${where}: ${text}\n`;
 }

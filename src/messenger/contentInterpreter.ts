@@ -1,9 +1,9 @@
 // What a decrypted Content means for the account: an inbox entry, facts learned about the
 // sender, or work for later (contact sync, sender keys, groups). Pure: no I/O.
-import { encodeAttachmentPointer, type Content } from '../proto/index.js';
-import type { Reaction, ReceivedMessage } from './inboxEntry.js';
+import { encodeAttachmentPointer, ReceiptType, TypingAction, type Content, type EditMessage, type SyncMessage } from '../proto/index.js';
+import { groupOf, interpretData, messageParts, pendingAttachments } from './dataMessageInterpreter.js';
+import type { InboxEntry, Origin, Party, ReceiptKind, ReceiveFailure } from './inboxEntry.js';
 import type { DecryptedEnvelope } from './envelopeDecryptor.js';
-import { groupIdFromMasterKey } from './groupIds.js';
 import { serviceIdFromBinary } from './serviceIds.js';
 
 export interface PendingAttachment {
@@ -13,18 +13,24 @@ export interface PendingAttachment {
   size: number | null;
 }
 
+type WithoutAttachments<T> = T extends unknown ? Omit<T, 'attachments'> : never;
+
+/** An inbox entry as interpreted, before its attachments are downloaded. */
+export type EntryValue = WithoutAttachments<Exclude<InboxEntry, ReceiveFailure>>;
+
 /**
- * A message as its envelope tells it. Phone numbers the envelope does not carry (the sender's, a
- * reaction target's) are null here; the recorder fills in the ones the account knows.
+ * An entry as its envelope tells it. Phone numbers the envelope does not carry (the sender's, a
+ * reaction or quote target's, a mentioned account's) are null here; the recorder fills in the ones
+ * the account knows.
  */
-export interface InterpretedMessage {
-  message: Omit<ReceivedMessage, 'attachments'>;
+export interface InterpretedEntry {
+  value: EntryValue;
   /** Downloaded after the commit; the entry is handed out once they are done. */
   attachments: PendingAttachment[];
 }
 
 export interface ContentEffects {
-  entry: InterpretedMessage | null;
+  entry: InterpretedEntry | null;
   sender: { aci: string; e164: string | null; profileKey: Uint8Array | null };
   /** Other recipients' number ↔ ACI pairs learned from our own devices' sync messages. */
   learned: { aci: string; e164: string }[];
@@ -39,6 +45,14 @@ export interface EnvelopeMeta {
   localAci: string;
 }
 
+/**
+ * What each part of a Content becomes. Shown as entries: messages (also those this account sent
+ * from another device), edits, remote deletes, timer changes, receipts, typing, and anything not
+ * interpreted yet as `unsupported`. Not shown, because they are handled: sender keys, null and PNI
+ * signature messages, end session, profile key updates, group updates, and the sync messages that
+ * only update state (contacts, keys, configuration, blocked lists, requests). Stories are not shown:
+ * a bot does not receive them unless it asks, and sigsock has no way to ask yet.
+ */
 export function interpretContent(content: Content, from: DecryptedEnvelope, meta: EnvelopeMeta): ContentEffects {
   const effects: ContentEffects = {
     entry: null,
@@ -49,68 +63,84 @@ export function interpretContent(content: Content, from: DecryptedEnvelope, meta
     group: null,
   };
   const fromOwnDevice = from.senderAci === meta.localAci;
+  const sender: Party = { aci: from.senderAci, e164: from.senderE164 };
+  const envelopeTime = meta.clientTimestamp || meta.serverTimestamp;
+  const unsupported = (contentKind: string): InterpretedEntry => ({ value: { kind: 'unsupported', sender, timestamp: envelopeTime, contentKind }, attachments: [] });
+  // What this account sent from another device is sent *by* it *to* someone (itself, without a
+  // transcript naming anyone else: a message from its own device straight to this one).
+  const origin = (timestamp: number | undefined): Omit<Origin, 'groupId'> => ({
+    sender,
+    timestamp: timestamp || envelopeTime,
+    sentByThisAccount: fromOwnDevice,
+    destination: fromOwnDevice ? { aci: meta.localAci, e164: null } : null,
+  });
 
-  if (content.syncMessage && fromOwnDevice) {
-    const sync = content.syncMessage;
-    if (sync.contacts?.blob) effects.contactSyncBlob = encodeAttachmentPointer(sync.contacts.blob);
-    const sent = sync.sent;
-    const destination = sent?.destinationServiceIdBinary?.length
-      ? serviceIdFromBinary(sent.destinationServiceIdBinary)
-      : (sent?.destinationServiceId ?? null);
-    if (sent?.destinationE164 && destination && !destination.startsWith('PNI:')) {
-      effects.learned.push({ aci: destination, e164: sent.destinationE164 });
-    }
-    const groupCtx = sent?.message?.groupV2;
-    if (groupCtx?.masterKey?.length === 32) {
-      effects.group = { masterKey: groupCtx.masterKey, revision: groupCtx.revision ?? 0, groupId: groupIdFromMasterKey(groupCtx.masterKey) };
-    }
-    // Transcripts of what the user sent from the phone, read receipts and the like are not
-    // messages *to* the bot: they update state above and are otherwise skipped.
+  if (content.syncMessage) {
+    if (!fromOwnDevice) effects.entry = unsupported('syncMessage');
+    else interpretSync(content.syncMessage, sender, envelopeTime, effects);
     return effects;
   }
-
-  const data = content.dataMessage;
-  if (!data || fromOwnDevice) return effects;
-  if (data.profileKey?.length === 32) effects.sender.profileKey = data.profileKey;
-  const groupCtx = data.groupV2;
-  let groupId: string | undefined;
-  if (groupCtx?.masterKey?.length === 32) {
-    groupId = groupIdFromMasterKey(groupCtx.masterKey);
-    effects.group = { masterKey: groupCtx.masterKey, revision: groupCtx.revision ?? 0, groupId };
+  if (content.dataMessage) {
+    const data = content.dataMessage;
+    if (data.profileKey?.length === 32 && !fromOwnDevice) effects.sender.profileKey = data.profileKey;
+    effects.group = groupOf(data);
+    effects.entry = interpretData(data, origin(data.timestamp));
+    return effects;
   }
-
-  const attachments: PendingAttachment[] = (data.attachments ?? []).map((a) => ({
-    pointer: encodeAttachmentPointer(a),
-    filename: a.fileName ?? null,
-    contentType: a.contentType ?? null,
-    size: a.size ?? null,
-  }));
-  const reaction = data.reaction;
-  let messageReaction: Reaction | null = null;
-  if (reaction?.emoji && reaction.targetSentTimestamp) {
-    const authorAci = reaction.targetAuthorAciBinary?.length
-      ? serviceIdFromBinary(reaction.targetAuthorAciBinary)
-      : (reaction.targetAuthorAci ?? null);
-    messageReaction = {
-      emoji: reaction.emoji,
-      targetAuthor: { aci: authorAci, e164: null },
-      targetTimestamp: reaction.targetSentTimestamp,
-      remove: reaction.remove ?? false,
-    };
+  if (content.editMessage) {
+    effects.entry = interpretEdit(content.editMessage, origin(content.editMessage.dataMessage?.timestamp));
+    return effects;
   }
-  const body = data.body ?? null;
-  if (body === null && attachments.length === 0 && !messageReaction) return effects;
-
-  effects.entry = {
-    message: {
-      kind: 'message',
-      sender: { aci: from.senderAci, e164: from.senderE164 },
-      timestamp: data.timestamp || meta.clientTimestamp,
-      groupId: groupId ?? null,
-      body,
-      reaction: messageReaction,
-    },
-    attachments,
-  };
+  if (content.receiptMessage) {
+    const kind = RECEIPTS[content.receiptMessage.type ?? ReceiptType.DELIVERY];
+    const targetTimestamps = content.receiptMessage.timestamp ?? [];
+    effects.entry = kind ? { value: { kind: 'receipt', sender, timestamp: envelopeTime, receipt: kind, targetTimestamps }, attachments: [] } : unsupported('receiptMessage');
+    return effects;
+  }
+  if (content.typingMessage) {
+    const typing = content.typingMessage;
+    const action = (typing.action ?? TypingAction.STARTED) === TypingAction.STOPPED ? 'stopped' : 'started';
+    const groupId = typing.groupId?.length ? Buffer.from(typing.groupId).toString('base64') : null;
+    effects.entry = { value: { kind: 'typing', sender, timestamp: typing.timestamp || envelopeTime, action, groupId }, attachments: [] };
+    return effects;
+  }
+  if (content.callMessage) effects.entry = unsupported('callMessage');
+  else if (content.decryptionErrorMessage) effects.entry = unsupported('decryptionErrorMessage');
+  else if (content.storyMessage || content.nullMessage || content.pniSignatureMessage || effects.senderKeyDistribution) return effects;
+  else effects.entry = unsupported('unknown');
   return effects;
+}
+
+const RECEIPTS: Record<number, ReceiptKind> = { [ReceiptType.DELIVERY]: 'delivery', [ReceiptType.READ]: 'read', [ReceiptType.VIEWED]: 'viewed' };
+
+function interpretEdit(edit: EditMessage, origin: Omit<Origin, 'groupId'>): InterpretedEntry | null {
+  const data = edit.dataMessage;
+  if (!data || !edit.targetSentTimestamp) return null;
+  const groupId = groupOf(data)?.groupId ?? null;
+  return {
+    value: { kind: 'edit', ...origin, groupId, targetTimestamp: edit.targetSentTimestamp, ...messageParts(data), reaction: null },
+    attachments: pendingAttachments(data),
+  };
+}
+
+/** A sync message from one of this account's own devices. */
+function interpretSync(sync: SyncMessage, self: Party, envelopeTime: number, effects: ContentEffects): void {
+  if (sync.contacts?.blob) effects.contactSyncBlob = encodeAttachmentPointer(sync.contacts.blob);
+  if (sync.read?.length || sync.viewed?.length) {
+    effects.entry = { value: { kind: 'unsupported', sender: self, timestamp: envelopeTime, contentKind: sync.read?.length ? 'readSync' : 'viewedSync' }, attachments: [] };
+  }
+  const sent = sync.sent;
+  if (!sent) return;
+  const destinationId = sent.destinationServiceIdBinary?.length ? serviceIdFromBinary(sent.destinationServiceIdBinary) : (sent.destinationServiceId ?? null);
+  if (sent.destinationE164 && destinationId && !destinationId.startsWith('PNI:')) {
+    effects.learned.push({ aci: destinationId, e164: sent.destinationE164 });
+  }
+  const data = sent.message ?? sent.editMessage?.dataMessage;
+  if (data) effects.group = groupOf(data);
+  // A recipient update repeats a transcript already received, for its delivery status only.
+  if (sent.isRecipientUpdate) return;
+  const destination = destinationId && !effects.group ? { aci: destinationId, e164: sent.destinationE164 ?? null } : null;
+  const origin = { sender: self, timestamp: sent.timestamp ?? 0, sentByThisAccount: true, destination };
+  if (sent.editMessage) effects.entry = interpretEdit(sent.editMessage, { ...origin, timestamp: sent.editMessage.dataMessage?.timestamp || origin.timestamp || envelopeTime });
+  else if (sent.message) effects.entry = interpretData(sent.message, { ...origin, timestamp: origin.timestamp || sent.message.timestamp || envelopeTime });
 }

@@ -2,11 +2,9 @@
 // each front-end encodes in its own wire shape (socket/entryEncoder.ts for the seed's protocol).
 // Nothing here knows a protocol's status codes or field names.
 //
-// Adding a kind (the next ones: edits, remote deletes, receipts, typing, sync transcripts of what
-// this account sent from another device, group changes, timer changes) is adding a variant to
-// `InboxEntry`: every encoder switches on `kind` exhaustively, so the compiler lists what to extend.
-// Parts shared by several kinds (`Party`, `MessageParts`) are separate types for that reason: an edit
-// will carry new `MessageParts`, a sync transcript a `MessageParts` with a destination.
+// Adding a kind (the next one: group changes) is adding a variant to `InboxEntry`: every encoder
+// switches on `kind` exhaustively, so the compiler lists what to extend. Parts shared by several
+// kinds (`Party`, `Origin`, `MessageParts`) are separate types for that reason.
 
 /** An account as a message named it: its ACI always, its phone number when known. */
 export interface Party {
@@ -34,21 +32,112 @@ export interface Reaction {
   remove: boolean;
 }
 
+/** The message a reply quotes: its sent timestamp (its id), its author, the text it quoted. */
+export interface Quote {
+  targetTimestamp: number;
+  /** Both null when the sender did not say. */
+  targetAuthor: { aci: string | null; e164: string | null };
+  text: string | null;
+}
+
+/** An account named in the body at [start, start + length) (UTF-16 code units, as string indexes). */
+export interface Mention {
+  mentioned: Party;
+  start: number;
+  length: number;
+}
+
+export type TextStyleKind = 'bold' | 'italic' | 'spoiler' | 'strikethrough' | 'monospace';
+
+export interface TextStyle {
+  style: TextStyleKind;
+  start: number;
+  length: number;
+}
+
 /** What a Signal message carries. */
 export interface MessageParts {
   body: string | null;
   attachments: ReceivedAttachment[];
   reaction: Reaction | null;
+  quote: Quote | null;
+  mentions: Mention[];
+  textStyles: TextStyle[];
+  /** The conversation's disappearing-message timer the message carries; 0: none. */
+  expiresInSeconds: number;
 }
 
-/** A message a contact sent to this account, directly or in a group. */
-export interface ReceivedMessage extends MessageParts {
-  kind: 'message';
+/**
+ * Who said something, when, and in which conversation. What this account sent from another of its
+ * devices (a sync transcript from the owner's phone) has this account as `sender`,
+ * `sentByThisAccount` set, and the recipient as `destination` (itself for Note to Self; null in a
+ * group, where `groupId` names the conversation).
+ */
+export interface Origin {
   sender: Party;
-  /** The sender's timestamp: the message's id in its conversation (reactions and quotes name it). */
+  /** The sender's timestamp: the id of what was sent, in its conversation (reactions and quotes name it). */
   timestamp: number;
-  /** The group's id (base64); null for a direct message. */
+  /** The group's id (base64); null for a direct conversation. */
   groupId: string | null;
+  sentByThisAccount: boolean;
+  destination: Party | null;
+}
+
+/** A message sent to this account, directly or in a group, or sent by it from another device. */
+export interface ReceivedMessage extends MessageParts, Origin {
+  kind: 'message';
+}
+
+/** A message replaced by new content (its `MessageParts`); `reaction` is always null. */
+export interface MessageEdit extends MessageParts, Origin {
+  kind: 'edit';
+  /** The sent timestamp of the message edited (the original's, also for a second edit). */
+  targetTimestamp: number;
+}
+
+/** The sender took back a message they had sent ("delete for everyone"). */
+export interface RemoteDelete extends Origin {
+  kind: 'remoteDelete';
+  targetTimestamp: number;
+}
+
+/** The conversation's disappearing-message timer was set (0: off). */
+export interface TimerChange extends Origin {
+  kind: 'timerChange';
+  expiresInSeconds: number;
+}
+
+export type ReceiptKind = 'delivery' | 'read' | 'viewed';
+
+/** The sender's device got, read or viewed this account's messages with these sent timestamps. */
+export interface Receipt {
+  kind: 'receipt';
+  sender: Party;
+  /** When the receipt was sent. */
+  timestamp: number;
+  receipt: ReceiptKind;
+  targetTimestamps: number[];
+}
+
+export interface Typing {
+  kind: 'typing';
+  sender: Party;
+  timestamp: number;
+  action: 'started' | 'stopped';
+  /** The group typed in; null in a direct conversation. */
+  groupId: string | null;
+}
+
+/**
+ * Something a Signal app would show (or act on) that sigsock does not interpret yet: a call, a
+ * sticker, a payment, content of a kind it does not know. `contentKind` names it (see
+ * contentInterpreter.ts for the names); the entry exists so that nothing is dropped without a trace.
+ */
+export interface Unsupported {
+  kind: 'unsupported';
+  sender: Party;
+  timestamp: number;
+  contentKind: string;
 }
 
 /**
@@ -67,7 +156,10 @@ export interface ReceiveFailure {
   reason: string;
 }
 
-export type InboxEntry = ReceivedMessage | ReceiveFailure;
+export type InboxEntry = ReceivedMessage | MessageEdit | RemoteDelete | TimerChange | Receipt | Typing | Unsupported | ReceiveFailure;
+
+/** The kinds that carry attachments. */
+export type EntryWithAttachments = ReceivedMessage | MessageEdit;
 
 export type InboxEntryKind = InboxEntry['kind'];
 

@@ -1,9 +1,9 @@
 // Hands received entries to `receive_messages` callers: each entry to one caller at a time,
 // deleted only when that caller confirms its answer was written, returned to the queue otherwise.
-import type { InboxRecord } from '../store/inboxFormat.js';
+import type { InboxRecord, OriginRecord } from '../store/inboxFormat.js';
 import type { Log } from '../util/log.js';
 import type { InboxLease } from './api.js';
-import { unhandledKind, type InboxEntry } from './inboxEntry.js';
+import { unhandledKind, type InboxEntry, type Origin } from './inboxEntry.js';
 
 export interface StoredInboxEntry {
   id: number;
@@ -173,15 +173,32 @@ function toInboxEntry(row: StoredInboxEntry): InboxEntry {
   const record = row.entry;
   switch (record.kind) {
     case 'failure':
+    case 'receipt':
+    case 'typing':
+    case 'unsupported':
       return record;
+    case 'remoteDelete':
+    case 'timerChange':
+      return { ...record, ...originDefaults(record) };
     case 'message':
+    case 'edit':
       return {
         ...record,
+        ...originDefaults(record),
+        quote: record.quote ?? null,
+        mentions: record.mentions ?? [],
+        textStyles: record.textStyles ?? [],
+        expiresInSeconds: record.expiresInSeconds ?? 0,
         attachments: row.attachments.map((a) => ({ data: a.data ?? null, filename: a.filename, contentType: a.contentType, size: a.size, error: a.error ?? null })),
       };
     default:
       return unhandledKind(record);
   }
+}
+
+/** Entries stored before sync transcripts were kept lack these: they were all sent to this account. */
+function originDefaults(record: OriginRecord): Pick<Origin, 'sentByThisAccount' | 'destination'> {
+  return { sentByThisAccount: record.sentByThisAccount ?? false, destination: record.destination ?? null };
 }
 
 function describe(err: unknown): string {

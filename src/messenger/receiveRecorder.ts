@@ -5,10 +5,10 @@
 // receiver's `afterCommit`).
 import type { Groups } from '../store/groups.js';
 import type { Inbox } from '../store/inbox.js';
-import type { MessageRecord } from '../store/inboxFormat.js';
+import type { InboxRecord } from '../store/inboxFormat.js';
 import type { Recipients } from '../store/recipients.js';
-import type { ContentEffects, InterpretedMessage } from './contentInterpreter.js';
-import type { Party, ReceiveFailure } from './inboxEntry.js';
+import type { ContentEffects, EntryValue } from './contentInterpreter.js';
+import { unhandledKind, type Party, type ReceiveFailure } from './inboxEntry.js';
 
 /** What became of a received envelope. */
 export type ReceiveOutcome =
@@ -59,7 +59,7 @@ export class ReceiveRecorder {
       // the group server was asked for titles and members (revision -1: not fetched yet).
       this.store.groups.upsertGroup({ id: effects.group.groupId, masterKey: effects.group.masterKey, revision: -1, title: '', members: [], isMember: true });
     }
-    if (effects.entry) inbox.insertEntry(this.withKnownNumbers(effects.entry), effects.entry.attachments);
+    if (effects.entry) inbox.insertEntry(this.withKnownNumbers(effects.entry.value), effects.entry.attachments);
   }
 
   private learnSender(sender: ContentEffects['sender']): void {
@@ -69,15 +69,37 @@ export class ReceiveRecorder {
     }
   }
 
-  /** The phone numbers the envelope did not carry, from what the account knows. */
-  private withKnownNumbers({ message }: InterpretedMessage): MessageRecord {
-    const { recipients } = this.store;
-    const sender = { aci: message.sender.aci, e164: message.sender.e164 ?? recipients.byAci(message.sender.aci)?.e164 ?? null };
-    const reaction = message.reaction;
-    const authorAci = reaction?.targetAuthor.aci;
-    if (!reaction || !authorAci) return { ...message, sender };
+  /** The phone numbers the envelope did not carry (a sender's, a target author's, a mentioned or addressed account's), from what the account knows. */
+  private withKnownNumbers(value: EntryValue): InboxRecord {
     const self = this.self();
-    const e164 = recipients.byAci(authorAci)?.e164 ?? (authorAci === self.aci ? self.e164 : null);
-    return { ...message, sender, reaction: { ...reaction, targetAuthor: { aci: authorAci, e164 } } };
+    const numberOf = (aci: string | null, given: string | null = null): string | null => {
+      if (given || !aci) return given;
+      return this.store.recipients.byAci(aci)?.e164 ?? (aci === self.aci ? self.e164 : null);
+    };
+    const party = (p: Party): Party => ({ aci: p.aci, e164: numberOf(p.aci, p.e164) });
+    const sender = party(value.sender);
+    switch (value.kind) {
+      case 'receipt':
+      case 'typing':
+      case 'unsupported':
+        return { ...value, sender };
+      case 'remoteDelete':
+      case 'timerChange':
+        return { ...value, sender, destination: value.destination && party(value.destination) };
+      case 'message':
+      case 'edit': {
+        const { reaction, quote } = value;
+        return {
+          ...value,
+          sender,
+          destination: value.destination && party(value.destination),
+          reaction: reaction && { ...reaction, targetAuthor: { aci: reaction.targetAuthor.aci, e164: numberOf(reaction.targetAuthor.aci, reaction.targetAuthor.e164) } },
+          quote: quote && { ...quote, targetAuthor: { aci: quote.targetAuthor.aci, e164: numberOf(quote.targetAuthor.aci, quote.targetAuthor.e164) } },
+          mentions: value.mentions.map((m) => ({ ...m, mentioned: party(m.mentioned) })),
+        };
+      }
+      default:
+        return unhandledKind(value);
+    }
   }
 }

@@ -82,6 +82,16 @@ export interface Reaction {
   targetAuthorAciBinary?: Bytes;
 }
 
+/** A mention (one of the `mentionAci` fields) or a text style of the body's [start, start + length). */
+export interface BodyRange {
+  start?: number;
+  length?: number;
+  mentionAci?: string;
+  /** One of {@link BodyRangeStyle}. */
+  style?: number;
+  mentionAciBinary?: Bytes;
+}
+
 export interface DataMessage {
   body?: string;
   attachments?: AttachmentPointer[];
@@ -97,7 +107,7 @@ export interface DataMessage {
   groupV2?: GroupContextV2;
   reaction?: Reaction;
   delete?: { targetSentTimestamp?: number };
-  bodyRanges?: Bytes[];
+  bodyRanges?: BodyRange[];
   expireTimerVersion?: number;
 }
 
@@ -334,6 +344,7 @@ export interface StorageRecord {
 
 export const EnvelopeType = { UNKNOWN: 0, CIPHERTEXT: 1, PREKEY_BUNDLE: 3, SERVER_DELIVERY_RECEIPT: 5, UNIDENTIFIED_SENDER: 6, PLAINTEXT_CONTENT: 8 } as const;
 export const DataMessageFlags = { END_SESSION: 1, EXPIRATION_TIMER_UPDATE: 2, PROFILE_KEY_UPDATE: 4 } as const;
+export const BodyRangeStyle = { NONE: 0, BOLD: 1, ITALIC: 2, SPOILER: 3, STRIKETHROUGH: 4, MONOSPACE: 5 } as const;
 export const ReceiptType = { DELIVERY: 0, READ: 1, VIEWED: 2 } as const;
 export const TypingAction = { STARTED: 0, STOPPED: 1 } as const;
 export const SyncRequestType = { UNKNOWN: 0, CONTACTS: 1, BLOCKED: 3, CONFIGURATION: 4, KEYS: 5 } as const;

@@ -2,7 +2,7 @@
 // the one place that turns the engine's inbox entries into the protocol's field names and status
 // codes. `sigsock receive --json` prints the same shape (cli/entryFormat.ts uses this function).
 import { AttachmentBytes } from '../messenger/api.js';
-import { unhandledKind, type InboxEntry, type ReceivedAttachment, type ReceivedMessage } from '../messenger/inboxEntry.js';
+import { unhandledKind, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment } from '../messenger/inboxEntry.js';
 import { StatusCode } from './statusCodes.js';
 
 export interface WireAttachment {
@@ -23,6 +23,31 @@ export interface WireReaction {
   remove: boolean;
 }
 
+export interface WireQuote {
+  id: number;
+  author: string | null;
+  authorUuid: string | null;
+  text: string | null;
+}
+
+export interface WireMention {
+  number: string | null;
+  uuid: string;
+  start: number;
+  length: number;
+}
+
+export interface WireTextStyle {
+  style: string;
+  start: number;
+  length: number;
+}
+
+/**
+ * Every entry that is not a failure has the message's keys (`body` null and `attachments` empty
+ * when it carries none), so that a client written for messages only reads the rest as empty
+ * messages, as it always read reactions; what the entry is then shows in one added key.
+ */
 export interface WireMessage {
   timestamp: number;
   sender: string | null;
@@ -31,6 +56,19 @@ export interface WireMessage {
   groupId?: string;
   reaction?: WireReaction;
   attachments: WireAttachment[];
+  quote?: WireQuote;
+  mentions?: WireMention[];
+  textStyles?: WireTextStyle[];
+  expiresInSeconds?: number;
+  isExpirationUpdate?: true;
+  sentByThisAccount?: true;
+  destination?: string | null;
+  destinationUuid?: string;
+  editMessage?: { targetSentTimestamp: number };
+  remoteDelete?: { timestamp: number };
+  receiptMessage?: { type: 'DELIVERY' | 'READ' | 'VIEWED'; timestamps: number[] };
+  typingMessage?: { action: 'STARTED' | 'STOPPED' };
+  unsupported?: { contentKind: string };
 }
 
 export interface WireFailure {
@@ -50,11 +88,26 @@ const FAILURE_STATUS = {
   unparseable: StatusCode.MESSAGE_PARSING_ERROR,
 } as const;
 
-/** Key order is part of the output (clients compare lines byte for byte): keep it as the seed wrote it. */
+/**
+ * Key order is part of the output (clients compare lines byte for byte): a message with none of the
+ * newer parts is exactly what the seed wrote; newer keys come after `attachments`, each only when set.
+ */
 export function encodeEntry(entry: InboxEntry, encoding: EntryEncoding): WireEntry {
   switch (entry.kind) {
     case 'message':
-      return encodeMessage(entry, encoding);
+      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry) };
+    case 'edit':
+      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry), editMessage: { targetSentTimestamp: entry.targetTimestamp } };
+    case 'remoteDelete':
+      return { ...encodeHead(entry, null, encoding), ...encodeSentBy(entry), remoteDelete: { timestamp: entry.targetTimestamp } };
+    case 'timerChange':
+      return { ...encodeHead(entry, null, encoding), expiresInSeconds: entry.expiresInSeconds, isExpirationUpdate: true, ...encodeSentBy(entry) };
+    case 'receipt':
+      return { ...encodeHead({ ...entry, groupId: null }, null, encoding), receiptMessage: { type: RECEIPT_TYPES[entry.receipt], timestamps: entry.targetTimestamps } };
+    case 'typing':
+      return { ...encodeHead(entry, null, encoding), typingMessage: { action: entry.action === 'started' ? 'STARTED' : 'STOPPED' } };
+    case 'unsupported':
+      return { ...encodeHead({ ...entry, groupId: null }, null, encoding), unsupported: { contentKind: entry.contentKind } };
     case 'failure':
       return { statusCode: FAILURE_STATUS[entry.failure], errorMessage: entry.reason };
     default:
@@ -62,14 +115,17 @@ export function encodeEntry(entry: InboxEntry, encoding: EntryEncoding): WireEnt
   }
 }
 
-function encodeMessage(message: ReceivedMessage, encoding: EntryEncoding): WireMessage {
-  const { reaction } = message;
+const RECEIPT_TYPES = { delivery: 'DELIVERY', read: 'READ', viewed: 'VIEWED' } as const;
+
+/** The seed's message keys, in the seed's order. */
+function encodeHead(at: { timestamp: number; sender: Party; groupId: string | null }, parts: MessageParts | null, encoding: EntryEncoding): WireMessage {
+  const reaction = parts?.reaction;
   return {
-    timestamp: message.timestamp,
-    sender: message.sender.e164,
-    senderUuid: message.sender.aci,
-    body: message.body,
-    ...(message.groupId !== null && { groupId: message.groupId }),
+    timestamp: at.timestamp,
+    sender: at.sender.e164,
+    senderUuid: at.sender.aci,
+    body: parts?.body ?? null,
+    ...(at.groupId !== null && { groupId: at.groupId }),
     ...(reaction && {
       reaction: {
         emoji: reaction.emoji,
@@ -79,8 +135,24 @@ function encodeMessage(message: ReceivedMessage, encoding: EntryEncoding): WireM
         remove: reaction.remove,
       },
     }),
-    attachments: message.attachments.map((a) => encodeAttachment(a, encoding)),
+    attachments: (parts?.attachments ?? []).map((a) => encodeAttachment(a, encoding)),
   };
+}
+
+function encodeNewerParts(parts: MessageParts): Partial<WireMessage> {
+  const { quote } = parts;
+  return {
+    ...(quote && { quote: { id: quote.targetTimestamp, author: quote.targetAuthor.e164, authorUuid: quote.targetAuthor.aci, text: quote.text } }),
+    ...(parts.mentions.length > 0 && { mentions: parts.mentions.map((m) => ({ number: m.mentioned.e164, uuid: m.mentioned.aci, start: m.start, length: m.length })) }),
+    ...(parts.textStyles.length > 0 && { textStyles: parts.textStyles.map((t) => ({ style: t.style.toUpperCase(), start: t.start, length: t.length })) }),
+    ...(parts.expiresInSeconds > 0 && { expiresInSeconds: parts.expiresInSeconds }),
+  };
+}
+
+function encodeSentBy(origin: Origin): Partial<WireMessage> {
+  if (!origin.sentByThisAccount) return {};
+  const { destination } = origin;
+  return { sentByThisAccount: true, ...(destination && { destination: destination.e164, destinationUuid: destination.aci }) };
 }
 
 function encodeAttachment(attachment: ReceivedAttachment, encoding: EntryEncoding): WireAttachment {

@@ -19,13 +19,87 @@ export interface ReactionRecord {
   remove: boolean;
 }
 
-export interface MessageRecord {
-  kind: 'message';
+export interface QuoteRecord {
+  targetTimestamp: number;
+  targetAuthor: { aci: string | null; e164: string | null };
+  text: string | null;
+}
+
+export interface MentionRecord {
+  mentioned: PartyRecord;
+  start: number;
+  length: number;
+}
+
+export interface TextStyleRecord {
+  style: 'bold' | 'italic' | 'spoiler' | 'strikethrough' | 'monospace';
+  start: number;
+  length: number;
+}
+
+/**
+ * Fields added to format 2 after its first release are optional here: an entry stored before them
+ * lacks them and reads as "none" (no quote, no mentions or styles, no timer, not sent by this
+ * account). New kinds of entry are new variants; a release that does not know them never reads them
+ * (the inbox is drained by the version that wrote it, or a later one).
+ */
+export interface OriginRecord {
   sender: PartyRecord;
   timestamp: number;
   groupId: string | null;
+  sentByThisAccount?: boolean;
+  destination?: PartyRecord | null;
+}
+
+export interface PartsRecord {
   body: string | null;
   reaction: ReactionRecord | null;
+  quote?: QuoteRecord | null;
+  mentions?: MentionRecord[];
+  textStyles?: TextStyleRecord[];
+  expiresInSeconds?: number;
+}
+
+export interface MessageRecord extends OriginRecord, PartsRecord {
+  kind: 'message';
+}
+
+export interface EditRecord extends OriginRecord, PartsRecord {
+  kind: 'edit';
+  targetTimestamp: number;
+}
+
+export interface RemoteDeleteRecord extends OriginRecord {
+  kind: 'remoteDelete';
+  targetTimestamp: number;
+}
+
+export interface TimerChangeRecord extends OriginRecord {
+  kind: 'timerChange';
+  expiresInSeconds: number;
+}
+
+export interface ReceiptRecord {
+  kind: 'receipt';
+  sender: PartyRecord;
+  timestamp: number;
+  receipt: 'delivery' | 'read' | 'viewed';
+  targetTimestamps: number[];
+}
+
+export interface TypingRecord {
+  kind: 'typing';
+  sender: PartyRecord;
+  timestamp: number;
+  action: 'started' | 'stopped';
+  groupId: string | null;
+}
+
+export interface UnsupportedRecord {
+  kind: 'unsupported';
+  sender: PartyRecord;
+  timestamp: number;
+  contentKind: string;
 }
 
 export interface FailureRecord {
@@ -36,7 +110,7 @@ export interface FailureRecord {
 }
 
 /** Format 2: one variant per kind of entry, as the engine's `InboxEntry` without its attachments. */
-export type InboxRecord = MessageRecord | FailureRecord;
+export type InboxRecord = MessageRecord | EditRecord | RemoteDeleteRecord | TimerChangeRecord | ReceiptRecord | TypingRecord | UnsupportedRecord | FailureRecord;
 
 export class InboxFormatError extends Error {
   constructor(message: string) {

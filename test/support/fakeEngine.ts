@@ -13,6 +13,7 @@ import type {
   SendResult,
   SendTarget,
 } from '../../src/messenger/api.js';
+import type { ReceivedMessage } from '../../src/messenger/inboxEntry.js';
 
 export interface FakeLease extends InboxLease {
   /** Resolves with how the lease ended. */
@@ -27,9 +28,19 @@ export function fakeLease(entries: InboxEntry[]): FakeLease {
 
 export const TEST_ACI = 'a1b2c3d4-0000-4000-8000-00000000abcd';
 
+/** The parts of a message entry that a plain message sent to this account leaves empty. */
+export const PLAIN_MESSAGE: Pick<ReceivedMessage, 'quote' | 'mentions' | 'textStyles' | 'expiresInSeconds' | 'sentByThisAccount' | 'destination'> = {
+  quote: null,
+  mentions: [],
+  textStyles: [],
+  expiresInSeconds: 0,
+  sentByThisAccount: false,
+  destination: null,
+};
+
 /** A text message as the engine hands it out (the front-end encodes it). */
 export function textEntry(timestamp: number, body: string): InboxEntry {
-  return { kind: 'message', sender: { aci: TEST_ACI, e164: null }, timestamp, groupId: null, body, attachments: [], reaction: null };
+  return { kind: 'message', sender: { aci: TEST_ACI, e164: null }, timestamp, groupId: null, body, attachments: [], reaction: null, ...PLAIN_MESSAGE };
 }
 
 export function deferred<T = void>() {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { InboxEntry } from '../../src/messenger/api.js';
 import { InboxQueue, type InboxSource, type StoredInboxEntry } from '../../src/messenger/inboxQueue.js';
 import { textRecord, TEST_SENDER } from '../support/inboxRecords.js';
+import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
 
 function source(bodies: string[]) {
   const stored = new Map<number, StoredInboxEntry>();
@@ -27,7 +28,7 @@ function source(bodies: string[]) {
   return { src, stored, deleted, add };
 }
 
-const bodies = (entries: InboxEntry[]) => entries.map((e) => (e.kind === 'message' ? e.body : e.reason));
+const bodies = (entries: InboxEntry[]) => entries.map((e) => (e.kind === 'message' ? e.body : e.kind === 'failure' ? e.reason : e.kind));
 
 function withQueue(fill: string[], fn: (q: InboxQueue, s: ReturnType<typeof source>) => Promise<void>) {
   const s = source(fill);
@@ -89,7 +90,7 @@ describe('inbox queue', () => {
       assert.equal((await waiting).entries.length, 0);
     }));
 
-  it('turns stored records into the engine entries, attachments included', () =>
+  it('turns stored records into the engine entries, attachments included; a record stored before the newer message parts reads as having none', () =>
     withQueue([], async (queue, s) => {
       s.stored.set(7, {
         id: 7,
@@ -109,6 +110,7 @@ describe('inbox queue', () => {
           groupId: null,
           body: 'with files',
           reaction: null,
+          ...PLAIN_MESSAGE,
           attachments: [
             { data: new Uint8Array([1, 2]), filename: 'f.bin', contentType: 'application/octet-stream', size: 2, error: null },
             { data: null, filename: null, contentType: null, size: null, error: 'gone' },

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContentEffects } from '../../src/messenger/contentInterpreter.js';
+import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
 import { ReceiveRecorder } from '../../src/messenger/receiveRecorder.js';
 import { AccountStore } from '../../src/store/accountStore.js';
 
@@ -16,7 +17,8 @@ const SENDER = '00000000-0000-4000-8000-00000000000b';
 function effects(overrides: Partial<ContentEffects> = {}): ContentEffects {
   return {
     entry: {
-      message: {
+      value: {
+        ...PLAIN_MESSAGE,
         kind: 'message',
         sender: { aci: SENDER, e164: null },
         timestamp: 5,
@@ -61,6 +63,7 @@ describe('receive recorder', () => {
       groupId: null,
       body: 'thanks',
       reaction: { emoji: '👍', targetAuthor: { aci: SELF.aci, e164: SELF.e164 }, targetTimestamp: 4, remove: false },
+      ...PLAIN_MESSAGE,
     });
   });
 

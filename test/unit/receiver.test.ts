@@ -1,6 +1,7 @@
 // The receive pipeline with fakes around it (decryption, the store's batch, the recorder): an
 // envelope is committed before it is acknowledged, a redelivery is dropped, failures become entries,
 // a commit that does not hold is never acknowledged, and envelopes are handled in arrival order.
+import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
@@ -56,7 +57,7 @@ function world(options: { decrypt?: DecryptFn } = {}) {
     trustRoots: [],
     decrypt,
     log: (line) => logged.push(line),
-    afterCommit: (effects) => events.push(`afterCommit ${effects?.entry?.message.body ?? '-'}`),
+    afterCommit: (effects) => events.push(`afterCommit ${(effects?.entry?.value.kind === 'message' ? effects.entry.value.body : '-')}`),
   });
   const enqueue = (guid: string, bytes: Uint8Array) => {
     const acked = deferred();
@@ -81,7 +82,7 @@ function plaintext(env: EnvelopeInput) {
 }
 
 function describeOutcome(outcome: ReceiveOutcome): string {
-  if (outcome.kind === 'interpreted') return `message:${outcome.effects.entry?.message.body ?? '-'}`;
+  if (outcome.kind === 'interpreted') return `message:${(outcome.effects.entry?.value.kind === 'message' ? outcome.effects.entry.value.body : '-')}`;
   if (outcome.kind === 'failed') return `${outcome.failure.failure}`;
   return 'duplicate';
 }
@@ -93,13 +94,14 @@ describe('receiver', () => {
     assert.deepEqual(w.events, ['commit g1 message:hi', 'ack g1', 'afterCommit hi']);
     const outcome = w.committed.get('g1');
     assert.equal(outcome?.kind, 'interpreted');
-    assert.deepEqual(outcome.effects.entry?.message, {
+    assert.deepEqual(outcome.effects.entry?.value, {
       kind: 'message',
       sender: { aci: SENDER_ACI, e164: null },
       timestamp: 1700000000000,
       groupId: null,
       body: 'hi',
       reaction: null,
+      ...PLAIN_MESSAGE,
     });
   });
 

@@ -15,7 +15,7 @@ import { Connection } from '../../src/socket/connection.js';
 import { LenientJsonReader, type ReaderEvent } from '../../src/socket/jsonReader.js';
 import { resolveLimits } from '../../src/socket/limits.js';
 import { VerbatimNumber } from '../../src/socket/verbatimNumber.js';
-import { FakeEngine, fakeLease } from '../support/fakeEngine.js';
+import { FakeEngine, fakeLease, PLAIN_MESSAGE } from '../support/fakeEngine.js';
 import { prng, Random } from '../support/random.js';
 
 const SEED = Number(process.env.SIGSOCK_FUZZ_SEED ?? 0x5eed5);
@@ -38,6 +38,7 @@ const ERROR_KINDS: MessengerErrorKind[] = [
 const ODD_ENTRIES: InboxEntry[] = [
   {
     kind: 'message',
+    ...PLAIN_MESSAGE,
     sender: { aci: 'a1b2c3d4-0000-4000-8000-00000000abcd', e164: null },
     timestamp: 1,
     groupId: null,

@@ -12,7 +12,7 @@ import { Connection } from '../../src/socket/connection.js';
 import { resolveLimits } from '../../src/socket/limits.js';
 import { startSocketServer } from '../../src/socket/server.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
-import { deferred, FakeEngine, fakeLease, textEntry } from '../support/fakeEngine.js';
+import { deferred, FakeEngine, fakeLease, PLAIN_MESSAGE, textEntry } from '../support/fakeEngine.js';
 import { LineClient as Client } from '../support/lineClient.js';
 import { withTempDir } from '../support/tempDir.js';
 import { withServer } from '../support/withServer.js';
@@ -239,6 +239,7 @@ test('a large attachment is written in slices: a client that reads it whole comm
     const bytes = randomBytes(4 * 1024 * 1024);
     const entry = (): InboxEntry => ({
       kind: 'message',
+    ...PLAIN_MESSAGE,
       timestamp: 1,
       sender: { aci: UUID_UPPER.toLowerCase(), e164: PHONE },
       groupId: null,
@@ -270,6 +271,7 @@ test('receive_messages hands out the lease entries and commits the lease after t
   await withServer({}, async ({ client, messenger }) => {
     const entry: InboxEntry = {
       kind: 'message',
+    ...PLAIN_MESSAGE,
       timestamp: 1,
       sender: { aci: UUID_UPPER.toLowerCase(), e164: PHONE },
       groupId: null,
