@@ -81,3 +81,37 @@ export function openProfileBlob(profileKey: Uint8Array, encrypted: Uint8Array): 
 export function readProfileName(profileKey: Uint8Array, encrypted: Uint8Array): string {
   return openProfileBlob(profileKey, encrypted).toString('utf8').replace(/\0+$/, '');
 }
+
+type RawContent = Parameters<PrimaryDevice['sendRaw']>[1];
+type MockDataMessage = typeof EMPTY_DATA_MESSAGE;
+
+/** Any Content, in the mock's proto shape (its oneof `content`); fields left out are absent. */
+export function anyContent(content: Record<string, unknown>): RawContent {
+  return { content, pniSignatureMessage: null, senderKeyDistributionMessage: null } as unknown as RawContent;
+}
+
+/** A data message in the mock's shape: its empty message, now as timestamp, and `fields`. */
+export function dataMessage(fields: Record<string, unknown>): MockDataMessage {
+  return { ...EMPTY_DATA_MESSAGE, timestamp: BigInt(Date.now()), ...fields } as MockDataMessage;
+}
+
+/**
+ * What the owner's phone sends its linked devices after sending `message` from the phone: a sync
+ * transcript naming the recipient (none for a group message), or the transcript of an edit.
+ */
+export function sentTranscript(message: MockDataMessage, to: { aciBinary: Uint8Array } | null, edit?: { targetTimestamp: number }): RawContent {
+  const sent = {
+    timestamp: message.timestamp,
+    message: edit ? null : message,
+    editMessage: edit ? { targetSentTimestamp: BigInt(edit.targetTimestamp), dataMessage: message } : null,
+    destinationServiceIdBinary: to ? Buffer.from(to.aciBinary) : null,
+    destinationE164: null,
+    destinationServiceId: null,
+    expirationStartTimestamp: null,
+    unidentifiedStatus: null,
+    isRecipientUpdate: null,
+    storyMessage: null,
+    storyMessageRecipients: null,
+  };
+  return anyContent({ syncMessage: { content: { sent }, read: null, viewed: null, stickerPackOperation: null, padding: null } });
+}
