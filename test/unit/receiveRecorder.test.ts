@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContentEffects } from '../../src/messenger/contentInterpreter.js';
+import type { ContentEffects, EntryValue } from '../../src/messenger/contentInterpreter.js';
 import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
 import { ReceiveRecorder } from '../../src/messenger/receiveRecorder.js';
 import { AccountStore } from '../../src/store/accountStore.js';
@@ -65,6 +65,42 @@ describe('receive recorder', () => {
       reaction: { emoji: '👍', targetAuthor: { aci: SELF.aci, e164: SELF.e164 }, targetTimestamp: 4, remove: false },
       ...PLAIN_MESSAGE,
     });
+  });
+
+  it("fills in the numbers of a quote's author, mentioned accounts and a transcript's destination; keeps other kinds as they are", () => {
+    const CAROL = '00000000-0000-4000-8000-00000000000c';
+    store.recipients.upsertRecipient({ aci: SENDER, e164: '+4915100000001' });
+    store.recipients.upsertRecipient({ aci: CAROL, e164: '+4915100000002' });
+    const own: EntryValue = {
+      kind: 'edit',
+      ...PLAIN_MESSAGE,
+      sender: { aci: SELF.aci, e164: null },
+      timestamp: 7,
+      groupId: null,
+      body: 'fixed',
+      reaction: null,
+      targetTimestamp: 6,
+      sentByThisAccount: true,
+      destination: { aci: SENDER, e164: null },
+      quote: { targetTimestamp: 3, targetAuthor: { aci: SELF.aci, e164: null }, text: 'q' },
+      mentions: [{ mentioned: { aci: CAROL, e164: null }, start: 0, length: 1 }],
+    };
+    const typing = { kind: 'typing', sender: { aci: SENDER, e164: null }, timestamp: 8, action: 'started', groupId: null } as const;
+    recorder.commit(store.protocolBatch('aci'), 'env-1', { kind: 'interpreted', effects: effects({ entry: { value: own, attachments: [] } }) });
+    recorder.commit(store.protocolBatch('aci'), 'env-2', { kind: 'interpreted', effects: effects({ entry: { value: typing, attachments: [] } }) });
+    assert.deepEqual(
+      store.inbox.readyEntries(10, new Set()).map((r) => r.entry),
+      [
+        {
+          ...own,
+          sender: SELF,
+          destination: { aci: SENDER, e164: '+4915100000001' },
+          quote: { targetTimestamp: 3, targetAuthor: SELF, text: 'q' },
+          mentions: [{ mentioned: { aci: CAROL, e164: '+4915100000002' }, start: 0, length: 1 }],
+        },
+        { ...typing, sender: { aci: SENDER, e164: '+4915100000001' } },
+      ],
+    );
   });
 
   it('queues a failure as its entry and a duplicate as its id alone', () => {
