@@ -72,6 +72,16 @@ export function isDeviceConnected(server: Server, device: Device): boolean {
   return sockets instanceof Map && sockets.has(device);
 }
 
+/**
+ * Whether the mock simulates the primary device of `aci` itself (a PrimaryDevice it created), and so
+ * consumes what is sent to it; false for an account a client registered.
+ */
+export function simulatesPrimary(server: Server, aci: string): boolean {
+  const primaries = (server as unknown as { primaryDevices?: unknown }).primaryDevices;
+  if (!(primaries instanceof Map)) throw new Error('mock-server internals changed: Server.primaryDevices is not a Map');
+  return primaries.has(aci);
+}
+
 interface PrivateKeyShape {
   getPublicKey(): unknown;
 }

@@ -14,7 +14,8 @@ import { loadCertificates, Server, ServiceIdKind, type Device, type PrimaryDevic
 import { pemToDer, serverConfigToFile, type ServerConfig } from '../signal/serverConfig.js';
 import { AccountRoutes } from './accountRoutes.js';
 import { ProfileAvatars } from './profileAvatars.js';
-import { closeDeviceWebSocket, extendChatRoutes, isDeviceConnected, replaceAciIdentity, settleServerQueues } from './mockInternals.js';
+import { envelopeFor } from './clientEnvelopes.js';
+import { closeDeviceWebSocket, extendChatRoutes, isDeviceConnected, replaceAciIdentity, settleServerQueues, simulatesPrimary } from './mockInternals.js';
 import { ensurePromiseWithResolvers } from './promiseWithResolvers.js';
 
 export type MockPrimaryDevice = PrimaryDevice;
@@ -89,6 +90,7 @@ export interface MockNetwork {
 }
 
 const LOOPBACK = '127.0.0.1';
+const PRIMARY_DEVICE_ID = 1;
 // A plain server-side failure: clients should reconnect. (4409 would read as "connected elsewhere".)
 const INTERNAL_ERROR_CLOSE_CODE = 1011;
 
@@ -175,6 +177,19 @@ class TrackedServer extends Server {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
+  }
+
+  /**
+   * The mock hands a message for device 1 to the PrimaryDevice it simulates, and drops it (the sender
+   * still gets 200) when the primary is a client that registered itself, such as a sigsock account.
+   * Such a primary gets it as Signal's server would: over its WebSocket, queued until acknowledged.
+   */
+  override async handleMessage(...args: Parameters<Server['handleMessage']>): Promise<void> {
+    const [source, serviceIdKind, envelopeType, target, encrypted, timestamp] = args;
+    if (target.deviceId !== PRIMARY_DEVICE_ID || simulatesPrimary(this, target.aci)) return super.handleMessage(...args);
+    const envelope = envelopeFor({ source, serviceIdKind, envelopeType, target, encrypted, timestamp });
+    // Not awaited, as the mock does for linked devices: the sender's answer does not wait for delivery.
+    void this.send(target, envelope).catch(() => undefined);
   }
 
   /**
