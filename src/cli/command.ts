@@ -34,6 +34,8 @@ export interface Command {
   /** Extra lines of help after the option list. */
   details?: string;
   options: Record<string, OptionSpec>;
+  /** Rewrites the arguments before parsing (options whose value may be left out, as signal-cli's `--tcp`). */
+  normalizeArgs?(args: string[]): string[];
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -65,7 +67,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 export function parseCommandArgs(command: Command, args: string[]) {
   const options = { ...command.options, help: GLOBAL_OPTIONS.help };
   try {
-    return parseArgs({ args, options: stripDescriptions(options), allowPositionals: true, strict: true, tokens: true });
+    return parseArgs({ args: command.normalizeArgs?.(args) ?? args, options: stripDescriptions(options), allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     throw new UsageError(`${command.name}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -10,7 +10,6 @@ import { UsageError, type Command, type CommandContext } from './command.js';
 
 export const socketCommand: Command = {
   name: 'socket',
-  aliases: ['daemon'],
   summary: 'run the daemon: stay connected to Signal and serve the JSON socket protocol',
   usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]',
   details: [
