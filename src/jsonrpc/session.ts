@@ -39,6 +39,14 @@ interface Outcome {
   /** Absent for notifications: nothing is written. */
   text?: string;
   leases: InboxLease[];
+  /** Runs once the text was written (or not): a subscription starts pushing after its answer. */
+  afterWrite?: (() => void)[];
+}
+
+interface Call {
+  result: unknown;
+  lease?: InboxLease;
+  afterWrite?: () => void;
 }
 
 export class Session {
@@ -173,11 +181,13 @@ export class Session {
     if (outcome.text === undefined) {
       // Notifications were answered with nothing; a receive's entries written to nobody go back.
       for (const lease of outcome.leases) lease.release();
+      for (const run of outcome.afterWrite ?? []) run();
       return;
     }
     const settles = outcome.leases.map((lease) => leaseSettler(lease));
     const written = await this.writeText(outcome.text);
     for (const settle of settles) settle(written);
+    for (const run of outcome.afterWrite ?? []) run();
   }
 
   /** Resolves true once the output took `text` whole, while the client was still there. */
@@ -201,24 +211,29 @@ export class Session {
     const outcomes = await Promise.all(parsed.items.map((item) => this.runItem(item)));
     const responses = outcomes.flatMap((o) => (o.response ? [o.response] : []));
     const leases = outcomes.flatMap((o) => o.leases);
-    if (responses.length === 0) return { leases };
-    return { text: encodeLine(parsed.batch ? responses : responses[0]), leases };
+    const afterWrite = outcomes.flatMap((o) => (o.afterWrite ? [o.afterWrite] : []));
+    if (responses.length === 0) return { leases, afterWrite };
+    return { text: encodeLine(parsed.batch ? responses : responses[0]), leases, afterWrite };
   }
 
-  private async runItem(item: LineItem): Promise<{ response?: RpcResponse; leases: InboxLease[] }> {
+  private async runItem(item: LineItem): Promise<{ response?: RpcResponse; leases: InboxLease[]; afterWrite?: () => void }> {
     if (item.kind === 'invalid') return { response: item.response, leases: [] };
     const { request } = item;
     try {
-      const { result, lease } = await this.call(request);
-      return { response: request.hasId ? success(request.id, result) : undefined, leases: lease ? [lease] : [] };
+      const { result, lease, afterWrite } = await this.call(request);
+      return { response: request.hasId ? success(request.id, result) : undefined, leases: lease ? [lease] : [], afterWrite };
     } catch (err) {
       return { response: request.hasId ? failure(request.id, errorObjectFor(err)) : undefined, leases: [] };
     }
   }
 
-  private async call(request: RpcRequest): Promise<{ result: unknown; lease?: InboxLease }> {
+  private async call(request: RpcRequest): Promise<Call> {
     const { method } = request;
-    if (method === 'subscribeReceive') return { result: this.subscribe(nextSubscriptionId++) };
+    if (method === 'subscribeReceive') {
+      // The client learns its subscription id before the first notification.
+      const id = this.subscription ?? nextSubscriptionId++;
+      return { result: id, afterWrite: () => this.subscribe(id) };
+    }
     if (method === 'unsubscribeReceive') {
       this.unsubscribe(subscriptionIdOf(request.params));
       return { result: {} };

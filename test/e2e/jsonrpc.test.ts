@@ -3,7 +3,7 @@
 // a subscriber that comes late gets what arrived before; a client that leaves loses nothing.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { BIN, globalArgs, linkedAccount, type LinkedFixture } from './harness.js';
 import { within } from './contactActions.js';
 import { closedByDaemon } from './tcpStates.js';
@@ -143,28 +143,36 @@ async function waitForSeed(daemon: JsonRpcDaemon): Promise<number> {
 
 describe('jsonRpc on stdin/stdout', () => {
   let f: LinkedFixture;
+  let child: ChildProcess | undefined;
 
   before(async () => {
     f = await linkedAccount();
     await f.introduce(f.bob);
   });
   after(async () => {
+    // A failed test must not leave the process running (it would keep this file from ending).
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await f?.close();
   });
 
-  it('sends, pushes a message that arrived before it started, and exits 0 when stdin ends', async () => {
-    await f.bob.sendText(f.device, 'waiting for stdio');
-    const child = spawn(process.execPath, [BIN, ...globalArgs(f.dataDir, f.serverFile), '-a', f.number, 'jsonRpc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  it('sends, pushes a contact\'s message, and exits 0 when stdin ends', async () => {
+    child = spawn(process.execPath, [BIN, ...globalArgs(f.dataDir, f.serverFile), '-a', f.number, 'jsonRpc'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child!.once('close', (code) => r(code)));
     const c = stdioRpc(child);
+    // The mock delivers only to a connected device: the send completes once jsonRpc is up.
+    try {
+      await within(f.bob.sendText(f.device, 'waiting for stdio'), 20_000, 'the delivery to sigsock');
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
+    }
     const n = await c.notification();
     assert.equal(n.envelope.dataMessage.message, 'waiting for stdio');
     const res = await c.call('send', { recipient: f.bob.device.number, message: 'from stdio' });
     assert.equal(res.result.results[0].type, 'SUCCESS', JSON.stringify(res) + stderr);
     assert.equal((await within(f.bob.waitForMessage(), 20_000, 'bob')).body, 'from stdio');
-    child.stdin.end();
+    child.stdin!.end();
     assert.equal(await exited, 0, stderr);
   });
 });
