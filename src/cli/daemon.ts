@@ -10,6 +10,7 @@ import { jsonRpcSettings, optionalValues, RECEIVE_OPTIONS, USE_DEFAULT } from '.
 
 export const DEFAULT_JSONRPC_TCP = 'localhost:7583';
 const DEFAULT_SEED_PORT = 6789;
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/;
 
 export const daemonCommand: Command = {
   name: 'daemon',
@@ -34,6 +35,11 @@ export const daemonCommand: Command = {
     const seedPort = seedPortOf(ctx.values['seed-socket'] as string | undefined);
     if (endpoints.length === 0 && seedPort === undefined) throw new UsageError('daemon needs a transport: --tcp[=HOST:PORT], --socket[=PATH] or --seed-socket[=PORT]');
     const log = stderrLog(true);
+    for (const e of endpoints) {
+      if ('tcp' in e && !LOOPBACK.test(e.tcp.host)) {
+        log(`warning: JSON-RPC on ${e.tcp.host} has no authentication: anyone who can reach the port can read and send this account's messages. Bind localhost, or use --socket.`);
+      }
+    }
     const engine = openMessenger(ctx, true);
     const settings = jsonRpcSettings(ctx, engine, log);
     const signals = untilSignal();
