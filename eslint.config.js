@@ -17,7 +17,7 @@ const restrict = (patterns, paths = [MOCK_SERVER]) => ({
   ],
 });
 
-const FRONT_ENDS_AND_SANDBOX = ['cli', 'socket', 'sandbox'];
+const FRONT_ENDS_AND_SANDBOX = ['cli', 'socket', 'jsonrpc', 'sandbox'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/'] },
@@ -45,6 +45,10 @@ export default tseslint.config(
   {
     files: ['src/socket/**/*.ts'],
     rules: restrict([forbid(['store', 'signal', 'cli', 'sandbox'], 'socket/ is a front-end: it reaches store/ and signal/ only through messenger/ (and never cli/ or the sandbox)')]),
+  },
+  {
+    files: ['src/jsonrpc/**/*.ts'],
+    rules: restrict([forbid(['store', 'signal', 'cli', 'socket', 'sandbox'], 'jsonrpc/ is a front-end: it reaches store/ and signal/ only through messenger/ (and never cli/, socket/ or the sandbox)')]),
   },
   {
     files: ['src/cli/**/*.ts'],

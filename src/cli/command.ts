@@ -35,6 +35,8 @@ export interface Command {
   /** Extra lines of help after the option list. */
   details?: string;
   options: Record<string, OptionSpec>;
+  /** Rewrites the arguments before parsing (options whose value may be left out, as signal-cli's `--tcp`). */
+  normalizeArgs?(args: string[]): string[];
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -66,7 +68,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 };
 
 export function parseCommandArgs(command: Command, args: string[]): ParsedArgs {
-  return parseOptions(args, { ...command.options, help: GLOBAL_OPTIONS.help }, true);
+  return parseOptions(command.normalizeArgs?.(args) ?? args, { ...command.options, help: GLOBAL_OPTIONS.help }, true);
 }
 
 export function formatOptions(options: Record<string, OptionSpec>): string {

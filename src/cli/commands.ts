@@ -11,6 +11,8 @@ import { removeDeviceCommand } from './removeDevice.js';
 import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
 import { socketCommand } from './socket.js';
+import { daemonCommand } from './daemon.js';
+import { jsonRpcCommand } from './jsonRpc.js';
 import { trustCommand } from './trust.js';
 import { updateGroupCommand } from './updateGroup.js';
 import { unregisterCommand } from './unregister.js';
@@ -23,6 +25,8 @@ export const COMMANDS: Command[] = [
   registerCommand,
   verifyCommand,
   socketCommand,
+  daemonCommand,
+  jsonRpcCommand,
   sendCommand,
   receiveCommand,
   trustCommand,

@@ -11,7 +11,6 @@ import { advisingOnPortInUse } from './portAdvice.js';
 
 export const socketCommand: Command = {
   name: 'socket',
-  aliases: ['daemon'],
   summary: 'run the daemon: stay connected to Signal and serve the JSON socket protocol',
   usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]\n         [--max-connections N] [--idle-timeout SEC] [--attachment-retry SEC]',
   details: [

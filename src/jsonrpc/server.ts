@@ -1,0 +1,137 @@
+// JSON-RPC's transports: TCP and Unix-socket listeners (any number at once) and stdin/stdout, each
+// client a Session over the same account engine, hence the same inbox.
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { encodeLine, failure, INTERNAL_ERROR } from './protocol.js';
+import type { ReceiveMode } from './receiving.js';
+import { Session } from './session.js';
+import type { MethodContext } from './methods/index.js';
+
+export interface JsonRpcSettings {
+  ctx: MethodContext;
+  receiveMode: ReceiveMode;
+  ignoreAttachments: boolean;
+  log: (line: string) => void;
+  /** Longest request line (data: URI attachments travel inside it). */
+  maxLineBytes: number;
+  maxPending: number;
+  maxConnections: number;
+  shutdownGraceMs: number;
+}
+
+export type Endpoint = { tcp: { host: string; port: number } } | { unix: string };
+
+export interface JsonRpcListener {
+  /** `tcp://127.0.0.1:7583` or `unix:/run/user/1000/sigsock/jsonrpc.sock`. */
+  address: string;
+  port?: number;
+  close(): Promise<void>;
+}
+
+export async function listen(endpoint: Endpoint, settings: JsonRpcSettings): Promise<JsonRpcListener> {
+  const sessions = new Set<Session>();
+  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket: Socket) => {
+    if (sessions.size >= settings.maxConnections) {
+      socket.on('error', () => {});
+      socket.end(encodeLine(failure(null, { code: INTERNAL_ERROR, message: `too many connections: at most ${settings.maxConnections} at once` })));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    const session = new Session({ ...sessionSettings(settings), input: socket, output: socket, socket: true });
+    sessions.add(session);
+    void session.done.then(() => {
+      sessions.delete(session);
+      socket.destroy();
+    });
+  });
+  server.on('error', (err) => settings.log(`jsonrpc server error: ${err.message}`));
+  let address: string;
+  let port: number | undefined;
+  if ('tcp' in endpoint) {
+    await listening(server, endpoint.tcp);
+    const bound = server.address() as AddressInfo;
+    port = bound.port;
+    address = `tcp://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  } else {
+    await listenUnix(server, endpoint.unix);
+    address = `unix:${endpoint.unix}`;
+  }
+  settings.log(`JSON-RPC listening on ${address}`);
+  let closing: Promise<void> | undefined;
+  return {
+    address,
+    port,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([...sessions].map((s) => s.shutdown(settings.shutdownGraceMs)));
+        await stopped;
+        if ('unix' in endpoint) removeSocketFile(endpoint.unix);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** `jsonRpc`: one session on stdin/stdout; resolves when stdin ended and everything was answered. */
+export function serveStdio(settings: JsonRpcSettings): Session {
+  return new Session({ ...sessionSettings(settings), input: process.stdin, output: process.stdout, socket: false });
+}
+
+function sessionSettings(settings: JsonRpcSettings) {
+  const { ctx, receiveMode, ignoreAttachments, log, maxLineBytes, maxPending } = settings;
+  return { ctx, receiveMode, ignoreAttachments, log, maxLineBytes, maxPending };
+}
+
+function listening(server: Server, where: { host?: string; port?: number; path?: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function listenUnix(server: Server, path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  await removeStaleSocket(path);
+  // Never reachable by other users, not even between bind and chmod.
+  const previousMask = process.umask(0o177);
+  try {
+    await listening(server, { path });
+  } finally {
+    process.umask(previousMask);
+  }
+  chmodSync(path, 0o600);
+}
+
+/** A socket file left by a daemon that died is removed; one a live daemon listens on is not. */
+async function removeStaleSocket(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return;
+  }
+  if (!isSocket) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = createConnection({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`another process is already listening on ${path}`);
+  unlinkSync(path);
+}
+
+function removeSocketFile(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,321 @@
+// One JSON-RPC client: a TCP or Unix-socket connection, or stdin/stdout. Reads one request (or
+// batch) per line, runs requests side by side and writes each response when ready; pushes received
+// messages as `receive` notifications while subscribed. Memory stays bounded: at most
+// `maxPending` lines run at once, and input is read on (to see the client leave) only up to a bound.
+import type { Readable, Writable } from 'node:stream';
+import type { InboxEntry, InboxLease } from '../messenger/api.js';
+import { leaseSettler } from '../messenger/leaseDelivery.js';
+import { encodeReceived } from './envelope.js';
+import { errorObjectFor } from './errors.js';
+import { LineSplitter } from './lineSplitter.js';
+import { METHODS, unknownMethod, type MethodContext } from './methods/index.js';
+import { Params } from './params.js';
+import { encodeLine, failure, parseLine, PARSE_ERROR, RpcError, success, USER_ERROR, type LineItem, type RpcRequest, type RpcResponse } from './protocol.js';
+import { Pusher } from './pusher.js';
+import { receiveMethod, subscriptionIdOf, type ReceiveMode } from './receiving.js';
+
+export interface SessionOptions {
+  input: Readable;
+  output: Writable;
+  ctx: MethodContext;
+  receiveMode: ReceiveMode;
+  ignoreAttachments: boolean;
+  maxLineBytes: number;
+  maxPending: number;
+  log: (line: string) => void;
+  /**
+   * A socket: the client's FIN may mean it is gone, so a write it overlapped counts as failed, and
+   * our end is closed once everything is answered. stdio: stdin's end says nothing about stdout.
+   */
+  socket: boolean;
+}
+
+/** Lines read and not started, at most (in bytes), before reading pauses. */
+const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
+
+let nextSubscriptionId = 0;
+
+interface Outcome {
+  /** Absent for notifications: nothing is written. */
+  text?: string;
+  leases: InboxLease[];
+  /** Runs once the text was written (or not): a subscription starts pushing after its answer. */
+  afterWrite?: (() => void)[];
+}
+
+interface Call {
+  result: unknown;
+  lease?: InboxLease;
+  afterWrite?: () => void;
+}
+
+export class Session {
+  private readonly splitter: LineSplitter;
+  /** Lines read and not started yet, and ready-made answers (a line too long) in their place. */
+  private readonly queued: ({ kind: 'line'; text: string } | { kind: 'answer'; text: string })[] = [];
+  private queuedBytes = 0;
+  private pending = 0;
+  private waitingForDrain = false;
+  private peerEnded = false;
+  private closed = false;
+  private stopping = false;
+  private finishing = false;
+  private pusher: Pusher | null = null;
+  private subscription: number | null = null;
+  /** Aborted when the client stopped sending, is gone, or the daemon stops: waits end. */
+  private readonly abort = new AbortController();
+  /** Leases on their way out, settled false if the client goes before the write callback. */
+  private readonly unsettled = new Set<(written: boolean) => void>();
+  private idleWaiters: (() => void)[] = [];
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(private readonly options: SessionOptions) {
+    this.splitter = new LineSplitter(options.maxLineBytes);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const { input, output } = options;
+    input.on('data', (chunk: Buffer) => this.onData(chunk));
+    input.on('end', () => this.onEnd());
+    input.on('error', () => this.onClose());
+    output.on('drain', () => {
+      this.waitingForDrain = false;
+      this.pump();
+    });
+    output.on('error', () => this.onClose());
+    output.on('close', () => this.onClose());
+    if (input !== (output as unknown)) input.on('close', () => this.onInputClosed());
+    if (options.receiveMode !== 'manual') this.subscribe(null);
+  }
+
+  /** Stops pushing and reading; answers in flight get `graceMs` to be written. */
+  async shutdown(graceMs: number): Promise<void> {
+    if (this.closed) return;
+    this.stopping = true;
+    this.options.input.pause();
+    this.stopPushing();
+    this.abort.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.idle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    this.finish();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed || this.stopping) return;
+    for (const event of this.splitter.push(chunk)) this.enqueue(event);
+    this.pump();
+  }
+
+  /**
+   * The client stopped sending. It may still read (`echo … | nc -N`) or be gone (TCP cannot tell),
+   * so what it sent is answered, but nothing more is pushed: entries wait for the next client.
+   */
+  private onEnd(): void {
+    this.peerEnded = true;
+    for (const event of this.splitter.end()) this.enqueue(event);
+    this.stopPushing();
+    this.abort.abort();
+    this.pump();
+  }
+
+  /** stdin closed without an 'end' (a pipe error): the same as end. */
+  private onInputClosed(): void {
+    if (!this.peerEnded) this.onEnd();
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopPushing();
+    this.abort.abort();
+    this.queued.length = 0;
+    this.queuedBytes = 0;
+    this.wakeIdle();
+    // Write callbacks due have fired by now: a lease still open never reached the client whole.
+    setImmediate(() => {
+      for (const settle of this.unsettled) settle(false);
+      this.resolveDone();
+    });
+  }
+
+  private enqueue(event: ReturnType<LineSplitter['push']>[number]): void {
+    if (event.kind === 'tooLong') {
+      this.queued.push({ kind: 'answer', text: encodeLine(failure(null, { code: PARSE_ERROR, message: `request line too long: over ${this.options.maxLineBytes} bytes` })) });
+      return;
+    }
+    this.queued.push({ kind: 'line', text: event.text });
+    this.queuedBytes += event.text.length;
+  }
+
+  /** Starts queued lines while fewer than `maxPending` run and the client reads its answers. */
+  private pump(): void {
+    while (this.queued.length > 0 && this.pending < this.options.maxPending && !this.waitingForDrain && !this.closed && !this.stopping) {
+      const item = this.queued.shift()!;
+      if (item.kind === 'answer') {
+        this.answer(Promise.resolve({ text: item.text, leases: [] }));
+        continue;
+      }
+      this.queuedBytes -= item.text.length;
+      this.answer(this.runLine(item.text));
+    }
+    if (!this.closed && !this.stopping) {
+      if (this.queuedBytes >= MAX_QUEUED_INPUT_BYTES) this.options.input.pause();
+      else this.options.input.resume();
+    }
+    if (this.peerEnded && this.pending === 0 && this.queued.length === 0) this.finish();
+  }
+
+  private answer(outcome: Promise<Outcome>): void {
+    this.pending++;
+    void outcome
+      .then((o) => this.write(o))
+      .catch((err: unknown) => this.options.log(`jsonrpc: could not answer a request: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => {
+        this.pending--;
+        if (this.pending === 0) this.wakeIdle();
+        this.pump();
+      });
+  }
+
+  private async write(outcome: Outcome): Promise<void> {
+    if (outcome.text === undefined) {
+      // Notifications were answered with nothing; a receive's entries written to nobody go back.
+      for (const lease of outcome.leases) lease.release();
+      for (const run of outcome.afterWrite ?? []) run();
+      return;
+    }
+    const settles = outcome.leases.map((lease) => leaseSettler(lease));
+    const written = await this.writeText(outcome.text);
+    for (const settle of settles) settle(written);
+    for (const run of outcome.afterWrite ?? []) run();
+  }
+
+  /** Resolves true once the output took `text` whole, while the client was still there. */
+  writeText(text: string): Promise<boolean> {
+    if (this.closed || !this.options.output.writable) return Promise.resolve(false);
+    const peerEndedBefore = this.peerEnded;
+    return new Promise((resolve) => {
+      const settle = (ok: boolean) => {
+        if (!this.unsettled.delete(settle)) return;
+        resolve(ok);
+      };
+      this.unsettled.add(settle);
+      const clientStayed = () => !this.options.socket || this.peerEnded === peerEndedBefore;
+      const flushed = this.options.output.write(text, (err) => settle(!err && !this.closed && clientStayed()));
+      if (!flushed) this.waitingForDrain = true;
+    });
+  }
+
+  private async runLine(line: string): Promise<Outcome> {
+    const parsed = parseLine(line);
+    const outcomes = await Promise.all(parsed.items.map((item) => this.runItem(item)));
+    const responses = outcomes.flatMap((o) => (o.response ? [o.response] : []));
+    const leases = outcomes.flatMap((o) => o.leases);
+    const afterWrite = outcomes.flatMap((o) => (o.afterWrite ? [o.afterWrite] : []));
+    if (responses.length === 0) return { leases, afterWrite };
+    return { text: encodeLine(parsed.batch ? responses : responses[0]), leases, afterWrite };
+  }
+
+  private async runItem(item: LineItem): Promise<{ response?: RpcResponse; leases: InboxLease[]; afterWrite?: () => void }> {
+    if (item.kind === 'invalid') return { response: item.response, leases: [] };
+    const { request } = item;
+    try {
+      const { result, lease, afterWrite } = await this.call(request);
+      return { response: request.hasId ? success(request.id, result) : undefined, leases: lease ? [lease] : [], afterWrite };
+    } catch (err) {
+      return { response: request.hasId ? failure(request.id, errorObjectFor(err)) : undefined, leases: [] };
+    }
+  }
+
+  private async call(request: RpcRequest): Promise<Call> {
+    const { method } = request;
+    if (method === 'subscribeReceive') {
+      // The client learns its subscription id before the first notification.
+      const id = this.subscription ?? nextSubscriptionId++;
+      return { result: id, afterWrite: () => this.subscribe(id) };
+    }
+    if (method === 'unsubscribeReceive') {
+      this.unsubscribe(subscriptionIdOf(request.params));
+      return { result: {} };
+    }
+    const params = Params.of(request.params, method);
+    if (method === 'receive') return receiveMethod(params, this.options.ctx, this.options.receiveMode, this.abort.signal, (entries) => this.encodeEntries(entries, null));
+    const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+    if (!handler) throw unknownMethod(method);
+    return { result: await handler(params, this.options.ctx) };
+  }
+
+  /** Starts pushing (`id` null: signal-cli's automatic receiving, without the subscription wrapper). */
+  private subscribe(id: number | null): number | null {
+    if (this.pusher) {
+      this.subscription ??= id;
+      return this.subscription;
+    }
+    if (this.peerEnded || this.closed || this.stopping) return id;
+    this.subscription = id;
+    const { engine } = this.options.ctx;
+    this.pusher = new Pusher({
+      take: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
+      encode: (entries) => entries.map((entry) => encodeLine(this.notification(entry))).join(''),
+      write: (text) => this.writeText(text),
+      log: this.options.log,
+    });
+    return id;
+  }
+
+  private unsubscribe(id: number | undefined): void {
+    if (!this.pusher || (id !== undefined && id !== this.subscription)) {
+      throw unknownSubscription();
+    }
+    this.stopPushing();
+  }
+
+  private stopPushing(): void {
+    this.pusher?.stop();
+    this.pusher = null;
+    this.subscription = null;
+  }
+
+  private notification(entry: InboxEntry): Record<string, unknown> {
+    const [received] = this.encodeEntries([entry], this.subscription);
+    return { jsonrpc: '2.0', method: 'receive', params: received };
+  }
+
+  /** The entries as signal-cli's receive objects; wrapped for a manual subscription. */
+  private encodeEntries(entries: InboxEntry[], subscription: number | null): Record<string, unknown>[] {
+    const encoding = { account: this.options.ctx.account, attachments: this.options.ignoreAttachments ? null : this.options.ctx.attachments };
+    return entries.map((entry) => {
+      const received = encodeReceived(entry, encoding);
+      return subscription === null ? received : { subscription, result: received };
+    });
+  }
+
+  /**
+   * Everything answered: close our side of a socket; on stdio, wait for the writes still under
+   * way (a last notification) to report, then the session is done (stdout stays open).
+   */
+  private finish(): void {
+    if (this.closed || this.finishing) return;
+    this.finishing = true;
+    const { output } = this.options;
+    if (this.options.socket) {
+      if (!output.writableEnded) output.end();
+      return;
+    }
+    const check = () => (this.unsettled.size === 0 ? this.onClose() : setTimeout(check, 10).unref());
+    check();
+  }
+
+  private idle(): Promise<void> {
+    if (this.pending === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private wakeIdle(): void {
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
+
+function unknownSubscription(): RpcError {
+  return new RpcError(USER_ERROR, 'Unknown subscription id');
+}

@@ -1,0 +1,54 @@
+// JSON-RPC's `receive` notifications for every inbox entry kind, in signal-cli's shapes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeReceived } from '../../src/jsonrpc/envelope.js';
+import type { InboxEntry } from '../../src/messenger/inboxEntry.js';
+import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
+
+const ACCOUNT = '+15005550100';
+const BOB = { aci: 'b0b00000-0000-4000-8000-000000000001', e164: '+15005550101' };
+const SELF = { aci: 'a1b2c3d4-0000-4000-8000-00000000abcd', e164: ACCOUNT };
+const origin = { sender: BOB, timestamp: 1700000000000, groupId: null, sentByThisAccount: false, destination: null };
+const encode = (entry: InboxEntry) => encodeReceived(entry, { account: ACCOUNT, attachments: null }) as { envelope: Record<string, any>; account: string };
+
+test('a message with a quote, a mention and a style: dataMessage as signal-cli writes it', () => {
+  const { envelope, account } = encode({
+    kind: 'message',
+    ...origin,
+    ...PLAIN_MESSAGE,
+    body: 'hi @x',
+    attachments: [],
+    reaction: null,
+    quote: { targetTimestamp: 1699999999000, targetAuthor: { aci: SELF.aci, e164: ACCOUNT }, text: 'earlier' },
+    mentions: [{ mentioned: SELF, start: 3, length: 1 }],
+    textStyles: [{ style: 'bold', start: 0, length: 2 }],
+    expiresInSeconds: 3600,
+  });
+  assert.equal(account, ACCOUNT);
+  assert.equal(envelope.sourceUuid, BOB.aci);
+  assert.deepEqual(envelope.dataMessage.quote, { id: 1699999999000, author: ACCOUNT, authorNumber: ACCOUNT, authorUuid: SELF.aci, text: 'earlier', attachments: [] });
+  assert.deepEqual(envelope.dataMessage.mentions, [{ name: ACCOUNT, number: ACCOUNT, uuid: SELF.aci, start: 3, length: 1 }]);
+  assert.deepEqual(envelope.dataMessage.textStyles, [{ style: 'BOLD', start: 0, length: 2 }]);
+  assert.equal(envelope.dataMessage.expiresInSeconds, 3600);
+});
+
+test("what the account sent from its phone comes as syncMessage.sentMessage with the destination", () => {
+  const { envelope } = encode({ kind: 'message', ...origin, ...PLAIN_MESSAGE, sender: SELF, sentByThisAccount: true, destination: SELF, body: 'note to self', attachments: [], reaction: null });
+  assert.equal(envelope.dataMessage, undefined);
+  assert.equal(envelope.syncMessage.sentMessage.destinationUuid, SELF.aci);
+  assert.equal(envelope.syncMessage.sentMessage.message, 'note to self');
+});
+
+test('edits, deletes, timer changes, receipts, typing and unsupported content', () => {
+  const edit = encode({ kind: 'edit', ...origin, ...PLAIN_MESSAGE, body: 'fixed', attachments: [], reaction: null, targetTimestamp: 5 }).envelope;
+  assert.equal(edit.editMessage.targetSentTimestamp, 5);
+  assert.equal(edit.editMessage.dataMessage.message, 'fixed');
+  assert.deepEqual(encode({ kind: 'remoteDelete', ...origin, targetTimestamp: 6 }).envelope.dataMessage.remoteDelete, { timestamp: 6 });
+  const timer = encode({ kind: 'timerChange', ...origin, expiresInSeconds: 60 }).envelope.dataMessage;
+  assert.equal(timer.isExpirationUpdate, true);
+  assert.equal(timer.expiresInSeconds, 60);
+  const receipt = encode({ kind: 'receipt', sender: BOB, timestamp: 7, receipt: 'read', targetTimestamps: [1, 2] }).envelope.receiptMessage;
+  assert.deepEqual(receipt, { when: 7, isDelivery: false, isRead: true, isViewed: false, timestamps: [1, 2] });
+  assert.deepEqual(encode({ kind: 'typing', sender: BOB, timestamp: 8, action: 'started', groupId: 'g' }).envelope.typingMessage, { action: 'STARTED', timestamp: 8, groupId: 'g' });
+  assert.deepEqual(encode({ kind: 'unsupported', sender: BOB, timestamp: 9, contentKind: 'callMessage' }).envelope.unsupportedMessage, { contentKind: 'callMessage' });
+});
