@@ -7,9 +7,12 @@ import { listGroupsCommand } from './listGroups.js';
 import { receiveCommand } from './receive.js';
 import { quitGroupCommand } from './quitGroup.js';
 import { registerCommand } from './register.js';
+import { remoteDeleteCommand } from './remoteDelete.js';
 import { removeDeviceCommand } from './removeDevice.js';
 import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
+import { sendReceiptCommand } from './sendReceipt.js';
+import { sendTypingCommand } from './sendTyping.js';
 import { socketCommand } from './socket.js';
 import { trustCommand } from './trust.js';
 import { updateGroupCommand } from './updateGroup.js';
@@ -24,6 +27,9 @@ export const COMMANDS: Command[] = [
   verifyCommand,
   socketCommand,
   sendCommand,
+  remoteDeleteCommand,
+  sendTypingCommand,
+  sendReceiptCommand,
   receiveCommand,
   trustCommand,
   listIdentitiesCommand,

@@ -11,9 +11,11 @@ import type {
   GroupUpdateRequest,
   GroupUpdateResult,
   InboxLease,
+  MessageExtras,
   Messenger,
   OutgoingAttachment,
   ReactionRequest,
+  ReceiptKind,
   SendResult,
   SendTarget,
 } from './api.js';
@@ -140,12 +142,24 @@ export class AccountMessenger implements Messenger {
 
   // ---- sending
 
-  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
-    return this.parts.sendPath.sendMessage(target, text, attachments);
+  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras: MessageExtras = {}): Promise<SendResult> {
+    return this.parts.sendPath.sendMessage(target, text, attachments, extras);
   }
 
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
     return this.parts.sendPath.sendReaction(target, reaction);
+  }
+
+  remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult> {
+    return this.parts.sendPath.remoteDelete(target, targetTimestamp);
+  }
+
+  sendTyping(target: SendTarget, stop: boolean): Promise<SendResult> {
+    return this.parts.sendPath.sendTyping(target, stop);
+  }
+
+  sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult> {
+    return this.parts.sendPath.sendReceipt(recipient, timestamps, kind);
   }
 
   // ---- identities

@@ -5,14 +5,20 @@ import { listDevices } from './listDevices.js';
 import { listGroups } from './listGroups.js';
 import { quitGroup } from './quitGroup.js';
 import { receiveMessages } from './receiveMessages.js';
+import { remoteDelete } from './remoteDelete.js';
 import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
+import { sendReceipt } from './sendReceipt.js';
+import { sendTyping } from './sendTyping.js';
 import { trust } from './trust.js';
 import { updateGroup } from './updateGroup.js';
 
 export const HANDLERS: Readonly<Record<string, Handler>> = {
   send_message: sendMessage,
   send_reaction: sendReaction,
+  remote_delete: remoteDelete,
+  send_typing: sendTyping,
+  send_receipt: sendReceipt,
   receive_messages: receiveMessages,
   list_groups: listGroups,
   trust: trust,
