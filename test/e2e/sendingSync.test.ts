@@ -30,7 +30,6 @@ describe('sending quotes, mentions, styles, edits, deletes, typing and receipts 
     assert.equal(res.statusCode, 0, JSON.stringify(res));
     return res;
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const phoneSync = (predicate: (sync: any) => boolean, what: string) => within(f.phone.waitForSyncMessage((e) => predicate(e.syncMessage.content)), 20_000, what);
 
   it("a reply with a quote, a mention and a style reaches Bob's app so, and the phone gets its transcript", async () => {
