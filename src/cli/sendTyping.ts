@@ -5,7 +5,7 @@ import { UsageError, type Command } from './command.js';
 export const sendTypingCommand: Command = {
   name: 'sendTyping',
   summary: 'show the typing indicator to a contact or in a group (Signal apps hide it after 15 s or on -s)',
-  usage: '-a +NUMBER sendTyping [-s] (RECIPIENT | -g GROUP_ID)',
+  usage: '-a +NUMBER sendTyping [-s | --stop] (RECIPIENT | -g GROUP_ID)',
   options: {
     stop: { type: 'boolean', short: 's', description: 'stop showing the typing indicator' },
     'group-id': { type: 'string', short: 'g', valueName: 'GROUP_ID', description: 'type in this group' },

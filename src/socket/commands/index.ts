@@ -16,9 +16,6 @@ import { updateGroup } from './updateGroup.js';
 export const HANDLERS: Readonly<Record<string, Handler>> = {
   send_message: sendMessage,
   send_reaction: sendReaction,
-  remote_delete: remoteDelete,
-  send_typing: sendTyping,
-  send_receipt: sendReceipt,
   receive_messages: receiveMessages,
   list_groups: listGroups,
   trust: trust,
@@ -26,4 +23,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   update_group: updateGroup,
   quit_group: quitGroup,
   list_devices: listDevices,
+  remote_delete: remoteDelete,
+  send_typing: sendTyping,
+  send_receipt: sendReceipt,
 };
