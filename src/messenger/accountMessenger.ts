@@ -74,7 +74,7 @@ export class AccountMessenger implements Messenger {
   }
 
   async stop(): Promise<void> {
-    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments } = this.parts;
+    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts } = this.parts;
     maintenance.stop();
     groupArrivals.stop();
     receiver.stop();
@@ -82,6 +82,8 @@ export class AccountMessenger implements Messenger {
     await chat.stop();
     await unauthChat.stop();
     await receiver.idle();
+    // With the connections closed, receipts under way settle at once; none may touch the store after it closes.
+    await deliveryReceipts.stop();
     await attachments.stop();
     this.store.close();
   }
@@ -119,8 +121,9 @@ export class AccountMessenger implements Messenger {
   // ---- receiving
 
   private afterCommit(effects: ContentEffects | null, envelopeType: number): void {
-    const { inbox, maintenance, attachments, groups, groupArrivals } = this.parts;
+    const { inbox, maintenance, attachments, groups, groupArrivals, deliveryReceipts } = this.parts;
     inbox.notify();
+    deliveryReceipts.stored(effects);
     // A new session may have used one of our one-time prekeys (sealed envelopes may hide one).
     if (envelopeType === EnvelopeType.PREKEY_BUNDLE || envelopeType === EnvelopeType.UNIDENTIFIED_SENDER) maintenance.sessionStarted();
     if (effects?.entry?.attachments.length) attachments.kick();

@@ -174,6 +174,12 @@ export class Outbox {
     return this.oneToOneResult(result, timestamp);
   }
 
+  /** A delivery receipt for messages `aci` sent (see deliveryReceipts.ts): not urgent, no sync copy. */
+  async sendDeliveryReceipt(aci: string, timestamps: number[]): Promise<void> {
+    const result = await this.sendToAci(aci, receiptContent('delivery', timestamps), Date.now(), false);
+    if (!result.success) throw result.fatal ?? new MessengerError('UNKNOWN', result.error ?? 'not delivered');
+  }
+
   private oneToOneResult(result: RecipientResult & { fatal?: Error }, timestamp: number): SendResult {
     if (!result.success && result.error && result.fatal) throw result.fatal;
     const { fatal: _fatal, ...plain } = result;
@@ -190,9 +196,9 @@ export class Outbox {
 
   /** What the account knows of `aci`; just the ACI when nothing. */
   /** 1:1 to a member known only by ACI (named by number in results when the account knows it). */
-  private sendToAci(aci: string, content: Uint8Array, timestamp: number): Promise<RecipientResult & { fatal?: Error }> {
+  private sendToAci(aci: string, content: Uint8Array, timestamp: number, urgent = true): Promise<RecipientResult & { fatal?: Error }> {
     const known = knownRecipient(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
-    return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
+    return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp, urgent);
   }
 
   /** Tells the account's own devices what was sent to a group, and to whom it was delivered. */

@@ -41,8 +41,10 @@ export function typingContent(timestamp: number, stop: boolean, groupId: Uint8Ar
   return encodeContent({ typingMessage: { timestamp, action: stop ? TypingAction.STOPPED : TypingAction.STARTED, groupId } });
 }
 
-export function receiptContent(kind: 'read' | 'viewed', timestamps: number[]): Uint8Array {
-  return encodeContent({ receiptMessage: { type: kind === 'read' ? ReceiptType.READ : ReceiptType.VIEWED, timestamp: timestamps } });
+const RECEIPT_TYPE = { delivery: ReceiptType.DELIVERY, read: ReceiptType.READ, viewed: ReceiptType.VIEWED } as const;
+
+export function receiptContent(kind: keyof typeof RECEIPT_TYPE, timestamps: number[]): Uint8Array {
+  return encodeContent({ receiptMessage: { type: RECEIPT_TYPE[kind], timestamp: timestamps } });
 }
 
 /** Tells our other devices which of a contact's messages this account read or viewed, as Signal apps do. */

@@ -1,6 +1,7 @@
 // Issue 15, sending: account A (one sigsock daemon, then its CLI) quotes, mentions, styles, edits,
 // deletes, types and sends read/viewed receipts to account B on one sandbox network; B's socket
-// client sees each as its entry, naming the right target timestamps.
+// client sees each as its entry, naming the right target timestamps; B's daemon answers A's message
+// with a delivery receipt once it stored it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -77,6 +78,11 @@ describe('what one sigsock account sends to another: quotes, mentions, styles, e
         },
       });
       const quoted = await entryFrom(b, (e) => e.timestamp === reply);
+      // B stored it: A's client gets B's delivery receipt naming it.
+      assert.deepEqual((await entryFrom(a, (e) => e.receiptMessage?.type === 'DELIVERY' && e.receiptMessage.timestamps.includes(reply))).receiptMessage, {
+        type: 'DELIVERY',
+        timestamps: [reply],
+      });
       assert.equal(quoted.body, 'Hi @ look');
       assert.deepEqual(quoted.quote, { id: question, author: bob.number, authorUuid: bob.aci, text: 'question?' });
       assert.deepEqual(quoted.mentions, [{ number: bob.number, uuid: bob.aci, start: 3, length: 1 }]);
@@ -128,7 +134,7 @@ describe('what one sigsock account sends to another: quotes, mentions, styles, e
       assert.equal((await entryFrom(b, (e) => e.typingMessage !== undefined)).typingMessage.action, 'STOPPED');
 
       await aliceCli('sendReceipt', '-t', String(question), '--type', 'viewed', bob.aci);
-      assert.deepEqual((await entryFrom(b, (e) => e.receiptMessage !== undefined)).receiptMessage, { type: 'VIEWED', timestamps: [question] });
+      assert.deepEqual((await entryFrom(b, (e) => e.receiptMessage?.type === 'VIEWED')).receiptMessage, { type: 'VIEWED', timestamps: [question] });
     } finally {
       a?.close();
       b.close();

@@ -7,6 +7,7 @@ import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { receiveAll, startDaemon, type Daemon } from '../support/daemon.js';
 import { client, type Answer, type Client } from '../support/lineClient.js';
 import { within } from '../support/contactActions.js';
+import { ReceiptType } from '../../src/proto/index.js';
 
 describe('sending quotes, mentions, styles, edits, deletes, typing and receipts to Signal apps', () => {
   let f: LinkedFixture;
@@ -29,6 +30,13 @@ describe('sending quotes, mentions, styles, edits, deletes, typing and receipts 
     const res = await c.request(req);
     assert.equal(res.statusCode, 0, JSON.stringify(res));
     return res;
+  };
+  /** Bob's next receipt of `type` naming `timestamp`; others before it (delivery receipts for his earlier messages) are passed over. */
+  const nextReceipt = async (type: number, timestamp: number) => {
+    for (;;) {
+      const { receiptMessage } = await f.bob.waitForReceipt();
+      if (receiptMessage.type === type && receiptMessage.timestamp?.map(Number).includes(timestamp)) return receiptMessage;
+    }
   };
   const phoneSync = (predicate: (sync: any) => boolean, what: string) => within(f.phone.waitForSyncMessage((e) => predicate(e.syncMessage.content)), 20_000, what);
 
@@ -99,11 +107,19 @@ describe('sending quotes, mentions, styles, edits, deletes, typing and receipts 
     assert.deepEqual((typing.results as { success: boolean }[]).map((r) => r.success), [true, true]);
   });
 
+  it("Bob's app gets a delivery receipt for each message of his that the account stored", async () => {
+    const [delivery] = await Promise.all([
+      within(nextReceipt(ReceiptType.DELIVERY, 1700000000021), 20_000, 'the delivery receipt'),
+      f.bob.sendText(f.device, 'did you get this?', { timestamp: 1700000000021 }),
+    ]);
+    assert.deepEqual(delivery.timestamp?.map(Number), [1700000000021]);
+    assert.equal((await receiveAll(c, 1))[0]?.body, 'did you get this?');
+  });
+
   it("a read receipt reaches Bob's app for the right timestamps, and the phone gets a read sync", async () => {
     const readSync = within(f.phone.waitForSyncMessage((e) => (e.syncMessage.read?.length ?? 0) > 0), 20_000, 'the read sync');
     await request({ command: 'send_receipt', recipient: f.bob.device.aci, targetTimestamps: [1700000000011, 1700000000012] });
-    const got = await within(f.bob.waitForReceipt(), 20_000, 'Bob to get the receipt');
-    assert.equal(got.receiptMessage.type, 1 /* READ */);
+    const got = { receiptMessage: await within(nextReceipt(ReceiptType.READ, 1700000000011), 20_000, 'Bob to get the receipt') };
     assert.deepEqual(got.receiptMessage.timestamp?.map(Number), [1700000000011, 1700000000012]);
     const read = (await readSync).syncMessage.read!;
     assert.deepEqual(read.map((r) => Number(r.timestamp)), [1700000000011, 1700000000012]);
