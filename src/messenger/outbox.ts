@@ -150,8 +150,8 @@ export class Outbox {
   }
 
   /**
-   * A typing indicator, 1:1 or to a group. Not urgent (no push notification) and not synced: Signal
-   * apps show typing only from others, so the account's own devices need no copy.
+   * A typing indicator, 1:1 (not urgent: no push notification) or to a group (the group send path,
+   * urgent as every group send). Not synced: Signal apps show typing only from others.
    */
   async sendTyping(destination: { recipient: KnownRecipient; label: string } | { group: SendableGroup }, stop: boolean, timestamp: number): Promise<SendResult> {
     if ('group' in destination) {

@@ -137,7 +137,7 @@ describe('sending quotes, mentions, styles, edits, deletes, typing and receipts 
     await bad({ message: 'hi', quote: { timestamp: 'yesterday', author: f.bob.device.aci } }, /dataMessage\.quote\.timestamp/);
     await bad({ message: 'hi', editTimestamp: -1 }, /dataMessage\.editTimestamp/);
     const receipt = await c.request({ command: 'send_receipt', recipient: f.bob.device.aci, targetTimestamps: [], type: 'read' });
-    assert.match(String(receipt.errorMessage), /targetTimestamps must be a non-empty array/);
+    assert.match(String(receipt.errorMessage), /targetTimestamps names no message/);
     const receiptType = await c.request({ command: 'send_receipt', recipient: f.bob.device.aci, targetTimestamps: [1], type: 'delivery' });
     assert.match(String(receiptType.errorMessage), /type must be read or viewed/);
     const del = await c.request({ command: 'remote_delete', recipient: f.bob.device.aci });

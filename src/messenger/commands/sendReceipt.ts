@@ -21,7 +21,8 @@ export const sendReceipt: CommandDeclaration<Pick<Messenger, 'sendReceipt'>, Sen
     const recipient = parseAddress(args.get('recipient'), args.label('recipient'));
     const timestamps = args.get('targetTimestamps');
     const field = args.label('targetTimestamps');
-    if (!Array.isArray(timestamps) || timestamps.length === 0) throw invalid('INVALID_ARGUMENT', `${field} must be a non-empty array of sent timestamps (ms)`);
+    if (!Array.isArray(timestamps)) throw invalid('INVALID_ARGUMENT', `${field} must be an array of the messages' sent timestamps (ms)`);
+    if (timestamps.length === 0) throw invalid('INVALID_ARGUMENT', `${field} names no message: give at least one sent timestamp (ms)`);
     const type = args.get('type') ?? 'read';
     if (type !== 'read' && type !== 'viewed') throw invalid('INVALID_ARGUMENT', `${args.label('type')} must be read or viewed`);
     return { recipient, targetTimestamps: timestamps.map((t, i) => parseTimestamp(t, `${field}[${i}]`)), kind: type };
