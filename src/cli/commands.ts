@@ -7,9 +7,12 @@ import { listGroupsCommand } from './listGroups.js';
 import { receiveCommand } from './receive.js';
 import { quitGroupCommand } from './quitGroup.js';
 import { registerCommand } from './register.js';
+import { remoteDeleteCommand } from './remoteDelete.js';
 import { removeDeviceCommand } from './removeDevice.js';
 import { sendCommand } from './send.js';
 import { sandboxCommand } from './sandbox.js';
+import { sendReceiptCommand } from './sendReceipt.js';
+import { sendTypingCommand } from './sendTyping.js';
 import { socketCommand } from './socket.js';
 import { daemonCommand } from './daemon.js';
 import { jsonRpcCommand } from './jsonRpc.js';
@@ -28,6 +31,9 @@ export const COMMANDS: Command[] = [
   daemonCommand,
   jsonRpcCommand,
   sendCommand,
+  remoteDeleteCommand,
+  sendTypingCommand,
+  sendReceiptCommand,
   receiveCommand,
   trustCommand,
   listIdentitiesCommand,

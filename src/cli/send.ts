@@ -4,21 +4,43 @@ import { CommandArguments, sendMessage, unreadGroupSendWarning } from '../messen
 import { PreDecodedBase64 } from '../messenger/commands/attachments.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
+import { mentionFlags, textStyleFlags, timestampFlag } from './messageFlags.js';
 
-const LABELS = { recipient: 'RECIPIENT', groupId: '-g GROUP_ID', message: '-m TEXT', attachments: '--attachment', content: 'the message' };
+const LABELS = {
+  recipient: 'RECIPIENT',
+  groupId: '-g GROUP_ID',
+  message: '-m TEXT',
+  attachments: '--attachment',
+  content: 'the message',
+  quote: '--quote',
+  mentions: '--mention',
+  textStyles: '--text-style',
+  editTimestamp: '--edit-timestamp',
+};
 
 export const sendCommand: Command = {
   name: 'send',
   summary: 'send a text (and files) to a phone number, an ACI or a group; print the message timestamp',
-  usage: '-a +NUMBER send -m TEXT [--attachment FILE]... (RECIPIENT | -g GROUP_ID)',
+  usage:
+    '-a +NUMBER send -m TEXT [--attachment FILE]... [--quote-timestamp TS --quote-author AUTHOR [--quote-message TEXT]] [--mention START:LENGTH:RECIPIENT]... [--text-style START:LENGTH:STYLE]... [--edit-timestamp TS] (RECIPIENT | -g GROUP_ID)',
   options: {
     'group-id': { type: 'string', short: 'g', valueName: 'GROUP_ID', description: 'send to this group (base64, as listGroups prints)' },
     message: { type: 'string', short: 'm', valueName: 'TEXT', description: 'the text to send' },
     attachment: { type: 'string', multiple: true, valueName: 'FILE', description: 'attach a file (repeatable)' },
+    'quote-timestamp': { type: 'string', valueName: 'TS', description: 'reply quoting the message sent at this timestamp' },
+    'quote-author': { type: 'string', valueName: 'AUTHOR', description: "the quoted message's author (+NUMBER or ACI)" },
+    'quote-message': { type: 'string', valueName: 'TEXT', description: "the quoted message's text, as the reply shows it" },
+    mention: { type: 'string', multiple: true, valueName: 'START:LENGTH:RECIPIENT', description: 'mention an account in the text (UTF-16 units; repeatable)' },
+    'text-style': { type: 'string', multiple: true, valueName: 'START:LENGTH:STYLE', description: 'BOLD, ITALIC, SPOILER, STRIKETHROUGH or MONOSPACE (repeatable)' },
+    'edit-timestamp': { type: 'string', valueName: 'TS', description: 'replace the content of the message this account sent at this timestamp' },
   },
   async run(ctx) {
     if (ctx.positionals.length > 1) throw new UsageError('send takes one RECIPIENT (+NUMBER or ACI), or -g GROUP_ID');
     const files = (ctx.values.attachment as string[] | undefined) ?? [];
+    const quoted = ctx.values['quote-timestamp'] !== undefined || ctx.values['quote-author'] !== undefined;
+    if (quoted && (ctx.values['quote-timestamp'] === undefined || ctx.values['quote-author'] === undefined)) {
+      throw new UsageError('a quote needs both --quote-timestamp and --quote-author');
+    }
     const params = parseArguments(
       sendMessage,
       new CommandArguments(
@@ -27,6 +49,12 @@ export const sendCommand: Command = {
           groupId: ctx.values['group-id'],
           message: ctx.values.message,
           attachments: files.map((f) => ({ base64Data: new PreDecodedBase64(readFileSync(f)), filename: basename(f) })),
+          quote: quoted
+            ? { timestamp: timestampFlag(ctx.values['quote-timestamp']), author: ctx.values['quote-author'], text: ctx.values['quote-message'] }
+            : undefined,
+          mentions: mentionFlags(ctx.values.mention as string[] | undefined),
+          textStyles: textStyleFlags(ctx.values['text-style'] as string[] | undefined),
+          editTimestamp: timestampFlag(ctx.values['edit-timestamp']),
         },
         LABELS,
       ),

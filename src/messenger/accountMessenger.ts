@@ -11,9 +11,11 @@ import type {
   GroupUpdateRequest,
   GroupUpdateResult,
   InboxLease,
+  MessageExtras,
   Messenger,
   OutgoingAttachment,
   ReactionRequest,
+  ReceiptKind,
   SendResult,
   SendTarget,
 } from './api.js';
@@ -72,7 +74,7 @@ export class AccountMessenger implements Messenger {
   }
 
   async stop(): Promise<void> {
-    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments } = this.parts;
+    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts } = this.parts;
     maintenance.stop();
     groupArrivals.stop();
     receiver.stop();
@@ -80,6 +82,8 @@ export class AccountMessenger implements Messenger {
     await chat.stop();
     await unauthChat.stop();
     await receiver.idle();
+    // With the connections closed, receipts under way settle at once; none may touch the store after it closes.
+    await deliveryReceipts.stop();
     await attachments.stop();
     this.store.close();
   }
@@ -117,8 +121,9 @@ export class AccountMessenger implements Messenger {
   // ---- receiving
 
   private afterCommit(effects: ContentEffects | null, envelopeType: number): void {
-    const { inbox, maintenance, attachments, groups, groupArrivals } = this.parts;
+    const { inbox, maintenance, attachments, groups, groupArrivals, deliveryReceipts } = this.parts;
     inbox.notify();
+    deliveryReceipts.stored(effects);
     // A new session may have used one of our one-time prekeys (sealed envelopes may hide one).
     if (envelopeType === EnvelopeType.PREKEY_BUNDLE || envelopeType === EnvelopeType.UNIDENTIFIED_SENDER) maintenance.sessionStarted();
     if (effects?.entry?.attachments.length) attachments.kick();
@@ -140,12 +145,24 @@ export class AccountMessenger implements Messenger {
 
   // ---- sending
 
-  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
-    return this.parts.sendPath.sendMessage(target, text, attachments);
+  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras: MessageExtras = {}): Promise<SendResult> {
+    return this.parts.sendPath.sendMessage(target, text, attachments, extras);
   }
 
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
     return this.parts.sendPath.sendReaction(target, reaction);
+  }
+
+  remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult> {
+    return this.parts.sendPath.remoteDelete(target, targetTimestamp);
+  }
+
+  sendTyping(target: SendTarget, stop: boolean): Promise<SendResult> {
+    return this.parts.sendPath.sendTyping(target, stop);
+  }
+
+  sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult> {
+    return this.parts.sendPath.sendReceipt(recipient, timestamps, kind);
   }
 
   // ---- identities

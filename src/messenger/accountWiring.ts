@@ -25,6 +25,7 @@ import { Outbox } from './outbox.js';
 import { Receiver } from './receiver.js';
 import { ReceiveRecorder } from './receiveRecorder.js';
 import { knownRecipient, RecipientResolver } from './recipientResolver.js';
+import { DeliveryReceipts } from './deliveryReceipts.js';
 import { SendPath } from './sendPath.js';
 import { ServerQueueEmpty } from './serverQueueEmpty.js';
 
@@ -56,6 +57,7 @@ export interface AccountParts {
   maintenance: AccountMaintenance;
   identities: Identities;
   sendPath: SendPath;
+  deliveryReceipts: DeliveryReceipts;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -155,6 +157,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     maintenance,
     identities: new Identities({ store, account, resolver }),
     sendPath: new SendPath({ outbox, groups, resolver, account }),
+    deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
   };
 }
 

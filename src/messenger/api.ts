@@ -25,6 +25,43 @@ export interface ReactionRequest {
   timestamp: number;
 }
 
+/** The message a new one replies to: its sent timestamp, author, and (optionally) its text as shown in the reply. */
+export interface QuoteRequest {
+  timestamp: number;
+  /** E.164 or ACI. */
+  author: string;
+  text?: string;
+}
+
+/** Offsets and lengths count UTF-16 code units of the message text, as Signal apps do. */
+export interface MentionRequest {
+  /** E.164 or ACI of the mentioned account. */
+  recipient: string;
+  start: number;
+  length: number;
+}
+
+export const TEXT_STYLES = ['BOLD', 'ITALIC', 'SPOILER', 'STRIKETHROUGH', 'MONOSPACE'] as const;
+export type TextStyleName = (typeof TEXT_STYLES)[number];
+
+export interface TextStyleRequest {
+  style: TextStyleName;
+  start: number;
+  length: number;
+}
+
+/** What a message may carry besides text and attachments; all optional. */
+export interface MessageExtras {
+  quote?: QuoteRequest;
+  mentions?: MentionRequest[];
+  textStyles?: TextStyleRequest[];
+  /** Sent timestamp of an earlier message of this account to the same conversation: this message replaces its content. */
+  editTimestamp?: number;
+}
+
+/** A receipt a client sends for messages it received: `read` (the default in signal-cli) or `viewed`. */
+export type ReceiptKind = 'read' | 'viewed';
+
 export interface RecipientResult {
   recipient: string | null;
   aci: string | null;
@@ -114,8 +151,14 @@ export interface DeviceSummary {
 }
 
 export interface Messenger {
-  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult>;
+  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras?: MessageExtras): Promise<SendResult>;
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult>;
+  /** Takes back ("delete for everyone") this account's message sent at `targetTimestamp` to the target. */
+  remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult>;
+  /** Shows (or, with `stop`, hides) the typing indicator in the target's conversation with this account. */
+  sendTyping(target: SendTarget, stop: boolean): Promise<SendResult>;
+  /** Tells `recipient` that its messages sent at `timestamps` were read or viewed. */
+  sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult>;
   /** Resolves at once when entries are queued, else when the first arrives or `timeoutMs` passes (empty lease). */
   takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease>;
   listGroups(): Promise<GroupSummary[]>;

@@ -25,7 +25,7 @@ import { MessengerError } from './errors.js';
 import type { GroupDirectory, SendableGroup } from './groupDirectory.js';
 import type { GroupChangeOutcome } from './groupEditor.js';
 import { GroupSender } from './groupSender.js';
-import { buildDataMessage, dataMessageContent, sentTranscriptContent } from './outgoingContent.js';
+import { buildDataMessage, dataMessageContent, readSyncContent, receiptContent, sentTranscriptContent, typingContent } from './outgoingContent.js';
 import { knownRecipient, type KnownRecipient } from './recipientResolver.js';
 
 export type DataMessage = ReturnType<typeof buildDataMessage>;
@@ -120,54 +120,94 @@ export class Outbox {
     ]);
     const results = [...memberResults, ...extraResults];
     for (const r of results) if (!r.success) this.log(`group update: not delivered to a member: ${r.error ?? 'unknown error'}`);
-    await this.syncGroupTranscript(message, timestamp, results.filter((r) => r.success));
+    await this.syncGroupTranscript(message, undefined, timestamp, results.filter((r) => r.success));
     result.timestamp = timestamp;
     result.results = results.map(({ fatal: _fatal, ...plain }) => plain);
     return result;
   }
 
+  /** With `editTarget`, the message is sent as an edit of this account's message sent at that timestamp (transcript too). */
   async sendDataMessage(
     recipient: KnownRecipient,
     label: string,
     message: DataMessage,
     timestamp: number,
+    editTarget?: number,
   ): Promise<SendResult> {
-    const result = await this.sendToRecipient(recipient, label, dataMessageContent(message), timestamp);
+    const result = await this.sendToRecipient(recipient, label, dataMessageContent(message, editTarget), timestamp);
     if (result.success) {
       const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
-      await this.syncTranscript(sentTranscriptContent(message, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]), timestamp);
-    } else if (result.error && result.fatal) {
-      throw result.fatal;
+      await this.syncTranscript(sentTranscriptContent(message, editTarget, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]), timestamp);
     }
+    return this.oneToOneResult(result, timestamp);
+  }
+
+  /** Groups v2: sender keys and one multi-recipient request, or 1:1 to each member when that fails (see groupSender.ts). */
+  async sendGroupDataMessage(group: SendableGroup, message: DataMessage, timestamp: number, editTarget?: number): Promise<SendResult> {
+    const { results, delivered } = await this.sendToGroup(group, dataMessageContent(message, editTarget), timestamp);
+    await this.syncGroupTranscript(message, editTarget, timestamp, delivered);
+    return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
+  }
+
+  /**
+   * A typing indicator, 1:1 (not urgent: no push notification) or to a group (the group send path,
+   * urgent as every group send). Not synced: Signal apps show typing only from others.
+   */
+  async sendTyping(destination: { recipient: KnownRecipient; label: string } | { group: SendableGroup }, stop: boolean, timestamp: number): Promise<SendResult> {
+    if ('group' in destination) {
+      const groupId = Buffer.from(destination.group.groupId, 'base64');
+      const { results } = await this.sendToGroup(destination.group, typingContent(timestamp, stop, groupId), timestamp);
+      return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
+    }
+    const result = await this.sendToRecipient(destination.recipient, destination.label, typingContent(timestamp, stop, undefined), timestamp, false);
+    return this.oneToOneResult(result, timestamp);
+  }
+
+  /**
+   * A read or viewed receipt for the sender's messages, not urgent; then a read (viewed) sync to
+   * the account's own devices, as Signal apps send when their user reads a message, so the phone
+   * marks those messages read too.
+   */
+  async sendReceipt(recipient: KnownRecipient, label: string, kind: 'read' | 'viewed', timestamps: number[], timestamp: number): Promise<SendResult> {
+    const result = await this.sendToRecipient(recipient, label, receiptContent(kind, timestamps), timestamp, false);
+    if (result.success) await this.syncTranscript(readSyncContent(kind, Aci.fromUuid(recipient.aci).getServiceIdBinary(), timestamps), timestamp);
+    return this.oneToOneResult(result, timestamp);
+  }
+
+  /** A delivery receipt for messages `aci` sent (see deliveryReceipts.ts): not urgent, no sync copy. */
+  async sendDeliveryReceipt(aci: string, timestamps: number[]): Promise<void> {
+    const result = await this.sendToAci(aci, receiptContent('delivery', timestamps), Date.now(), false);
+    if (!result.success) throw result.fatal ?? new MessengerError('UNKNOWN', result.error ?? 'not delivered');
+  }
+
+  private oneToOneResult(result: RecipientResult & { fatal?: Error }, timestamp: number): SendResult {
+    if (!result.success && result.error && result.fatal) throw result.fatal;
     const { fatal: _fatal, ...plain } = result;
     return { timestamp, results: [plain] };
   }
 
-  /** Groups v2: sender keys and one multi-recipient request, or 1:1 to each member when that fails (see groupSender.ts). */
-  async sendGroupDataMessage(group: SendableGroup, message: DataMessage, timestamp: number): Promise<SendResult> {
-    const content = dataMessageContent(message);
+  private async sendToGroup(group: SendableGroup, content: Uint8Array, timestamp: number): Promise<{ results: (RecipientResult & { fatal?: Error })[]; delivered: RecipientResult[] }> {
     const members = group.members.filter((m) => m !== this.account.aci && !m.startsWith('PNI:'));
     const results = await this.groupSender.send(group, members, content, timestamp);
     const delivered = results.filter((r) => r.success);
     if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
-    await this.syncGroupTranscript(message, timestamp, delivered);
-    return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
+    return { results, delivered };
   }
 
   /** What the account knows of `aci`; just the ACI when nothing. */
   /** 1:1 to a member known only by ACI (named by number in results when the account knows it). */
-  private sendToAci(aci: string, content: Uint8Array, timestamp: number): Promise<RecipientResult & { fatal?: Error }> {
+  private sendToAci(aci: string, content: Uint8Array, timestamp: number, urgent = true): Promise<RecipientResult & { fatal?: Error }> {
     const known = knownRecipient(this.store.recipients.byAci(aci)) ?? { aci, e164: null, profileKey: null };
-    return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp);
+    return this.sendToRecipient(known, known.e164 ?? aci, content, timestamp, urgent);
   }
 
   /** Tells the account's own devices what was sent to a group, and to whom it was delivered. */
-  private syncGroupTranscript(message: DataMessage, timestamp: number, delivered: RecipientResult[]): Promise<void> {
+  private syncGroupTranscript(message: DataMessage, editTarget: number | undefined, timestamp: number, delivered: RecipientResult[]): Promise<void> {
     const recipients = delivered.map((r) => ({ serviceIdBinary: Aci.fromUuid(r.aci!).getServiceIdBinary(), e164: r.recipient, unidentified: r.unidentified }));
-    return this.syncTranscript(sentTranscriptContent(message, timestamp, null, recipients), timestamp);
+    return this.syncTranscript(sentTranscriptContent(message, editTarget, timestamp, null, recipients), timestamp);
   }
 
-  /** A failed sync copy is logged, not reported: the message itself was delivered. */
+  /** A failed sync copy (transcript, read sync) is logged, not reported: the message itself was delivered. */
   private async syncTranscript(transcript: Uint8Array, timestamp: number): Promise<void> {
     await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
       this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
@@ -179,11 +219,12 @@ export class Outbox {
     label: string,
     content: Uint8Array,
     timestamp: number,
+    urgent = true,
   ): Promise<RecipientResult & { fatal?: Error }> {
     const accessKey = recipient.profileKey ? new ProfileKey(new Uint8Array(recipient.profileKey)).deriveAccessKey() : null;
     const base = { recipient: recipient.e164, aci: recipient.aci };
     try {
-      const outcome = await deliver(this.deliveryEnvironment(), { serviceId: recipient.aci, label, content, timestamp, accessKey });
+      const outcome = await deliver(this.deliveryEnvironment(), { serviceId: recipient.aci, label, content, timestamp, accessKey, urgent });
       if (outcome.devices === 0) {
         return { ...base, success: false, unidentified: false, error: `${label} has no devices`, fatal: new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`) };
       }

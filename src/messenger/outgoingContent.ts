@@ -1,6 +1,7 @@
-// Builds the Content protos we send: data messages (text, attachments, reactions, group context),
-// the sync transcript for our own devices, and sync requests to the phone.
-import { encodeContent, type AttachmentPointer, type DataMessage } from '../proto/index.js';
+// Builds the Content protos we send: data messages (text, attachments, reactions, quotes, mentions,
+// styles, remote deletes, group context), edits of them, the sync transcript for our own devices,
+// typing indicators, receipts with their read/viewed sync, and sync requests to the phone.
+import { encodeContent, ReceiptType, TypingAction, type AttachmentPointer, type BodyRange, type DataMessage, type Quote } from '../proto/index.js';
 import { randomBytes } from 'node:crypto';
 
 export interface DataMessageInput {
@@ -8,6 +9,11 @@ export interface DataMessageInput {
   body?: string;
   attachments?: AttachmentPointer[];
   reaction?: { emoji: string; remove: boolean; targetAuthorAciBinary: Uint8Array; targetSentTimestamp: number };
+  quote?: Quote;
+  /** Mentions and text styles. */
+  bodyRanges?: BodyRange[];
+  /** Remote delete ("delete for everyone") of the message sent at this timestamp. */
+  deleteTarget?: number;
   profileKey: Uint8Array | null;
   groupV2?: { masterKey: Uint8Array; revision: number; groupChange?: Uint8Array };
 }
@@ -17,14 +23,38 @@ export function buildDataMessage(input: DataMessageInput): DataMessage {
   if (input.body !== undefined) message.body = input.body;
   if (input.attachments?.length) message.attachments = input.attachments;
   if (input.reaction) message.reaction = input.reaction;
+  if (input.quote) message.quote = input.quote;
+  if (input.bodyRanges?.length) message.bodyRanges = input.bodyRanges;
+  if (input.deleteTarget !== undefined) message.delete = { targetSentTimestamp: input.deleteTarget };
   // Sharing our profile key lets the recipient answer with sealed sender.
   if (input.profileKey) message.profileKey = input.profileKey;
   if (input.groupV2) message.groupV2 = input.groupV2;
   return message;
 }
 
-export function dataMessageContent(message: DataMessage): Uint8Array {
-  return encodeContent({ dataMessage: message });
+/** A data message as sent: itself, or (with `editTarget`) the new content of the message sent at that timestamp. */
+export function dataMessageContent(message: DataMessage, editTarget?: number): Uint8Array {
+  return encodeContent(editTarget === undefined ? { dataMessage: message } : { editMessage: { targetSentTimestamp: editTarget, dataMessage: message } });
+}
+
+export function typingContent(timestamp: number, stop: boolean, groupId: Uint8Array | undefined): Uint8Array {
+  return encodeContent({ typingMessage: { timestamp, action: stop ? TypingAction.STOPPED : TypingAction.STARTED, groupId } });
+}
+
+const RECEIPT_TYPE = { delivery: ReceiptType.DELIVERY, read: ReceiptType.READ, viewed: ReceiptType.VIEWED } as const;
+
+export function receiptContent(kind: keyof typeof RECEIPT_TYPE, timestamps: number[]): Uint8Array {
+  return encodeContent({ receiptMessage: { type: RECEIPT_TYPE[kind], timestamp: timestamps } });
+}
+
+/** Tells our other devices which of a contact's messages this account read or viewed, as Signal apps do. */
+export function readSyncContent(kind: 'read' | 'viewed', senderAciBinary: Uint8Array, timestamps: number[]): Uint8Array {
+  const refs = timestamps.map((timestamp) => ({ timestamp, senderAciBinary }));
+  return encodeContent({ syncMessage: kind === 'read' ? { read: refs, padding: padding() } : { viewed: refs, padding: padding() } });
+}
+
+function padding(): Uint8Array {
+  return randomBytes(1 + Math.floor(Math.random() * 32));
 }
 
 export interface TranscriptRecipient {
@@ -35,6 +65,7 @@ export interface TranscriptRecipient {
 
 export function sentTranscriptContent(
   message: DataMessage,
+  editTarget: number | undefined,
   timestamp: number,
   destination: { serviceIdBinary: Uint8Array; e164: string | null } | null,
   recipients: TranscriptRecipient[],
@@ -45,13 +76,13 @@ export function sentTranscriptContent(
         destinationE164: destination?.e164 ?? undefined,
         destinationServiceIdBinary: destination?.serviceIdBinary,
         timestamp,
-        message,
+        ...(editTarget === undefined ? { message } : { editMessage: { targetSentTimestamp: editTarget, dataMessage: message } }),
         unidentifiedStatus: recipients.map((r) => ({
           destinationServiceIdBinary: r.serviceIdBinary,
           unidentified: r.unidentified,
         })),
       },
-      padding: randomBytes(1 + Math.floor(Math.random() * 32)),
+      padding: padding(),
     },
   });
 }

@@ -1,10 +1,12 @@
-// Sending a data message (text with attachments, or a reaction): one orchestration for every kind.
-// The destination is looked up first (a group is refreshed, a number resolved to an ACI), so a send
-// to an unknown group or number fails before anything is uploaded; then the kind's own parts are
-// prepared, the message gets its timestamp, and the Outbox delivers it and syncs it to our devices.
+// Sending a data message (text with attachments, quote, mentions and styles, an edit, a reaction, a
+// remote delete): one orchestration for every kind. The destination is looked up first (a group is
+// refreshed, a number resolved to an ACI), so a send to an unknown group or number fails before
+// anything is uploaded; then the kind's own parts are prepared, the message gets its timestamp, and
+// the Outbox delivers it and syncs it to our devices. Typing indicators and receipts share the lookup.
 import { Aci } from '@signalapp/libsignal-client';
 import type { AccountRecord } from '../store/accountRecord.js';
-import type { OutgoingAttachment, ReactionRequest, SendResult, SendTarget } from './api.js';
+import { BodyRangeStyle, type BodyRange } from '../proto/index.js';
+import type { MessageExtras, OutgoingAttachment, ReactionRequest, ReceiptKind, SendResult, SendTarget } from './api.js';
 import type { GroupDirectory, SendableGroup } from './groupDirectory.js';
 import type { Outbox } from './outbox.js';
 import type { DataMessageInput } from './outgoingContent.js';
@@ -19,33 +21,65 @@ export interface SendPathDeps {
 }
 
 /** What a kind of data message adds to the common fields (timestamp, profile key, group context). */
-type MessageParts = Pick<DataMessageInput, 'body' | 'attachments' | 'reaction'>;
+type MessageParts = Pick<DataMessageInput, 'body' | 'attachments' | 'reaction' | 'quote' | 'bodyRanges' | 'deleteTarget'>;
 
 type Destination = { group: SendableGroup } | { recipient: KnownRecipient; label: string };
 
 export class SendPath {
   constructor(private readonly deps: SendPathDeps) {}
 
-  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
-    return this.send(target, async () => ({ body: text, attachments: await this.deps.outbox.uploadAttachments(attachments) }));
+  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras: MessageExtras = {}): Promise<SendResult> {
+    return this.send(
+      target,
+      async () => {
+        const mentions = await Promise.all(
+          (extras.mentions ?? []).map(async (m): Promise<BodyRange> => ({ start: m.start, length: m.length, mentionAciBinary: await this.aciBinaryOf(m.recipient) })),
+        );
+        const styles = (extras.textStyles ?? []).map((s): BodyRange => ({ start: s.start, length: s.length, style: BodyRangeStyle[s.style] }));
+        const quote = extras.quote;
+        return {
+          body: text,
+          attachments: await this.deps.outbox.uploadAttachments(attachments),
+          quote: quote ? { id: quote.timestamp, authorAciBinary: await this.aciBinaryOf(quote.author), text: quote.text, type: 0 } : undefined,
+          bodyRanges: [...mentions, ...styles],
+        };
+      },
+      extras.editTimestamp,
+    );
   }
 
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
-    return this.send(target, async () => {
-      const account = this.deps.account();
-      const author = reaction.author === account.number ? { aci: account.aci } : await this.deps.resolver.resolve(reaction.author);
-      return {
-        reaction: {
-          emoji: reaction.emoji,
-          remove: reaction.remove,
-          targetAuthorAciBinary: Aci.fromUuid(author.aci).getServiceIdBinary(),
-          targetSentTimestamp: reaction.timestamp,
-        },
-      };
-    });
+    return this.send(target, async () => ({
+      reaction: {
+        emoji: reaction.emoji,
+        remove: reaction.remove,
+        targetAuthorAciBinary: await this.aciBinaryOf(reaction.author),
+        targetSentTimestamp: reaction.timestamp,
+      },
+    }));
   }
 
-  private async send(target: SendTarget, prepare: () => Promise<MessageParts>): Promise<SendResult> {
+  remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult> {
+    return this.send(target, () => Promise.resolve({ deleteTarget: targetTimestamp }));
+  }
+
+  async sendTyping(target: SendTarget, stop: boolean): Promise<SendResult> {
+    return this.deps.outbox.sendTyping(await this.destination(target), stop, Date.now());
+  }
+
+  async sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult> {
+    const known = await this.deps.resolver.resolve(recipient);
+    return this.deps.outbox.sendReceipt(known, recipient, kind, timestamps, Date.now());
+  }
+
+  /** The ACI of an author or mentioned account, in the binary form Signal apps send; this account's own number included. */
+  private async aciBinaryOf(address: string): Promise<Uint8Array> {
+    const account = this.deps.account();
+    const aci = address === account.number ? account.aci : (await this.deps.resolver.resolve(address)).aci;
+    return Aci.fromUuid(aci).getServiceIdBinary();
+  }
+
+  private async send(target: SendTarget, prepare: () => Promise<MessageParts>, editTarget?: number): Promise<SendResult> {
     const destination = await this.destination(target);
     const parts = await prepare();
     const timestamp = Date.now();
@@ -57,8 +91,8 @@ export class SendPath {
       groupV2: group ? { masterKey: group.masterKey, revision: group.revision } : undefined,
     });
     return 'group' in destination
-      ? this.deps.outbox.sendGroupDataMessage(destination.group, message, timestamp)
-      : this.deps.outbox.sendDataMessage(destination.recipient, destination.label, message, timestamp);
+      ? this.deps.outbox.sendGroupDataMessage(destination.group, message, timestamp, editTarget)
+      : this.deps.outbox.sendDataMessage(destination.recipient, destination.label, message, timestamp, editTarget);
   }
 
   /** The socket layer sets exactly one of `groupId` and `recipient` (api.ts). */

@@ -7,9 +7,11 @@ import type {
   GroupUpdateResult,
   InboxEntry,
   InboxLease,
+  MessageExtras,
   Messenger,
   OutgoingAttachment,
   ReactionRequest,
+  ReceiptKind,
   SendResult,
   SendTarget,
 } from '../../src/messenger/api.js';
@@ -68,7 +70,9 @@ export const emptyInbox: Take = async (timeoutMs, signal) => {
 export class FakeEngine implements Messenger {
   /** Every call into the engine, whatever it was. */
   calls = 0;
-  sent: { target: SendTarget; text: string | undefined; attachments: OutgoingAttachment[] }[] = [];
+  sent: { target: SendTarget; text: string | undefined; attachments: OutgoingAttachment[]; extras?: MessageExtras }[] = [];
+  /** Remote deletes, typing indicators and receipts, in the order asked. */
+  signals: ({ remoteDelete: number; target: SendTarget } | { typing: 'start' | 'stop'; target: SendTarget } | { receipt: ReceiptKind; recipient: string; timestamps: number[] })[] = [];
   reactions: { target: SendTarget; reaction: ReactionRequest }[] = [];
   groupUpdates: GroupUpdateRequest[] = [];
   takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
@@ -84,11 +88,30 @@ export class FakeEngine implements Messenger {
   /** Every answer passes through here: replace to make any call fail (the fuzz test does). */
   outcome: <T>(value: T) => Promise<T> = async (value) => value;
 
-  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[]): Promise<SendResult> {
+  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras?: MessageExtras): Promise<SendResult> {
     this.calls++;
-    this.sent.push({ target, text, attachments });
+    this.sent.push({ target, text, attachments, extras });
     await this.onSend();
     return this.outcome({ timestamp: this.sendTimestamp(), results: [] });
+  }
+
+  async remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult> {
+    return this.signal({ remoteDelete: targetTimestamp, target });
+  }
+
+  async sendTyping(target: SendTarget, stop: boolean): Promise<SendResult> {
+    return this.signal({ typing: stop ? 'stop' : 'start', target });
+  }
+
+  async sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult> {
+    return this.signal({ receipt: kind, recipient, timestamps });
+  }
+
+  private async signal(what: FakeEngine['signals'][number]): Promise<SendResult> {
+    this.calls++;
+    this.signals.push(what);
+    await this.onSend();
+    return this.outcome({ timestamp: 1700000000777, results: [] });
   }
 
   async sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {

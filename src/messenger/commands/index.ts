@@ -9,9 +9,12 @@ import { listIdentities } from './listIdentities.js';
 import { quitGroup } from './quitGroup.js';
 import { receive } from './receive.js';
 import { register, verify } from './register.js';
+import { remoteDelete } from './remoteDelete.js';
 import { removeDevice } from './removeDevice.js';
 import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
+import { sendReceipt } from './sendReceipt.js';
+import { sendTyping } from './sendTyping.js';
 import { trust } from './trust.js';
 import { unregister } from './unregister.js';
 import { updateGroup } from './updateGroup.js';
@@ -26,9 +29,12 @@ export {
   quitGroup,
   receive,
   register,
+  remoteDelete,
   removeDevice,
   sendMessage,
   sendReaction,
+  sendReceipt,
+  sendTyping,
   trust,
   unregister,
   updateGroup,
@@ -45,6 +51,9 @@ export type { AccountEngine, CommandDeclaration, DataDirectoryEnvironment, RunOp
 export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   sendMessage,
   sendReaction,
+  remoteDelete,
+  sendTyping,
+  sendReceipt,
   receive,
   listGroups,
   updateGroup,

@@ -1,21 +1,28 @@
-// send: a text and/or attachments to a recipient or a group.
-import type { Messenger, OutgoingAttachment, SendResult, SendTarget } from '../api.js';
+// send: a text and/or attachments to a recipient or a group, with an optional quote, mentions and
+// text styles, or as an edit of an earlier message.
+import type { MessageExtras, Messenger, OutgoingAttachment, SendResult, SendTarget } from '../api.js';
 import { invalid } from './arguments.js';
 import { parseAttachments } from './attachments.js';
 import type { CommandDeclaration } from './declaration.js';
+import { parseMessageExtras } from './messageExtras.js';
 import { parseTarget } from './target.js';
 
 export interface SendMessageParams {
   target: SendTarget;
   text?: string;
   attachments: OutgoingAttachment[];
+  extras: MessageExtras;
 }
 
-/** Arguments: recipient | groupId, message, attachments; `content` labels the two together. */
+/**
+ * Arguments: recipient | groupId, message, attachments (`content` labels the two together), and
+ * optionally quote {timestamp, author, text}, mentions [{recipient, start, length}], textStyles
+ * [{style, start, length}], editTimestamp.
+ */
 export const sendMessage: CommandDeclaration<Pick<Messenger, 'sendMessage'>, SendMessageParams, SendResult> = {
   name: 'send',
   on: 'account',
-  errors: ['INVALID_RECIPIENT', 'INVALID_NUMBER', 'GROUP_NOT_FOUND', 'NOT_A_GROUP_MEMBER', 'MISSING_MESSAGE_CONTENT', 'INVALID_ATTACHMENT', 'UNTRUSTED_IDENTITY', 'NETWORK', 'UNKNOWN'],
+  errors: ['INVALID_RECIPIENT', 'INVALID_NUMBER', 'GROUP_NOT_FOUND', 'NOT_A_GROUP_MEMBER', 'MISSING_MESSAGE_CONTENT', 'INVALID_ATTACHMENT', 'INVALID_ARGUMENT', 'UNTRUSTED_IDENTITY', 'NETWORK', 'UNKNOWN'],
   parse(args, limits) {
     const target = parseTarget(args);
     const message = args.get('message');
@@ -27,9 +34,9 @@ export const sendMessage: CommandDeclaration<Pick<Messenger, 'sendMessage'>, Sen
     if (text === undefined && attachments.length === 0) {
       throw invalid('MISSING_MESSAGE_CONTENT', `${args.label('content')} has neither message text nor attachments`);
     }
-    return { target, text, attachments };
+    return { target, text, attachments, extras: parseMessageExtras(args, text) };
   },
-  run: (engine, params) => engine.sendMessage(params.target, params.text, params.attachments),
+  run: (engine, params) => engine.sendMessage(params.target, params.text, params.attachments, params.extras),
 };
 
 /**

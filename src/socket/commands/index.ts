@@ -5,8 +5,11 @@ import { listDevices } from './listDevices.js';
 import { listGroups } from './listGroups.js';
 import { quitGroup } from './quitGroup.js';
 import { receiveMessages } from './receiveMessages.js';
+import { remoteDelete } from './remoteDelete.js';
 import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
+import { sendReceipt } from './sendReceipt.js';
+import { sendTyping } from './sendTyping.js';
 import { trust } from './trust.js';
 import { updateGroup } from './updateGroup.js';
 
@@ -20,4 +23,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   update_group: updateGroup,
   quit_group: quitGroup,
   list_devices: listDevices,
+  remote_delete: remoteDelete,
+  send_typing: sendTyping,
+  send_receipt: sendReceipt,
 };

@@ -1,13 +1,23 @@
-// send_message: {recipient | groupId, dataMessage: {message, attachments}} → the engine's send.
+// send_message: {recipient | groupId, dataMessage: {message, attachments, quote, mentions, textStyles,
+// editTimestamp}} → the engine's send.
 import { CommandArguments, InvalidCommandError, isPlainObject, parseTarget, sendMessage as send, unreadGroupSendWarning } from '../../messenger/commands/index.js';
 import type { Handler } from './context.js';
 
-const LABELS = { message: 'dataMessage.message', attachments: 'dataMessage.attachments', content: 'dataMessage' };
+const LABELS = {
+  message: 'dataMessage.message',
+  attachments: 'dataMessage.attachments',
+  content: 'dataMessage',
+  quote: 'dataMessage.quote',
+  mentions: 'dataMessage.mentions',
+  textStyles: 'dataMessage.textStyles',
+  editTimestamp: 'dataMessage.editTimestamp',
+};
 
 export const sendMessage: Handler = async (request, ctx) => {
   const data = request.dataMessage;
   const content = isPlainObject(data) ? data : {};
-  const args = new CommandArguments({ recipient: request.recipient, groupId: request.groupId, message: content.message, attachments: content.attachments }, LABELS);
+  const { message, attachments, quote, mentions, textStyles, editTimestamp } = content;
+  const args = new CommandArguments({ recipient: request.recipient, groupId: request.groupId, message, attachments, quote, mentions, textStyles, editTimestamp }, LABELS);
   // The seed checks the target before the content: a request wrong in both gets the target's code.
   parseTarget(args);
   if (!isPlainObject(data)) {
