@@ -1,6 +1,7 @@
 // signal-cli's flag formats for what a message carries besides text: --mention START:LENGTH:RECIPIENT,
 // --text-style START:LENGTH:STYLE, timestamps as digits. They become the JSON-like values the engine's
 // send parses, so the CLI and the socket check them the same way.
+import { InvalidCommandError, rangeNotation } from '../messenger/commands/index.js';
 import { UsageError } from './command.js';
 
 /** Digits become a number; anything else is passed on for the engine's parser to refuse by name. */
@@ -23,7 +24,11 @@ export function textStyleFlags(values: string[] | undefined): { start: number; l
 }
 
 function splitRange(value: string, flag: string, format: string): { start: number; length: number; rest: string } {
-  const match = /^(\d+):(\d+):(.+)$/.exec(value);
-  if (!match) throw new UsageError(`${flag} '${value}' is not ${format} (start and length in UTF-16 code units)`);
-  return { start: Number(match[1]), length: Number(match[2]), rest: match[3] };
+  try {
+    return rangeNotation(value, flag, format);
+  } catch (err) {
+    // A flag's format is a usage error, like every other flag problem.
+    if (err instanceof InvalidCommandError) throw new UsageError(err.message);
+    throw err;
+  }
 }

@@ -37,6 +37,59 @@ describe('the JSON-RPC daemon (on-start mode, TCP)', () => {
     c.socket.destroy();
   });
 
+  it("send with signal-cli's quote, mention, textStyle and editTimestamp parameters", async () => {
+    const c = await tcpRpc(daemon.port);
+    const bob = f.bob.device;
+    const sent = await c.call('send', {
+      recipient: bob.number,
+      message: 'Hi @ look',
+      quoteTimestamp: 1700000000001,
+      quoteAuthor: bob.aci,
+      quoteMessage: 'question?',
+      mention: [`3:1:${bob.aci}`],
+      textStyle: ['5:4:ITALIC'],
+    });
+    assert.equal(sent.result.results[0].type, 'SUCCESS', JSON.stringify(sent));
+    const got = await within(f.bob.waitForMessage(), 20_000, 'bob gets the reply');
+    assert.equal(Number(got.dataMessage.quote?.id), 1700000000001);
+    assert.equal(got.dataMessage.quote?.text, 'question?');
+    const ranges = got.dataMessage.bodyRanges ?? [];
+    assert.deepEqual(ranges.map((r) => [r.start, r.length]), [[3, 1], [5, 4]]);
+    const edited = await c.call('send', { recipient: bob.number, message: 'Hi @ looked', editTimestamp: sent.result.timestamp });
+    assert.equal(edited.result.results[0].type, 'SUCCESS', JSON.stringify(edited));
+    const edit = await within(f.bob.waitForEditMessage(), 20_000, 'bob gets the edit');
+    assert.equal(Number(edit.editMessage.targetSentTimestamp), sent.result.timestamp);
+    assert.equal(edit.editMessage.dataMessage?.body, 'Hi @ looked');
+    assert.equal((await c.call('send', { recipient: bob.number, message: 'x', mention: ['nope'] })).error.code, -32602);
+    c.socket.destroy();
+  });
+
+  it('remoteDelete, sendTyping and sendReceipt: signal-cli\'s methods over the same commands as the socket', async () => {
+    const c = await tcpRpc(daemon.port);
+    const bob = f.bob.device;
+    const sent = await c.call('send', { recipient: bob.number, message: 'to be taken back' });
+    await within(f.bob.waitForMessage(), 20_000, 'bob gets the message');
+    const deleted = await c.call('remoteDelete', { recipient: bob.number, targetTimestamp: sent.result.timestamp });
+    assert.equal(deleted.result.results[0].type, 'SUCCESS', JSON.stringify(deleted));
+    const deletion = await within(f.bob.waitForMessage(), 20_000, 'bob gets the delete');
+    assert.equal(Number(deletion.dataMessage.delete?.targetSentTimestamp), sent.result.timestamp);
+    const typing = await c.call('sendTyping', { recipient: bob.number, stop: true });
+    assert.equal(typing.result.results[0].type, 'SUCCESS', JSON.stringify(typing));
+    const receipt = await c.call('sendReceipt', { recipient: bob.number, targetTimestamp: [1700000000001, 1700000000002], type: 'viewed' });
+    assert.equal(receipt.result.results[0].type, 'SUCCESS', JSON.stringify(receipt));
+    // Delivery receipts for anything Bob sent earlier may come first: passed over.
+    const viewed = async () => {
+      for (;;) {
+        const { receiptMessage } = await f.bob.waitForReceipt();
+        if (receiptMessage.timestamp?.map(Number).includes(1700000000001)) return receiptMessage;
+      }
+    };
+    const receiptMessage = await within(viewed(), 20_000, 'bob gets the receipt');
+    assert.deepEqual(receiptMessage.timestamp!.map(Number), [1700000000001, 1700000000002]);
+    assert.equal((await c.call('sendReceipt', { groupId: 'x', targetTimestamp: 1 })).error.code, -1);
+    c.socket.destroy();
+  });
+
   it("answers errors with signal-cli's codes and the request's id", async () => {
     const c = await tcpRpc(daemon.port);
     const bad = await c.call('send', { recipient: '12345', message: 'x' });

@@ -6,6 +6,7 @@ import { METHOD_NOT_FOUND, RpcError } from '../protocol.js';
 import { getAttachmentMethod, listAccountsMethod, listDevicesMethod, listIdentitiesMethod, removeDeviceMethod, trustMethod, updateProfileMethod, versionMethod } from './account.js';
 import type { Method } from './context.js';
 import { listGroupsMethod, quitGroupMethod, updateGroupMethod } from './groups.js';
+import { remoteDeleteMethod, sendReceiptMethod, sendTypingMethod } from './conversation.js';
 import { send, sendReactionMethod } from './send.js';
 
 export type { Method, MethodContext } from './context.js';
@@ -13,6 +14,9 @@ export type { Method, MethodContext } from './context.js';
 export const METHODS: Readonly<Record<string, Method>> = {
   send,
   sendReaction: sendReactionMethod,
+  remoteDelete: remoteDeleteMethod,
+  sendTyping: sendTypingMethod,
+  sendReceipt: sendReceiptMethod,
   listGroups: listGroupsMethod,
   updateGroup: updateGroupMethod,
   quitGroup: quitGroupMethod,
@@ -30,9 +34,9 @@ export const METHODS: Readonly<Record<string, Method>> = {
 export const NOT_YET_SUPPORTED: readonly string[] = [
   'acceptCall', 'addDevice', 'addStickerPack', 'block', 'deleteLocalAccountData', 'finishChangeNumber', 'finishLink',
   'getAvatar', 'getSticker', 'getUserStatus', 'hangupCall', 'joinGroup', 'listCalls', 'listContacts', 'listStickerPacks',
-  'register', 'rejectCall', 'remoteDelete', 'removeContact', 'removePin', 'sendAdminDelete', 'sendContacts',
+  'register', 'rejectCall', 'removeContact', 'removePin', 'sendAdminDelete', 'sendContacts',
   'sendMessageRequestResponse', 'sendPaymentNotification', 'sendPinMessage', 'sendPollCreate', 'sendPollTerminate',
-  'sendPollVote', 'sendReceipt', 'sendStory', 'sendSyncRequest', 'sendTyping', 'sendUnpinMessage', 'setPin', 'startCall',
+  'sendPollVote', 'sendStory', 'sendSyncRequest', 'sendUnpinMessage', 'setPin', 'startCall',
   'startChangeNumber', 'startLink', 'submitRateLimitChallenge', 'subscribeCallEvents', 'unsubscribeCallEvents', 'unblock',
   'unregister', 'updateAccount', 'updateConfiguration', 'updateContact', 'updateDevice', 'uploadStickerPack', 'verify',
 ];

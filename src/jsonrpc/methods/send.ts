@@ -3,17 +3,17 @@
 // result lists every recipient, and a send that reached nobody is an error carrying the results
 // in `data.response`, as signal-cli reports it.
 import type { RecipientResult, SendResult } from '../../messenger/api.js';
-import { CommandArguments, sendMessage, sendReaction, type ParseLimits } from '../../messenger/commands/index.js';
+import { CommandArguments, rangeNotation, sendMessage, sendReaction, type ParseLimits } from '../../messenger/commands/index.js';
 import { MessengerError } from '../../messenger/errors.js';
 import { RpcError, UNTRUSTED_KEY_ERROR, USER_ERROR } from '../protocol.js';
 import type { Params } from '../params.js';
 import type { Method } from './context.js';
 import { readAttachments } from './outgoingAttachments.js';
 
-type Destination = { recipient: unknown } | { groupId: unknown };
+export type Destination = { recipient: unknown } | { groupId: unknown };
 
 /** signal-cli's send parameters sigsock does not have yet. */
-const SEND_NOT_YET = ['username', 'noteToSelf', 'notifySelf', 'endSession', 'sticker', 'mention', 'textStyle', 'quoteTimestamp', 'previewUrl', 'storyTimestamp', 'editTimestamp', 'viewOnce', 'noUrgent'] as const;
+const SEND_NOT_YET = ['username', 'noteToSelf', 'notifySelf', 'endSession', 'sticker', 'previewUrl', 'storyTimestamp', 'viewOnce', 'noUrgent'] as const;
 
 export const send: Method = async (params, ctx) => {
   params.refuseUnsupported('send', SEND_NOT_YET);
@@ -22,7 +22,8 @@ export const send: Method = async (params, ctx) => {
   const attachments = await readAttachments(params.list('attachment'), ctx.maxAttachmentBytes);
   const limits: ParseLimits = { maxAttachmentBytes: ctx.maxAttachmentBytes };
   // Every destination is checked before anything is sent.
-  const parsed = destinations.map((d) => sendMessage.parse(new CommandArguments({ ...d, message, attachments }, LABELS), limits));
+  const extras = messageExtras(params);
+  const parsed = destinations.map((d) => sendMessage.parse(new CommandArguments({ ...d, message, attachments, ...extras }, { ...LABELS, ...EXTRA_LABELS }), limits));
   return sendToEach(parsed.map((p) => () => sendMessage.run(ctx.engine, p, {})), destinations);
 };
 
@@ -34,9 +35,38 @@ export const sendReactionMethod: Method = async (params, ctx) => {
   return sendToEach(parsed.map((p) => () => sendReaction.run(ctx.engine, p, {})), destinations);
 };
 
-const LABELS = { author: 'targetAuthor', timestamp: 'targetTimestamp', content: 'send', attachments: 'attachments' };
+/**
+ * signal-cli's quote, mention, style and edit parameters as the engine's send takes them:
+ * `quoteTimestamp`/`quoteAuthor`/`quoteMessage`, `mention` and `textStyle` as START:LENGTH:X strings.
+ */
+function messageExtras(params: Params): Record<string, unknown> {
+  const extras: Record<string, unknown> = {};
+  if (params.has('quoteTimestamp') || params.has('quoteAuthor')) {
+    extras.quote = { timestamp: params.get('quoteTimestamp'), author: params.get('quoteAuthor'), text: params.get('quoteMessage') };
+  }
+  const mentions = params.list('mention');
+  if (mentions.length > 0) {
+    extras.mentions = mentions.map((m) => {
+      const { start, length, rest } = rangeNotation(m, 'mention', 'START:LENGTH:RECIPIENT');
+      return { start, length, recipient: rest };
+    });
+  }
+  const styles = params.list('textStyle');
+  if (styles.length > 0) {
+    extras.textStyles = styles.map((t) => {
+      const { start, length, rest } = rangeNotation(t, 'textStyle', 'START:LENGTH:STYLE');
+      return { start, length, style: rest };
+    });
+  }
+  if (params.has('editTimestamp')) extras.editTimestamp = params.get('editTimestamp');
+  return extras;
+}
 
-function destinationsOf(params: Params, method: string): Destination[] {
+const EXTRA_LABELS = { quote: 'quote', mentions: 'mention', textStyles: 'textStyle', editTimestamp: 'editTimestamp' };
+
+export const LABELS = { author: 'targetAuthor', timestamp: 'targetTimestamp', content: 'send', attachments: 'attachments' };
+
+export function destinationsOf(params: Params, method: string): Destination[] {
   const destinations: Destination[] = [...params.list('recipient').map((recipient) => ({ recipient })), ...params.list('groupId').map((groupId) => ({ groupId }))];
   if (destinations.length === 0) throw new RpcError(USER_ERROR, `${method}: no recipients given (recipient or groupId)`);
   return destinations;
@@ -48,7 +78,7 @@ const FAILURE_TYPE: Partial<Record<MessengerError['kind'], string>> = {
   NETWORK: 'NETWORK_FAILURE',
 };
 
-async function sendToEach(sends: (() => Promise<SendResult>)[], destinations: Destination[]): Promise<unknown> {
+export async function sendToEach(sends: (() => Promise<SendResult>)[], destinations: Destination[]): Promise<unknown> {
   const results: Record<string, unknown>[] = [];
   let timestamp: number | undefined;
   for (const [i, run] of sends.entries()) {

@@ -15,6 +15,16 @@ export function parseMessageExtras(args: CommandArguments, text: string | undefi
   return extras;
 }
 
+/**
+ * signal-cli's notation for a mention or a style, `START:LENGTH:REST` (the CLI's flags and its
+ * JSON-RPC `mention`/`textStyle` parameters), as the ranges `parseMessageExtras` takes.
+ */
+export function rangeNotation(value: unknown, field: string, format: string): { start: number; length: number; rest: string } {
+  const match = typeof value === 'string' ? /^(\d+):(\d+):(.+)$/.exec(value) : null;
+  if (!match) throw invalid('INVALID_ARGUMENT', `${field} '${String(value)}' is not ${format} (start and length in UTF-16 code units)`);
+  return { start: Number(match[1]), length: Number(match[2]), rest: match[3] };
+}
+
 /** A message's sent timestamp: a positive integer of milliseconds. */
 export function parseTimestamp(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
