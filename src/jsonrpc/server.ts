@@ -1,11 +1,12 @@
 // JSON-RPC's transports: TCP and Unix-socket listeners (any number at once) and stdin/stdout, each
 // client a Session over the same account engine, hence the same inbox.
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { encodeLine, failure, INTERNAL_ERROR } from './protocol.js';
 import type { ReceiveMode } from './receiving.js';
 import { Session } from './session.js';
+import { listening, listeningPrivately, removeSocketFile } from '../util/listening.js';
 import type { MethodContext } from './methods/index.js';
 
 export interface JsonRpcSettings {
@@ -84,54 +85,7 @@ function sessionSettings(settings: JsonRpcSettings) {
   return { ctx, receiveMode, ignoreAttachments, log, maxLineBytes, maxPending };
 }
 
-function listening(server: Server, where: { host?: string; port?: number; path?: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(where, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 async function listenUnix(server: Server, path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  await removeStaleSocket(path);
-  // Never reachable by other users, not even between bind and chmod.
-  const previousMask = process.umask(0o177);
-  try {
-    await listening(server, { path });
-  } finally {
-    process.umask(previousMask);
-  }
-  chmodSync(path, 0o600);
-}
-
-/** A socket file left by a daemon that died is removed; one a live daemon listens on is not. */
-async function removeStaleSocket(path: string): Promise<void> {
-  let isSocket: boolean;
-  try {
-    isSocket = lstatSync(path).isSocket();
-  } catch {
-    return;
-  }
-  if (!isSocket) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = createConnection({ path });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (alive) throw new Error(`another process is already listening on ${path}`);
-  unlinkSync(path);
-}
-
-function removeSocketFile(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
+  await listeningPrivately(server, path);
 }

@@ -1,7 +1,6 @@
 // Listens on TCP (plain or TLS) or a Unix socket and gives each client its own Connection, up to
 // the connection limit.
-import { lstatSync, chmodSync, unlinkSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Messenger } from '../messenger/api.js';
 import { tokenCheck } from './auth.js';
@@ -11,6 +10,7 @@ import { resolveLimits, type SocketLimits } from './limits.js';
 import { StatusCode } from './statusCodes.js';
 import type { TlsCredentials } from './tls.js';
 import { isAddressInUse, PortInUseError } from './portInUse.js';
+import { listening, listeningPrivately, removeSocketFile } from '../util/listening.js';
 
 export interface SocketServerOptions {
   messenger: Messenger;
@@ -113,7 +113,7 @@ function refuse(socket: Socket, message: string): void {
 
 async function listenTcp(server: Server, scheme: string, host: string, port: number): Promise<{ text: string; port: number }> {
   try {
-    await listen(server, { host, port });
+    await listening(server, { host, port });
   } catch (err) {
     if (isAddressInUse(err)) throw new PortInUseError(host, port, { cause: err });
     throw err;
@@ -124,53 +124,6 @@ async function listenTcp(server: Server, scheme: string, host: string, port: num
 }
 
 async function listenUnix(server: Server, path: string): Promise<{ text: string; port?: number }> {
-  await removeStaleSocket(path);
-  // The socket must never be reachable by other users, not even between bind and chmod.
-  const previousMask = process.umask(0o177);
-  try {
-    await listen(server, { path });
-  } finally {
-    process.umask(previousMask);
-  }
-  chmodSync(path, 0o600);
+  await listeningPrivately(server, path);
   return { text: `unix:${path}` };
-}
-
-function listen(server: Server, where: { host?: string; port?: number; path?: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(where, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** A socket file left by a daemon that died is removed; one a live daemon listens on is not. */
-async function removeStaleSocket(path: string): Promise<void> {
-  let isSocket: boolean;
-  try {
-    isSocket = lstatSync(path).isSocket();
-  } catch {
-    return;
-  }
-  if (!isSocket) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = createConnection({ path });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (alive) throw new Error(`another process is already listening on ${path}`);
-  unlinkSync(path);
-}
-
-function removeSocketFile(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
 }

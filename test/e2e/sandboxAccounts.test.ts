@@ -4,15 +4,8 @@
 // queued until the device acknowledges them, as Signal's server does.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { BIN, globalArgs, MOCK_CODE, runCli } from '../support/harness.js';
-import { startDaemon, type Daemon } from '../support/daemon.js';
+import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
 import { client, type LineClient } from '../support/lineClient.js';
-import { within } from '../support/contactActions.js';
 
 interface ReceivedMessage {
   body?: unknown;
@@ -20,42 +13,17 @@ interface ReceivedMessage {
 }
 
 describe('two sigsock accounts on one sandbox network', () => {
-  let network: ChildProcess;
-  let dir: string;
-  let g: string[];
+  let accounts: TwoAccounts;
   const alice = { number: '+15005552001', aci: '' };
   const bob = { number: '+15005552002', aci: '' };
-
-  const register = async (number: string): Promise<string> => {
-    const requested = await runCli([...g, '-a', number, 'register', '--captcha', 'x']);
-    assert.equal(requested.code, 0, requested.stderr);
-    const verified = await runCli([...g, '-a', number, 'verify', MOCK_CODE]);
-    assert.equal(verified.code, 0, verified.stderr);
-    const aci = /ACI ([0-9a-f-]{36})/.exec(verified.stdout)?.[1];
-    assert.ok(aci, `verify printed the ACI: ${verified.stdout}`);
-    return aci;
-  };
-  const daemonFor = (number: string): Promise<Daemon> =>
-    startDaemon({ spawn: (args) => spawn(process.execPath, [BIN, ...g, '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) });
+  const daemonFor = (number: string) => accounts.daemonFor(number);
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sigsock-accounts-'));
-    const serverFile = join(dir, 'server.json');
-    g = globalArgs(join(dir, 'data'), serverFile);
-    network = spawn(process.execPath, [BIN, 'sandbox', 'network', '--out', serverFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    network.stderr!.resume();
-    await within(
-      new Promise((resolve) => createInterface({ input: network.stdout! }).once('line', resolve)),
-      20_000,
-      'the network to be ready',
-    );
-    alice.aci = await register(alice.number);
-    bob.aci = await register(bob.number);
+    accounts = await twoSandboxAccounts([alice.number, bob.number], 'accounts');
+    alice.aci = accounts.alice.aci;
+    bob.aci = accounts.bob.aci;
   });
-  after(() => {
-    if (network.exitCode === null) network.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => accounts?.close());
 
   it('A and B write to each other by ACI, and a message sent while B is down arrives when B is back', async () => {
     const aliceDaemon = await daemonFor(alice.number);

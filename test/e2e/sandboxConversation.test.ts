@@ -4,58 +4,26 @@
 // with a delivery receipt once it stored it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { BIN, globalArgs, MOCK_CODE, runCli } from '../support/harness.js';
-import { startDaemon, type Daemon } from '../support/daemon.js';
+import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
 import { client, type Answer, type LineClient } from '../support/lineClient.js';
-import { within } from '../support/contactActions.js';
 
 describe('what one sigsock account sends to another: quotes, mentions, styles, edits, deletes, typing, receipts', () => {
-  let network: ChildProcess;
-  let dir: string;
-  let g: string[];
+  let accounts: TwoAccounts;
   const alice = { number: '+15005553001', aci: '' };
   const bob = { number: '+15005553002', aci: '' };
-
-  const register = async (number: string): Promise<string> => {
-    const requested = await runCli([...g, '-a', number, 'register', '--captcha', 'x']);
-    assert.equal(requested.code, 0, requested.stderr);
-    const verified = await runCli([...g, '-a', number, 'verify', MOCK_CODE]);
-    assert.equal(verified.code, 0, verified.stderr);
-    const aci = /ACI ([0-9a-f-]{36})/.exec(verified.stdout)?.[1];
-    assert.ok(aci, `verify printed the ACI: ${verified.stdout}`);
-    return aci;
-  };
-  const daemonFor = (number: string): Promise<Daemon> =>
-    startDaemon({ spawn: (args) => spawn(process.execPath, [BIN, ...g, '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) });
+  const daemonFor = (number: string) => accounts.daemonFor(number);
   const aliceCli = async (...args: string[]): Promise<string> => {
-    const run = await runCli([...g, '-a', alice.number, ...args]);
+    const run = await accounts.run(alice.number, args);
     assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
     return run.stdout.trim();
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sigsock-conversation-'));
-    const serverFile = join(dir, 'server.json');
-    g = globalArgs(join(dir, 'data'), serverFile);
-    network = spawn(process.execPath, [BIN, 'sandbox', 'network', '--out', serverFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    network.stderr!.resume();
-    await within(
-      new Promise((resolve) => createInterface({ input: network.stdout! }).once('line', resolve)),
-      20_000,
-      'the network to be ready',
-    );
-    alice.aci = await register(alice.number);
-    bob.aci = await register(bob.number);
+    accounts = await twoSandboxAccounts([alice.number, bob.number], 'conversation');
+    alice.aci = accounts.alice.aci;
+    bob.aci = accounts.bob.aci;
   });
-  after(() => {
-    if (network.exitCode === null) network.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => accounts?.close());
 
   it('through the socket and then the CLI, B sees each with its target timestamps', async () => {
     const aliceDaemon = await daemonFor(alice.number);
