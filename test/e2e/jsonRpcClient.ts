@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { LinkedFixture } from '../support/harness.js';
+import { spawnDaemon, type Daemon } from '../support/daemon.js';
 
 export interface RpcClient {
   call(method: string, params?: unknown, timeoutMs?: number): Promise<Record<string, any>>;
@@ -85,34 +86,9 @@ export function stdioRpc(child: ChildProcess): RpcClient {
   return rpcOver(child.stdout!, child.stdin!, new Promise((r) => child.once('close', r)));
 }
 
-export interface JsonRpcDaemon {
-  process: ChildProcess;
-  port: number;
-  stderr(): string;
-  stop(): Promise<number | null>;
-}
+export type JsonRpcDaemon = Daemon;
 
 /** `sigsock daemon --tcp=127.0.0.1:0 ...`: resolves once it listens, with the port it bound. */
-export async function startJsonRpcDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = []): Promise<JsonRpcDaemon> {
-  const child = f.spawn(['daemon', '--tcp=127.0.0.1:0', ...extraArgs]);
-  let stderr = '';
-  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      stderr += line + '\n';
-      const m = /JSON-RPC listening on tcp:\/\/[^\s]*:(\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-    void exited.then((code) => reject(new Error(`daemon exited (${code}) before listening:\n${stderr}`)));
-  });
-  child.stdout!.resume();
-  return {
-    process: child,
-    port,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+export function startJsonRpcDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = []): Promise<JsonRpcDaemon> {
+  return spawnDaemon(f, ['daemon', '--tcp=127.0.0.1:0', ...extraArgs], /JSON-RPC listening on tcp:\/\/[^\s]*:(\d+)/);
 }

@@ -14,8 +14,13 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = [], options?: { serverFile?: string }): Promise<Daemon> {
-  const child = f.spawn(['socket', '--port', '0', ...extraArgs], options);
+export function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = [], options?: { serverFile?: string }): Promise<Daemon> {
+  return spawnDaemon(f, ['socket', '--port', '0', ...extraArgs], /listening on (?:tcp|tls):\/\/[^\s]*:(\d+)/, options);
+}
+
+/** Runs `sigsock … args` and resolves once its log names the port it listens on (`listening`'s group 1). */
+export async function spawnDaemon(f: Pick<LinkedFixture, 'spawn'>, args: string[], listening: RegExp, options?: { serverFile?: string }): Promise<Daemon> {
+  const child = f.spawn(args, options);
   let stderr = '';
   const logListeners = new Set<() => void>();
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
@@ -24,7 +29,7 @@ export async function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: st
     lines.on('line', (line) => {
       stderr += line + '\n';
       for (const listener of logListeners) listener();
-      const m = /listening on (?:tcp|tls):\/\/[^\s]*:(\d+)/.exec(line);
+      const m = listening.exec(line);
       if (m) resolve(Number(m[1]));
     });
     void exited.then((code) => reject(new Error(`daemon exited (${code}) before listening:\n${stderr}`)));
