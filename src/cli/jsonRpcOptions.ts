@@ -38,11 +38,16 @@ export function receiveModeOf(ctx: CommandContext): ReceiveMode {
 }
 
 export function jsonRpcSettings(ctx: CommandContext, engine: AccountEngine, log: Log): JsonRpcSettings {
-  const dataDir = dataDirOf(ctx);
+  return jsonRpcSettingsFor({ engine, account: requireAccount(ctx), dataDir: dataDirOf(ctx), receiveMode: receiveModeOf(ctx), ignoreAttachments: Boolean(ctx.values['ignore-attachments']), log });
+}
+
+/** The JSON-RPC front-end's settings for one account, with the socket protocol's limits. */
+export function jsonRpcSettingsFor(account: { engine: AccountEngine; account: string; dataDir: string; receiveMode: ReceiveMode; ignoreAttachments: boolean; log: Log }): JsonRpcSettings {
+  const { engine, dataDir, log } = account;
   return {
-    ctx: { engine, account: requireAccount(ctx), dataDir, attachments: new AttachmentFiles(join(dataDir, 'attachments')), maxAttachmentBytes: DEFAULT_LIMITS.maxAttachmentBytes },
-    receiveMode: receiveModeOf(ctx),
-    ignoreAttachments: Boolean(ctx.values['ignore-attachments']),
+    ctx: { engine, account: account.account, dataDir, attachments: new AttachmentFiles(join(dataDir, 'attachments')), maxAttachmentBytes: DEFAULT_LIMITS.maxAttachmentBytes },
+    receiveMode: account.receiveMode,
+    ignoreAttachments: account.ignoreAttachments,
     log,
     // A data: URI of the largest attachment, as base64, fits in one line.
     maxLineBytes: Math.ceil((DEFAULT_LIMITS.maxAttachmentBytes * 4) / 3) + 64 * 1024,

@@ -8,14 +8,14 @@ export class PortAdvice extends Error {
   }
 }
 
-/** Runs `fn`; a PortInUseError from it becomes a PortAdvice naming `--port` and a free port. */
-export async function advisingOnPortInUse<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs `fn`; a PortInUseError from it becomes a PortAdvice naming `option` and a free port. */
+export async function advisingOnPortInUse<T>(fn: () => Promise<T>, option = '--port'): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (!(err instanceof PortInUseError)) throw err;
     const free = await findFreePort(err.host, err.port).catch(() => undefined);
-    const suggestion = free === undefined ? 'choose another with --port PORT' : `choose another with --port, e.g. --port ${free} (free now)`;
+    const suggestion = free === undefined ? `choose another with ${option} PORT` : `choose another with ${option}, e.g. ${option} ${free} (free now)`;
     throw new PortAdvice(`${err.message}: ${suggestion}`, { cause: err });
   }
 }

@@ -6,16 +6,22 @@ import { join } from 'node:path';
 import { AccountMessenger } from '../messenger/accountMessenger.js';
 import { linkAccount } from '../messenger/linkAccount.js';
 import { startSandboxWorld, type SandboxWorld } from '../sandbox/sandboxWorld.js';
+import { listen as listenJsonRpc, type JsonRpcListener } from '../jsonrpc/server.js';
 import { startSocketServer } from '../socket/server.js';
 import { stderrLog } from '../util/log.js';
 import { untilSignal } from './accountSetup.js';
 import { UsageError, type CommandContext } from './command.js';
 import { advisingOnPortInUse } from './portAdvice.js';
 import { checkPortFree } from '../socket/portInUse.js';
+import { jsonRpcSettingsFor } from './jsonRpcOptions.js';
+
+const DEFAULT_JSONRPC_PORT = 7583;
 
 export async function runFullSandbox(ctx: CommandContext): Promise<number> {
   const port = ctx.values.port === undefined ? 6789 : Number(ctx.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a TCP port number');
+  const jsonRpcPort = ctx.values['jsonrpc-port'] === undefined ? DEFAULT_JSONRPC_PORT : Number(ctx.values['jsonrpc-port']);
+  if (!Number.isInteger(jsonRpcPort) || jsonRpcPort < 0 || jsonRpcPort > 65535) throw new UsageError('--jsonrpc-port must be a TCP port number');
   const log = stderrLog(ctx.global.verbose);
   const keptDir = ctx.values['state-dir'] as string | undefined;
   if (keptDir !== undefined) refuseEarlierRun(keptDir);
@@ -25,9 +31,11 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
   let world: SandboxWorld | undefined;
   let messenger: AccountMessenger | undefined;
   let server: Awaited<ReturnType<typeof startSocketServer>> | undefined;
+  let jsonRpc: JsonRpcListener | undefined;
   try {
     // Found before the network starts and the account links, which take seconds.
     await advisingOnPortInUse(() => checkPortFree('127.0.0.1', port));
+    await advisingOnPortInUse(() => checkPortFree('127.0.0.1', jsonRpcPort), '--jsonrpc-port');
     world = await startSandboxWorld({ stateDir: join(stateDir, 'network'), log });
     const answer = world.expectLink();
     let linkedDevice: ReturnType<typeof answer> | undefined;
@@ -49,6 +57,9 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
     await world.welcome(device);
     await messenger.waitForGroup(world.group.groupId, 10_000);
     server = await advisingOnPortInUse(() => startSocketServer({ messenger: opened, host: '127.0.0.1', port, log }));
+    // signal-cli's JSON-RPC beside the seed protocol, over the same inbox (docs/jsonrpc.md).
+    const settings = jsonRpcSettingsFor({ engine: opened, account: linked.number, dataDir, receiveMode: 'on-start', ignoreAttachments: false, log });
+    jsonRpc = await listenJsonRpc({ tcp: { host: '127.0.0.1', port: jsonRpcPort } }, settings);
     const ready = {
       ready: true,
       account: linked.number,
@@ -56,16 +67,18 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
       pid: process.pid,
       host: '127.0.0.1',
       port: server.port ?? port,
+      jsonRpcPort: jsonRpc.port ?? jsonRpcPort,
       contacts: world.contacts,
       groups: [{ name: world.group.name, groupId: world.group.groupId }],
     };
     ctx.stdout.write(JSON.stringify(ready) + '\n');
-    ctx.stderr.write(helpText(ready.port, world));
+    ctx.stderr.write(helpText(ready.port, ready.jsonRpcPort, world));
     const reason = await signals.promise;
     stderrLog(true)(`${reason}: shutting down`);
     return 0;
   } finally {
     signals.dispose();
+    await jsonRpc?.close().catch(() => {});
     await server?.close().catch(() => {});
     await messenger?.stop().catch(() => {});
     await world?.close().catch(() => {});
@@ -87,7 +100,7 @@ function refuseEarlierRun(dir: string): void {
   );
 }
 
-function helpText(port: number, world: SandboxWorld): string {
+function helpText(port: number, jsonRpcPort: number, world: SandboxWorld): string {
   const echo = world.contacts.find((c) => c.name === 'Echo')!;
   return [
     '',
@@ -95,7 +108,11 @@ function helpText(port: number, world: SandboxWorld): string {
     `  echo "{command:'receive_messages'}" | socat -t 2 - TCP:localhost:${port}`,
     `  echo "{command:'send_message', recipient:'${echo.number}', dataMessage:{message:'hi'}}" | socat -t 2 - TCP:localhost:${port}`,
     `  echo "{command:'send_message', groupId:'${world.group.groupId}', dataMessage:{message:'hi all'}}" | socat -t 2 - TCP:localhost:${port}`,
-    '(nc works too: nc -q 2 localhost PORT). Stop with Ctrl-C.',
+    '(nc works too: nc -q 2 localhost PORT).',
+    `signal-cli's JSON-RPC is on 127.0.0.1:${jsonRpcPort}; new messages are pushed to its clients as notifications`,
+    '(not to one that has closed its sending side, so keep stdin open a moment):',
+    `  (echo '{"jsonrpc":"2.0","method":"send","params":{"recipient":["${echo.number}"],"message":"hi"},"id":1}'; sleep 2) | nc -q 1 localhost ${jsonRpcPort}`,
+    'Stop with Ctrl-C.',
     '',
   ].join('\n');
 }

@@ -8,12 +8,14 @@ import { createInterface } from 'node:readline';
 import { BIN } from '../support/harness.js';
 import { client, type Client } from '../support/lineClient.js';
 import { within } from '../support/contactActions.js';
+import { tcpRpc } from './jsonRpcClient.js';
 
 interface Ready {
   ready: true;
   account: string;
   host: string;
   port: number;
+  jsonRpcPort: number;
   contacts: { name: string; number: string; uuid: string }[];
   groups: { name: string; groupId: string }[];
 }
@@ -37,7 +39,7 @@ describe('sigsock sandbox', () => {
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   before(async () => {
-    child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--jsonrpc-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
@@ -103,6 +105,23 @@ describe('sigsock sandbox', () => {
     const numbers = group!.members.map((m: { number: string | null }) => m.number);
     for (const contact of ready.contacts) assert.ok(numbers.includes(contact.number), `${contact.name} is listed`);
     assert.ok(numbers.includes(ready.account), 'the account itself is listed');
+  });
+
+  it("serves signal-cli's JSON-RPC too: a send to Echo, and Echo's reply pushed on the same connection", async () => {
+    const echo = ready.contacts[0]!;
+    const rpc = await tcpRpc(ready.jsonRpcPort);
+    try {
+      const sent = await rpc.call('send', { recipient: [echo.number], message: 'hi over json-rpc' });
+      assert.equal(sent.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(sent));
+      // Echo answers with the text and a 👍; the reply is the one with a message.
+      let reply: Record<string, any>;
+      do reply = await rpc.notification();
+      while (reply.envelope?.dataMessage?.message !== 'hi over json-rpc');
+      assert.equal(reply.account, ready.account);
+      assert.equal(reply.envelope.sourceUuid, echo.uuid);
+    } finally {
+      rpc.socket.destroy();
+    }
   });
 
   it('exits 0 within 5 s of SIGTERM, leaving no process behind', async () => {
