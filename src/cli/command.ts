@@ -1,6 +1,7 @@
 // The shape every CLI command shares, and the global options that come before the command name.
 import type { ParseArgsConfig } from 'node:util';
 import { parseOptions, type ParsedArgs } from './argv.js';
+import type { OutputMode } from './signalCliGlobals.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
 
@@ -10,6 +11,8 @@ export interface GlobalOptions {
   serverConfig?: string;
   trustNewIdentities: 'on-first-use' | 'always' | 'never';
   verbose: boolean;
+  /** signal-cli's `-o json`: the commands marked `jsonOutput` print signal-cli's JSON. */
+  output: OutputMode;
 }
 
 export interface CommandContext {
@@ -37,6 +40,8 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** Rewrites the arguments before parsing (options whose value may be left out, as signal-cli's `--tcp`). */
   normalizeArgs?(args: string[]): string[];
+  /** Honours `-o json` (signal-cli's output mode); other commands refuse it, as signal-cli does. */
+  jsonOutput?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -50,7 +55,11 @@ export class UsageError extends Error {
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   account: { type: 'string', short: 'a', valueName: '+NUMBER', description: 'the account (phone number) to use' },
-  config: { type: 'string', valueName: 'DIR', description: 'data directory (default $XDG_DATA_HOME/sigsock)' },
+  config: { type: 'string', short: 'c', valueName: 'DIR', description: 'data directory (default $XDG_DATA_HOME/sigsock)' },
+  // signal-cli's global options, for programs that spawn it (signalCliGlobals.ts maps them).
+  'data-dir': { type: 'string', short: 'd', valueName: 'DIR', description: "the same as --config (signal-cli's name)" },
+  output: { type: 'string', short: 'o', valueName: 'plain-text|json', description: "json: receive, listGroups, listIdentities, listDevices and listAccounts print signal-cli's JSON" },
+  'service-environment': { type: 'string', valueName: 'live|staging', description: "signal-cli's name for --server-config production|staging" },
   'server-config': {
     type: 'string',
     valueName: 'ENV|FILE',

@@ -22,6 +22,7 @@ export const daemonCommand: Command = {
     "them whole: each goes to one client, oldest first. --seed-socket also serves the seed protocol (`sigsock socket`'s)",
     'on 127.0.0.1:PORT (default 6789) from the same inbox. Runs until SIGINT or SIGTERM.',
   ].join('\n'),
+  jsonOutput: true,
   options: {
     tcp: { type: 'string', valueName: 'HOST:PORT', description: `JSON-RPC on TCP (default ${DEFAULT_JSONRPC_TCP})` },
     socket: { type: 'string', valueName: 'PATH', description: 'JSON-RPC on a Unix socket, created 0600 (default $XDG_RUNTIME_DIR/sigsock/jsonrpc.sock, else DATA_DIR/jsonrpc.sock)' },

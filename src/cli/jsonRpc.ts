@@ -10,6 +10,8 @@ export const jsonRpcCommand: Command = {
   summary: "serve signal-cli's JSON-RPC on stdin/stdout (for programs that spawn signal-cli)",
   usage: '-a +NUMBER jsonRpc [--receive-mode on-start|on-connection|manual] [--ignore-attachments]',
   details: 'One request per line in, responses and receive notifications out. Ends when stdin ends. See docs/jsonrpc.md.',
+  // Its output is JSON-RPC: `-o json` (which tools pass to signal-cli) changes nothing.
+  jsonOutput: true,
   options: { ...RECEIVE_OPTIONS },
   async run(ctx) {
     const log = stderrLog(ctx.global.verbose);

@@ -3,16 +3,19 @@ import type { DeviceSummary } from '../messenger/api.js';
 import { listDevices } from '../messenger/commands/index.js';
 import { withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
+import { printMethodResult } from './signalCliJson.js';
 
 export const listDevicesCommand: Command = {
   name: 'listDevices',
   summary: "show the account's devices: the primary (phone), this one and other linked devices",
   usage: '-a +NUMBER listDevices [--json]',
+  jsonOutput: true,
   options: {
     json: { type: 'boolean', description: 'one JSON object per device' },
   },
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError('listDevices takes no arguments');
+    if (ctx.global.output === 'json') return printMethodResult(ctx, 'listDevices', {}, { online: true });
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
       for (const device of await listDevices.run(messenger, {}, {})) {

@@ -4,6 +4,7 @@ import { parseOptions } from './argv.js';
 import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, parseCommandArgs, type Command, type CommandContext, type GlobalOptions } from './command.js';
 import { COMMANDS } from './commands.js';
 import { asLogged, setLogScrubbing } from '../util/log.js';
+import { configDirOf, normalizeGlobalArgs, outputModeOf, serverConfigOf } from './signalCliGlobals.js';
 
 const TRUST_MODES = ['on-first-use', 'always', 'never'] as const;
 
@@ -37,7 +38,8 @@ export function version(): string {
   return manifest.version;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(rawArgv: string[]): Promise<number> {
+  const argv = normalizeGlobalArgs(rawArgv, takesValue);
   const stdout = process.stdout;
   const stderr = process.stderr;
   // Set once the command is known: its usage errors show its usage line.
@@ -73,12 +75,15 @@ export async function main(argv: string[]): Promise<number> {
     const scrub = (values['scrub-log'] as string | undefined) ?? 'on';
     if (scrub !== 'on' && scrub !== 'off') throw new UsageError('--scrub-log must be on or off');
     setLogScrubbing(scrub === 'on');
+    const output = outputModeOf(values);
+    if (output === 'json' && !command.jsonOutput) throw new UsageError(`${command.name} does not support output type json`);
     const global: GlobalOptions = {
       account: values.account as string | undefined,
-      configDir: values.config as string | undefined,
-      serverConfig: values['server-config'] as string | undefined,
+      configDir: configDirOf(values),
+      serverConfig: serverConfigOf(values),
       trustNewIdentities: trust as GlobalOptions['trustNewIdentities'],
       verbose: Boolean(values.verbose),
+      output,
     };
     return await command.run({ global, values: parsed.values as CommandContext['values'], positionals: parsed.positionals, tokens: parsed.tokens as CommandContext['tokens'], stdout, stderr });
   } catch (err) {

@@ -1,13 +1,16 @@
+import type { InboxEntry } from '../messenger/api.js';
 import { receive } from '../messenger/commands/index.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
 import { deliverLease } from '../messenger/leaseDelivery.js';
 import { formatEntry } from './entryFormat.js';
+import { signalCliReceiveLine } from './signalCliJson.js';
 
 export const receiveCommand: Command = {
   name: 'receive',
   summary: 'print incoming messages until the timeout',
   usage: '-a +NUMBER receive [--timeout SEC] [--json] [--ignore-attachments]',
+  jsonOutput: true,
   details: 'Messages printed here are removed from the queue; a running `socket` daemon must be stopped first.',
   options: {
     timeout: { type: 'string', short: 't', valueName: 'SEC', description: 'stop after this many seconds (default 5)' },
@@ -18,6 +21,9 @@ export const receiveCommand: Command = {
     const timeoutSec = Number(ctx.values.timeout ?? 5);
     if (!Number.isFinite(timeoutSec) || timeoutSec < 0) throw new Error('--timeout must be a non-negative number of seconds');
     const deadline = Date.now() + timeoutSec * 1000;
+    const ignoreAttachments = Boolean(ctx.values['ignore-attachments']);
+    const format = { json: Boolean(ctx.values.json), ignoreAttachments };
+    const lineOf = ctx.global.output === 'json' ? signalCliReceiveLine(ctx, ignoreAttachments) : (entry: InboxEntry) => formatEntry(entry, format);
     const messenger = openMessenger(ctx);
     const signals = untilSignal();
     const abort = new AbortController();
@@ -32,8 +38,7 @@ export const receiveCommand: Command = {
           lease.release();
           continue;
         }
-        const format = { json: Boolean(ctx.values.json), ignoreAttachments: Boolean(ctx.values['ignore-attachments']) };
-        const text = lease.entries.map((entry) => formatEntry(entry, format)).join('');
+        const text = lease.entries.map(lineOf).join('');
         // `sigsock receive | consumer`: a pipe write may complete later, or fail when the consumer
         // has gone; only a completed write removes the messages from the queue.
         if (!(await deliverLease(lease, () => writeFully(ctx.stdout, text)))) {

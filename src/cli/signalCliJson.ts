@@ -1,0 +1,28 @@
+// signal-cli's `-o json` output: the same JSON shapes as its JSON-RPC answers, produced by sigsock's
+// JSON-RPC front-end (one definition of each shape), printed on one line as signal-cli prints them.
+import { join } from 'node:path';
+import { AttachmentFiles } from '../jsonrpc/attachmentFiles.js';
+import { encodeReceived } from '../jsonrpc/envelope.js';
+import { METHODS } from '../jsonrpc/methods/index.js';
+import { Params } from '../jsonrpc/params.js';
+import type { InboxEntry } from '../messenger/api.js';
+import { dataDirOf, requireAccount, withMessenger } from './accountSetup.js';
+import type { CommandContext } from './command.js';
+import { jsonRpcSettingsFor } from './jsonRpcOptions.js';
+
+/** Runs signal-cli's method `method` on the account and prints its result as signal-cli's `-o json` does. */
+export function printMethodResult(ctx: CommandContext, method: keyof typeof METHODS, params: Record<string, unknown>, options: { online: boolean }): Promise<number> {
+  return withMessenger(ctx, async (engine) => {
+    if (options.online) engine.start();
+    const { ctx: methodCtx } = jsonRpcSettingsFor({ engine, account: requireAccount(ctx), dataDir: dataDirOf(ctx), receiveMode: 'manual', ignoreAttachments: true, log: () => {} });
+    const result = await METHODS[method](Params.of(params, method), methodCtx);
+    ctx.stdout.write(JSON.stringify(result) + '\n');
+    return 0;
+  });
+}
+
+/** `receive -o json`: one `{envelope, account}` per line; attachments stored under DATA_DIR/attachments as the daemon does. */
+export function signalCliReceiveLine(ctx: CommandContext, ignoreAttachments: boolean): (entry: InboxEntry) => string {
+  const encoding = { account: requireAccount(ctx), attachments: ignoreAttachments ? null : new AttachmentFiles(join(dataDirOf(ctx), 'attachments')) };
+  return (entry) => JSON.stringify(encodeReceived(entry, encoding)) + '\n';
+}

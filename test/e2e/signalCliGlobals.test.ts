@@ -1,0 +1,66 @@
+// signal-cli's global options where programs spawn it: `--config`/`-c`/`--data-dir`/`-d`, `-a`,
+// `-o json`/`--output=json` and a bare `--scrub-log`, before the command, through the real CLI.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { BIN, linkedAccount, runCli, type LinkedFixture } from '../support/harness.js';
+import { stdioRpc } from './jsonRpcClient.js';
+import { within } from '../support/contactActions.js';
+
+describe("signal-cli's global options", () => {
+  let f: LinkedFixture;
+  before(async () => (f = await linkedAccount()));
+  after(async () => f?.close());
+
+  it('-o json listAccounts and --output=json listGroups print signal-cli\'s JSON; -d and -c name the data directory', async () => {
+    const accounts = await runCli(['-d', f.dataDir, '-o', 'json', 'listAccounts']);
+    assert.equal(accounts.code, 0, accounts.stderr);
+    assert.deepEqual(JSON.parse(accounts.stdout), [{ number: f.number }]);
+    const groups = await runCli(['-c', f.dataDir, '--server-config', f.serverFile, '-a', f.number, '--output=json', 'listGroups']);
+    assert.equal(groups.code, 0, groups.stderr);
+    assert.deepEqual(JSON.parse(groups.stdout), []);
+  });
+
+  it("-a NUMBER -o json receive prints one {envelope, account} per line, as signal-cli's receive", async () => {
+    await f.introduce(f.bob);
+    // The mock's send resolves once the message was delivered: receive must be running.
+    const receiving = f.run(['-o', 'json', 'receive', '--timeout', '15']);
+    await within(f.bob.sendText(f.device, 'for -o json receive'), 20_000, 'the delivery to sigsock');
+    const got = await receiving;
+    assert.equal(got.code, 0, got.stderr);
+    const lines = got.stdout.trim().split('\n').map((l) => JSON.parse(l) as { account: string; envelope: Record<string, any> });
+    const message = lines.find((l) => l.envelope.dataMessage?.message === 'for -o json receive');
+    assert.ok(message, got.stdout);
+    assert.equal(message.account, f.number);
+    assert.equal(message.envelope.sourceUuid, f.bob.device.aci);
+    assert.equal(message.envelope.sourceNumber, f.bob.device.number);
+  });
+
+  it('a command without JSON output refuses -o json, as signal-cli does; a bad mode or two data directories are usage errors', async () => {
+    const send = await f.run(['-o', 'json', 'send', '-m', 'x', f.bob.device.number!]);
+    assert.equal(send.code, 2);
+    assert.match(send.stderr, /send does not support output type json/);
+    const mode = await runCli(['-o', 'yaml', 'listAccounts']);
+    assert.equal(mode.code, 2);
+    assert.match(mode.stderr, /--output must be plain-text or json/);
+    const two = await runCli(['--config', '/a', '--data-dir', '/b', 'listAccounts']);
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /--config and --data-dir name the same directory/);
+    const env = await runCli(['--service-environment', 'live', '--server-config', f.serverFile, 'listAccounts']);
+    assert.equal(env.code, 2);
+    assert.match(env.stderr, /not both/);
+  });
+
+  it('`sigsock --config DIR --scrub-log -a NUMBER -o json jsonRpc` runs as signal-cli does', async () => {
+    const child = spawn(process.execPath, [BIN, '--config', f.dataDir, '--server-config', f.serverFile, '--scrub-log', '-a', f.number, '-o', 'json', 'jsonRpc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stderr.resume();
+    const exited = new Promise<number | null>((r) => child.once('close', r));
+    const rpc = stdioRpc(child);
+    const version = await rpc.call('version');
+    assert.equal(typeof version.result.version, 'string', JSON.stringify(version));
+    const accounts = await rpc.call('listAccounts');
+    assert.deepEqual(accounts.result, [{ number: f.number }]);
+    child.stdin.end();
+    assert.equal(await exited, 0);
+  });
+});
