@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { listen, type Endpoint, type JsonRpcListener } from '../jsonrpc/server.js';
 import { startSocketServer, type SocketServer } from '../socket/server.js';
 import { stderrLog } from '../util/log.js';
-import { dataDirOf, openMessenger, untilSignal } from './accountSetup.js';
+import { dataDirOf, untilSignal } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
-import { jsonRpcSettings, optionalValues, RECEIVE_OPTIONS, USE_DEFAULT } from './jsonRpcOptions.js';
+import { optionalValues, RECEIVE_OPTIONS, USE_DEFAULT } from './jsonRpcOptions.js';
+import { isMultiAccount, openServedAccounts } from './servedAccounts.js';
 
 export const DEFAULT_JSONRPC_TCP = 'localhost:7583';
 const DEFAULT_SEED_PORT = 6789;
@@ -15,12 +16,13 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/;
 export const daemonCommand: Command = {
   name: 'daemon',
   summary: "serve signal-cli's JSON-RPC (--tcp, --socket) and optionally the seed socket protocol",
-  usage: '-a +NUMBER daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--seed-socket[=PORT]] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]',
+  usage: '[-a +NUMBER] daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--seed-socket[=PORT]] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]',
   details: [
     'A drop-in for `signal-cli -a NUMBER daemon`: same methods, parameters, answers and notifications (docs/jsonrpc.md).',
     'Several transports at once; at least one is needed. Messages wait in the encrypted inbox until a client has',
     "them whole: each goes to one client, oldest first. --seed-socket also serves the seed protocol (`sigsock socket`'s)",
     'on 127.0.0.1:PORT (default 6789) from the same inbox. Runs until SIGINT or SIGTERM.',
+    'Without -a: every account of the data directory (multi-account mode), each request naming params.account.',
   ].join('\n'),
   jsonOutput: true,
   options: {
@@ -35,27 +37,28 @@ export const daemonCommand: Command = {
     const endpoints = endpointsOf(ctx);
     const seedPort = seedPortOf(ctx.values['seed-socket'] as string | undefined);
     if (endpoints.length === 0 && seedPort === undefined) throw new UsageError('daemon needs a transport: --tcp[=HOST:PORT], --socket[=PATH] or --seed-socket[=PORT]');
+    if (seedPort !== undefined && isMultiAccount(ctx)) throw new UsageError('--seed-socket serves one account: give -a +NUMBER');
     const log = stderrLog(true);
     for (const e of endpoints) {
       if ('tcp' in e && !LOOPBACK.test(e.tcp.host)) {
         log(`warning: JSON-RPC on ${e.tcp.host} has no authentication: anyone who can reach the port can read and send this account's messages. Bind localhost, or use --socket.`);
       }
     }
-    const engine = openMessenger(ctx, true);
-    const settings = jsonRpcSettings(ctx, engine, log);
+    const served = openServedAccounts(ctx, log, true);
+    const { settings, engine } = served;
     const signals = untilSignal();
     const listeners: (JsonRpcListener | SocketServer)[] = [];
     try {
-      engine.start();
+      served.start();
       for (const endpoint of endpoints) listeners.push(await listen(endpoint, settings));
-      if (seedPort !== undefined) listeners.push(await startSocketServer({ messenger: engine, port: seedPort, log }));
+      if (seedPort !== undefined && engine) listeners.push(await startSocketServer({ messenger: engine, port: seedPort, log }));
       const signal = await signals.promise;
       log(`${signal}: shutting down`);
       return 0;
     } finally {
       signals.dispose();
       await Promise.all(listeners.map((l) => l.close()));
-      await engine.stop();
+      await served.stop();
     }
   },
 };

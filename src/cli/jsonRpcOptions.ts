@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AttachmentFiles } from '../jsonrpc/attachmentFiles.js';
 import { RECEIVE_MODES, type ReceiveMode } from '../jsonrpc/receiving.js';
 import type { JsonRpcSettings } from '../jsonrpc/server.js';
+import type { MethodContext } from '../jsonrpc/methods/index.js';
 import type { AccountEngine } from '../messenger/commands/index.js';
 import { DEFAULT_LIMITS } from '../socket/limits.js';
 import type { Log } from '../util/log.js';
@@ -41,14 +42,22 @@ export function jsonRpcSettings(ctx: CommandContext, engine: AccountEngine, log:
   return jsonRpcSettingsFor({ engine, account: requireAccount(ctx), dataDir: dataDirOf(ctx), receiveMode: receiveModeOf(ctx), ignoreAttachments: Boolean(ctx.values['ignore-attachments']), log });
 }
 
+/** What JSON-RPC methods get for one account: its engine, number, and the data directory's attachments. */
+export function methodContextFor(engine: AccountEngine, account: string, dataDir: string): MethodContext {
+  return { engine, account, dataDir, attachments: new AttachmentFiles(join(dataDir, 'attachments')), maxAttachmentBytes: DEFAULT_LIMITS.maxAttachmentBytes };
+}
+
 /** The JSON-RPC front-end's settings for one account, with the socket protocol's limits. */
 export function jsonRpcSettingsFor(account: { engine: AccountEngine; account: string; dataDir: string; receiveMode: ReceiveMode; ignoreAttachments: boolean; log: Log }): JsonRpcSettings {
-  const { engine, dataDir, log } = account;
+  return { ...servingSettings(account), ctx: methodContextFor(account.engine, account.account, account.dataDir) };
+}
+
+/** Everything but the accounts: the receive mode, and the socket protocol's limits. */
+export function servingSettings(options: { receiveMode: ReceiveMode; ignoreAttachments: boolean; log: Log }): Omit<JsonRpcSettings, 'ctx' | 'accounts'> {
   return {
-    ctx: { engine, account: account.account, dataDir, attachments: new AttachmentFiles(join(dataDir, 'attachments')), maxAttachmentBytes: DEFAULT_LIMITS.maxAttachmentBytes },
-    receiveMode: account.receiveMode,
-    ignoreAttachments: account.ignoreAttachments,
-    log,
+    receiveMode: options.receiveMode,
+    ignoreAttachments: options.ignoreAttachments,
+    log: options.log,
     // A data: URI of the largest attachment, as base64, fits in one line.
     maxLineBytes: Math.ceil((DEFAULT_LIMITS.maxAttachmentBytes * 4) / 3) + 64 * 1024,
     maxPending: DEFAULT_LIMITS.maxPendingPerConnection,

@@ -8,13 +8,13 @@ import { Params } from '../jsonrpc/params.js';
 import type { InboxEntry } from '../messenger/api.js';
 import { dataDirOf, requireAccount, withMessenger } from './accountSetup.js';
 import type { CommandContext } from './command.js';
-import { jsonRpcSettingsFor } from './jsonRpcOptions.js';
+import { methodContextFor } from './jsonRpcOptions.js';
 
 /** Runs signal-cli's method `method` on the account and prints its result as signal-cli's `-o json` does. */
 export function printMethodResult(ctx: CommandContext, method: keyof typeof METHODS, params: Record<string, unknown>, options: { online: boolean }): Promise<number> {
   return withMessenger(ctx, async (engine) => {
     if (options.online) engine.start();
-    const { ctx: methodCtx } = jsonRpcSettingsFor({ engine, account: requireAccount(ctx), dataDir: dataDirOf(ctx), receiveMode: 'manual', ignoreAttachments: true, log: () => {} });
+    const methodCtx = methodContextFor(engine, requireAccount(ctx), dataDirOf(ctx));
     const result = await METHODS[method](Params.of(params, method), methodCtx);
     ctx.stdout.write(JSON.stringify(result) + '\n');
     return 0;

@@ -8,9 +8,12 @@ import type { ReceiveMode } from './receiving.js';
 import { Session } from './session.js';
 import { listening, listeningPrivately, removeSocketFile } from '../util/listening.js';
 import type { MethodContext } from './methods/index.js';
+import { accountsOf, type AccountContexts } from './accounts.js';
 
 export interface JsonRpcSettings {
-  ctx: MethodContext;
+  /** The one account served (`-a NUMBER`), or `accounts` for several (multi-account mode). */
+  ctx?: MethodContext;
+  accounts?: AccountContexts;
   receiveMode: ReceiveMode;
   ignoreAttachments: boolean;
   log: (line: string) => void;
@@ -81,8 +84,8 @@ export function serveStdio(settings: JsonRpcSettings): Session {
 }
 
 function sessionSettings(settings: JsonRpcSettings) {
-  const { ctx, receiveMode, ignoreAttachments, log, maxLineBytes, maxPending } = settings;
-  return { ctx, receiveMode, ignoreAttachments, log, maxLineBytes, maxPending };
+  const { receiveMode, ignoreAttachments, log, maxLineBytes, maxPending } = settings;
+  return { accounts: accountsOf(settings), receiveMode, ignoreAttachments, log, maxLineBytes, maxPending };
 }
 
 async function listenUnix(server: Server, path: string): Promise<void> {

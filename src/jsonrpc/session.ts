@@ -13,11 +13,14 @@ import { Params } from './params.js';
 import { encodeLine, failure, parseLine, PARSE_ERROR, RpcError, success, USER_ERROR, type LineItem, type RpcRequest, type RpcResponse } from './protocol.js';
 import { Pusher } from './pusher.js';
 import { receiveMethod, subscriptionIdOf, type ReceiveMode } from './receiving.js';
+import { accountsOf, type AccountContexts } from './accounts.js';
 
 export interface SessionOptions {
   input: Readable;
   output: Writable;
-  ctx: MethodContext;
+  /** The one account served (`-a NUMBER`), or `accounts` for several (multi-account mode). */
+  ctx?: MethodContext;
+  accounts?: AccountContexts;
   receiveMode: ReceiveMode;
   ignoreAttachments: boolean;
   maxLineBytes: number;
@@ -60,8 +63,12 @@ export class Session {
   private closed = false;
   private stopping = false;
   private finishing = false;
-  private pusher: Pusher | null = null;
+  /** While subscribed: one push loop per account served, each from its own inbox. */
+  private readonly pushers = new Map<MethodContext, Pusher>();
+  private pushing = false;
+  private stopWatchingAccounts: (() => void) | null = null;
   private subscription: number | null = null;
+  private readonly accounts: AccountContexts;
   /** Aborted when the client stopped sending, is gone, or the daemon stops: waits end. */
   private readonly abort = new AbortController();
   /** Leases on their way out, settled false if the client goes before the write callback. */
@@ -72,6 +79,7 @@ export class Session {
 
   constructor(private readonly options: SessionOptions) {
     this.splitter = new LineSplitter(options.maxLineBytes);
+    this.accounts = accountsOf(options);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     const { input, output } = options;
     input.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -238,52 +246,66 @@ export class Session {
       this.unsubscribe(subscriptionIdOf(request.params));
       return { result: {} };
     }
-    const params = Params.of(request.params, method);
-    if (method === 'receive') return receiveMethod(params, this.options.ctx, this.options.receiveMode, this.abort.signal, (entries) => this.encodeEntries(entries, null));
+    const accountMethod = this.accounts.accountMethod(method);
+    if (accountMethod) return { result: await accountMethod(Params.of(request.params, method)) };
     const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (!handler) throw unknownMethod(method);
-    return { result: await handler(params, this.options.ctx) };
+    if (!handler && method !== 'receive') throw unknownMethod(method);
+    const { ctx, params: raw } = this.accounts.forRequest(request.params);
+    const params = Params.of(raw, method);
+    if (method === 'receive') return receiveMethod(params, ctx, this.options.receiveMode, this.abort.signal, (entries) => this.encodeEntries(entries, null, ctx));
+    return { result: await handler!(params, ctx) };
   }
 
   /** Starts pushing (`id` null: signal-cli's automatic receiving, without the subscription wrapper). */
   private subscribe(id: number | null): number | null {
-    if (this.pusher) {
+    if (this.pushing) {
       this.subscription ??= id;
       return this.subscription;
     }
     if (this.peerEnded || this.closed || this.stopping) return id;
     this.subscription = id;
-    const { engine } = this.options.ctx;
-    this.pusher = new Pusher({
-      take: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
-      encode: (entries) => entries.map((entry) => encodeLine(this.notification(entry))).join(''),
-      write: (text) => this.writeText(text),
-      log: this.options.log,
-    });
+    this.pushing = true;
+    for (const ctx of this.accounts.all()) this.pushFrom(ctx);
+    // An account added while subscribed (finishLink, verify) is pushed from at once.
+    this.stopWatchingAccounts = this.accounts.onAdded((ctx) => this.pushFrom(ctx));
     return id;
   }
 
+  private pushFrom(ctx: MethodContext): void {
+    if (!this.pushing || this.pushers.has(ctx)) return;
+    const { engine } = ctx;
+    this.pushers.set(ctx, new Pusher({
+      take: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
+      encode: (entries) => entries.map((entry) => encodeLine(this.notification(entry, ctx))).join(''),
+      write: (text) => this.writeText(text),
+      log: this.options.log,
+    }));
+  }
+
   private unsubscribe(id: number | undefined): void {
-    if (!this.pusher || (id !== undefined && id !== this.subscription)) {
+    if (!this.pushing || (id !== undefined && id !== this.subscription)) {
       throw unknownSubscription();
     }
     this.stopPushing();
   }
 
   private stopPushing(): void {
-    this.pusher?.stop();
-    this.pusher = null;
+    for (const pusher of this.pushers.values()) pusher.stop();
+    this.pushers.clear();
+    this.stopWatchingAccounts?.();
+    this.stopWatchingAccounts = null;
+    this.pushing = false;
     this.subscription = null;
   }
 
-  private notification(entry: InboxEntry): Record<string, unknown> {
-    const [received] = this.encodeEntries([entry], this.subscription);
+  private notification(entry: InboxEntry, ctx: MethodContext): Record<string, unknown> {
+    const [received] = this.encodeEntries([entry], this.subscription, ctx);
     return { jsonrpc: '2.0', method: 'receive', params: received };
   }
 
-  /** The entries as signal-cli's receive objects; wrapped for a manual subscription. */
-  private encodeEntries(entries: InboxEntry[], subscription: number | null): Record<string, unknown>[] {
-    const encoding = { account: this.options.ctx.account, attachments: this.options.ignoreAttachments ? null : this.options.ctx.attachments };
+  /** The entries as signal-cli's receive objects (naming `ctx`'s account); wrapped for a manual subscription. */
+  private encodeEntries(entries: InboxEntry[], subscription: number | null, ctx: MethodContext): Record<string, unknown>[] {
+    const encoding = { account: ctx.account, attachments: this.options.ignoreAttachments ? null : ctx.attachments };
     return entries.map((entry) => {
       const received = encodeReceived(entry, encoding);
       return subscription === null ? received : { subscription, result: received };

@@ -11,7 +11,7 @@ import { saveNewAccount } from './newAccount.js';
 export interface LinkAccountOptions {
   dataDir: string;
   serverConfig: ServerConfig;
-  deviceName: string;
+  deviceName: string | Promise<string>;
   trustMode: TrustMode;
   onLinkUri: (uri: string) => void;
   signal?: AbortSignal;

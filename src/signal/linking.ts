@@ -12,7 +12,8 @@ import { decryptProvisionEnvelope } from './provisioningCipher.js';
 export type LinkedAccount = AccountCredentials;
 
 export interface LinkOptions {
-  deviceName: string;
+  /** A promise when the name is known only later (JSON-RPC's finishLink): needed once the phone answered. */
+  deviceName: string | Promise<string>;
   /** Called once with the `sgnl://linkdevice?...` URI to show to the user. */
   onLinkUri: (uri: string) => void;
   signal?: AbortSignal;
@@ -26,6 +27,7 @@ interface ProvisionResult {
 
 export async function linkDevice(net: Net, options: LinkOptions): Promise<LinkedAccount> {
   const { message } = await receiveProvisionMessage(net, options);
+  const deviceName = await options.deviceName;
   const aci = uuidFrom(message.aciBinary, message.aci, 'aci');
   const pni = uuidFrom(message.pniBinary, message.pni, 'pni');
   if (!message.number || !message.provisioningCode) throw new Error('the phone sent an incomplete provisioning message');
@@ -48,7 +50,7 @@ export async function linkDevice(net: Net, options: LinkOptions): Promise<Linked
           fetchesMessages: true,
           registrationId: aciKeys.registrationId,
           pniRegistrationId: pniKeys.registrationId,
-          name: Buffer.from(encryptDeviceName(options.deviceName, aciKeys.identityKey.getPublicKey())).toString('base64'),
+          name: Buffer.from(encryptDeviceName(deviceName, aciKeys.identityKey.getPublicKey())).toString('base64'),
           capabilities: { deleteSync: true, versionedExpirationTimer: true, storage: false },
         },
         aciSignedPreKey: signedPreKeyJson(aciKeys.signedPreKey),

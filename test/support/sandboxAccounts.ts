@@ -21,6 +21,8 @@ export interface TwoAccounts {
   /** `sigsock --config … --server-config … -a NUMBER ...args` to completion. */
   run(number: string, args: string[]): Promise<RunResult>;
   daemonFor(number: string): Promise<Daemon>;
+  /** `sigsock --config … --server-config … ...args` without -a (multi-account mode), running. */
+  spawnWithoutAccount(args: string[]): ChildProcess;
   close(): void;
 }
 
@@ -56,6 +58,7 @@ export async function twoSandboxAccounts(numbers: [string, string], label: strin
       alice,
       bob,
       run: (number, args) => runCli([...g, '-a', number, ...args]),
+      spawnWithoutAccount: (args) => spawn(process.execPath, [BIN, ...g, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
       daemonFor: (number) => startDaemon({ spawn: (args) => spawn(process.execPath, [BIN, ...g, '-a', number, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) }),
       close,
     };

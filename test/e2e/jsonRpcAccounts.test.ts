@@ -1,0 +1,126 @@
+// Issue 17's multi-account mode through the real daemon: `daemon` without -a serves every account of
+// the data directory (two registered on one sandbox network), requests name params.account,
+// notifications carry the account; register/verify and startLink/finishLink add an account that is
+// served at once, without a restart.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
+import { BIN, globalArgs, linkedAccount, MOCK_CODE, type LinkedFixture } from '../support/harness.js';
+import { spawnDaemon, type Daemon } from '../support/daemon.js';
+import { within } from '../support/contactActions.js';
+import { tcpRpc, type RpcClient } from './jsonRpcClient.js';
+
+const LISTENING = /JSON-RPC listening on tcp:\/\/[^\s]*:(\d+)/;
+
+/** The next notification for `account` whose envelope matches; others are passed over. */
+async function notificationFor(c: RpcClient, account: string, match: (envelope: any) => boolean): Promise<any> {
+  for (;;) {
+    const params = await c.notification(20_000);
+    if (params.account === account && match(params.envelope)) return params;
+  }
+}
+
+describe('multi-account mode: daemon without -a', () => {
+  let two: TwoAccounts;
+  let daemon: Daemon;
+  before(async () => {
+    two = await twoSandboxAccounts(['+15005550301', '+15005550302'], 'multi');
+    daemon = await spawnDaemon({ spawn: (args) => two.spawnWithoutAccount(args) }, ['daemon', '--tcp=127.0.0.1:0'], LISTENING);
+  });
+  after(async () => {
+    const code = await daemon?.stop();
+    two?.close();
+    assert.equal(code, 0, 'the daemon exits 0 on SIGTERM');
+  });
+
+  it('serves both accounts: listAccounts, a send naming params.account, the notification naming the receiving account', async () => {
+    const c = await tcpRpc(daemon.port);
+    const listed = await c.call('listAccounts');
+    assert.deepEqual(listed.result, [{ number: two.alice.number }, { number: two.bob.number }]);
+    const sent = await c.call('send', { account: two.alice.number, recipient: [two.bob.aci], message: 'alice to bob, one daemon' });
+    assert.equal(sent.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(sent));
+    const got = await notificationFor(c, two.bob.number, (e) => e.dataMessage?.message === 'alice to bob, one daemon');
+    assert.equal(got.envelope.sourceUuid, two.alice.aci);
+    const reply = await c.call('send', { account: two.bob.number, recipient: two.alice.aci, message: 'bob back' });
+    assert.equal(reply.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(reply));
+    const back = await notificationFor(c, two.alice.number, (e) => e.dataMessage?.message === 'bob back');
+    assert.equal(back.envelope.sourceUuid, two.bob.aci);
+    c.socket.destroy();
+  });
+
+  it("a request without account, or naming one not served, gets signal-cli's errors", async () => {
+    const c = await tcpRpc(daemon.port);
+    const none = await c.call('listGroups');
+    assert.equal(none.error?.code, -32602);
+    assert.equal(none.error?.message, 'Method requires valid account parameter');
+    const unknown = await c.call('listGroups', { account: '+15005550399' });
+    assert.equal(unknown.error?.code, -32602);
+    assert.equal(unknown.error?.message, 'Specified account does not exist');
+    const noAccount = await c.call('register', {});
+    assert.equal(noAccount.error?.message, 'Method requires account parameter');
+    c.socket.destroy();
+  });
+
+  it('register and verify add an account that is served at once', async () => {
+    const c = await tcpRpc(daemon.port);
+    const carol = '+15005550303';
+    const registered = await c.call('register', { account: carol, captcha: 'x' });
+    assert.deepEqual(registered.result, {}, JSON.stringify(registered));
+    const verified = await c.call('verify', { account: carol, verificationCode: MOCK_CODE });
+    assert.deepEqual(verified.result, {}, JSON.stringify(verified));
+    assert.deepEqual((await c.call('listAccounts')).result.map((a: { number: string }) => a.number), [two.alice.number, two.bob.number, carol]);
+    const sent = await c.call('send', { account: carol, recipient: two.alice.aci, message: 'carol is new here' });
+    assert.equal(sent.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(sent));
+    const fromCarol = await notificationFor(c, two.alice.number, (e) => e.dataMessage?.message === 'carol is new here');
+    assert.match(String(fromCarol.envelope.sourceUuid), /^[0-9a-f-]{36}$/);
+    // The sandbox has no contact discovery: Alice answers Carol's ACI, as her message showed it.
+    const toCarol = await c.call('send', { account: two.alice.number, recipient: fromCarol.envelope.sourceUuid, message: 'welcome carol' });
+    assert.equal(toCarol.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(toCarol));
+    await notificationFor(c, carol, (e) => e.dataMessage?.message === 'welcome carol');
+    c.socket.destroy();
+  });
+});
+
+describe('multi-account mode: startLink and finishLink', () => {
+  let f: LinkedFixture;
+  let dataDir: string;
+  let daemon: Daemon;
+  before(async () => {
+    f = await linkedAccount();
+    // An empty data directory on the fixture's network: the daemon starts with no account.
+    dataDir = mkdtempSync(join(tmpdir(), 'sigsock-multi-link-'));
+    const spawnIt = (args: string[]) => spawn(process.execPath, [BIN, ...globalArgs(dataDir, f.serverFile), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    daemon = await spawnDaemon({ spawn: spawnIt }, ['daemon', '--tcp=127.0.0.1:0'], LISTENING);
+  });
+  after(async () => {
+    const code = await daemon?.stop();
+    await f?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    assert.equal(code, 0);
+  });
+
+  it('startLink answers {deviceLinkUri}; finishLink waits for the phone and the new account is served', async () => {
+    const c = await tcpRpc(daemon.port);
+    assert.deepEqual((await c.call('listAccounts')).result, []);
+    const started = await c.call('startLink');
+    const uri = started.result?.deviceLinkUri;
+    assert.match(String(uri), /^sgnl:\/\/linkdevice\?/, JSON.stringify(started));
+    const unknown = await c.call('finishLink', { deviceLinkUri: 'sgnl://linkdevice?uuid=x&pub_key=y' });
+    assert.equal(unknown.error?.code, -1);
+    const dave = await f.network.createPhone('Dave', { contacts: [f.bob] });
+    const finishing = c.call('finishLink', { deviceLinkUri: uri, deviceName: 'multi' }, 60_000);
+    await within(f.network.completeLink(dave, uri), 30_000, 'the phone to complete the link');
+    const finished = await finishing;
+    assert.equal(finished.result?.number, dave.device.number, JSON.stringify(finished));
+    assert.deepEqual((await c.call('listAccounts')).result, [{ number: dave.device.number }]);
+    const sent = await c.call('send', { recipient: f.bob.device.number, message: 'from a linked account, no restart' });
+    assert.equal(sent.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(sent));
+    const got = await within(f.bob.waitForMessage(), 20_000, 'bob gets it');
+    assert.equal(got.body, 'from a linked account, no restart');
+    c.socket.destroy();
+  });
+});
