@@ -1,7 +1,7 @@
 // What every account command needs first: the data directory, the server, the account; and how an
 // engine command's parameters and failures become usage errors and exit codes.
 import { AccountMessenger } from '../messenger/accountMessenger.js';
-import { dataDirectory, serverConfig, type ServerConfig } from '../messenger/accountFiles.js';
+import { dataDirectory, listAccounts, serverConfig, type ServerConfig } from '../messenger/accountFiles.js';
 import { InvalidCommandError, type AccountEngine, type CommandArguments, type CommandDeclaration, type DataDirectoryEnvironment } from '../messenger/commands/index.js';
 import { isE164 } from '../messenger/commands/validation.js';
 import { MessengerError } from '../messenger/errors.js';
@@ -21,11 +21,22 @@ export function serverConfigOf(ctx: CommandContext): ServerConfig {
   return serverConfig(ctx.global.serverConfig);
 }
 
-export function requireAccount(ctx: CommandContext): string {
-  const account = ctx.global.account;
+/**
+ * `-a NUMBER`; without it, as signal-cli: the data directory's account when it holds exactly one
+ * (not for register and verify, whose number is a new one).
+ */
+export function requireAccount(ctx: CommandContext, mayBeImplicit = true): string {
+  const account = ctx.global.account ?? (mayBeImplicit ? onlyAccount(ctx) : undefined);
   if (!account) throw new UsageError('this command needs an account: sigsock -a +NUMBER ...');
   if (!isE164(account)) throw new UsageError(`"${account}" is not a phone number in international format (+4915...)`);
   return account;
+}
+
+function onlyAccount(ctx: CommandContext): string {
+  const numbers = listAccounts(dataDirOf(ctx));
+  if (numbers.length === 1) return numbers[0];
+  const held = numbers.length === 0 ? 'it holds none' : `it holds ${numbers.length}`;
+  throw new UsageError(`this command needs an account: sigsock -a +NUMBER ... (-a may be left out only when the data directory has exactly one account; ${held})`);
 }
 
 /** For commands that run on the data directory rather than an open account. */

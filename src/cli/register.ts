@@ -22,7 +22,7 @@ export const registerCommand: Command = {
   },
   async run(ctx) {
     if (ctx.positionals.length > 0) throw new UsageError(`register takes no arguments (got "${ctx.positionals[0]}")`);
-    const args = new CommandArguments({ number: requireAccount(ctx), voice: ctx.values.voice === true, captcha: ctx.values.captcha }, { number: '-a', captcha: '--captcha' });
+    const args = new CommandArguments({ number: requireAccount(ctx, false), voice: ctx.values.voice === true, captcha: ctx.values.captcha }, { number: '-a', captcha: '--captcha' });
     const params = parseArguments(register, args);
     const status = await reportingFailures(ctx, async () => {
       const sent = await register.run(environmentOf(ctx), params, {});

@@ -13,7 +13,7 @@ export const verifyCommand: Command = {
   },
   async run(ctx) {
     if (ctx.values.pin === undefined && ctx.positionals.length !== 1) throw new UsageError('verify needs exactly one CODE (the digits Signal sent)');
-    const args = new CommandArguments({ number: requireAccount(ctx), code: ctx.positionals[0], pin: ctx.values.pin }, { number: '-a', pin: 'verify --pin' });
+    const args = new CommandArguments({ number: requireAccount(ctx, false), code: ctx.positionals[0], pin: ctx.values.pin }, { number: '-a', pin: 'verify --pin' });
     const params = parseArguments(verify, args);
     return reportingFailures(ctx, async () => {
       const account = await verify.run(environmentOf(ctx), params, {});

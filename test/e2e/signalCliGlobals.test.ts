@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { BIN, linkedAccount, runCli, type LinkedFixture } from '../support/harness.js';
 import { stdioRpc } from './jsonRpcClient.js';
 import { within } from '../support/contactActions.js';
@@ -19,6 +20,13 @@ describe("signal-cli's global options", () => {
     const groups = await runCli(['-c', f.dataDir, '--server-config', f.serverFile, '-a', f.number, '--output=json', 'listGroups']);
     assert.equal(groups.code, 0, groups.stderr);
     assert.deepEqual(JSON.parse(groups.stdout), []);
+    // As signal-cli: -a may be left out when the data directory holds exactly one account.
+    const implicit = await runCli(['--config', f.dataDir, '--server-config', f.serverFile, '-o', 'json', 'listDevices']);
+    assert.equal(implicit.code, 0, implicit.stderr);
+    assert.ok((JSON.parse(implicit.stdout) as unknown[]).length >= 2, `the phone and this device: ${implicit.stdout}`);
+    const none = await runCli(['--config', join(f.dataDir, 'empty'), 'listGroups']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /needs an account: .*exactly one account; it holds none/);
   });
 
   it("-a NUMBER -o json receive prints one {envelope, account} per line, as signal-cli's receive", async () => {
