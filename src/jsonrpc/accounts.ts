@@ -22,6 +22,11 @@ export interface AccountContexts {
   accountMethod(method: string): ((params: Params) => Promise<unknown>) | undefined;
 }
 
+/** Whether the request names its account (`subscribeReceive {account}` subscribes that one only). */
+export function namesAccount(params: RawParams): boolean {
+  return accountParam(params).account !== undefined;
+}
+
 function accountParam(params: RawParams): { account: unknown; rest: RawParams } {
   if (!params || Array.isArray(params) || params.account === undefined || params.account === null) return { account: undefined, rest: params };
   const { account, ...rest } = params;

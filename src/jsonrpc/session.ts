@@ -13,7 +13,7 @@ import { Params } from './params.js';
 import { encodeLine, failure, parseLine, PARSE_ERROR, RpcError, success, USER_ERROR, type LineItem, type RpcRequest, type RpcResponse } from './protocol.js';
 import { Pusher } from './pusher.js';
 import { receiveMethod, subscriptionIdOf, type ReceiveMode } from './receiving.js';
-import { accountsOf, type AccountContexts } from './accounts.js';
+import { accountsOf, namesAccount, type AccountContexts } from './accounts.js';
 
 export interface SessionOptions {
   input: Readable;
@@ -240,7 +240,9 @@ export class Session {
     if (method === 'subscribeReceive') {
       // The client learns its subscription id before the first notification.
       const id = this.subscription ?? nextSubscriptionId++;
-      return { result: id, afterWrite: () => this.subscribe(id) };
+      // As signal-cli: naming an account subscribes to it alone, else to every account served.
+      const only = namesAccount(request.params) ? this.accounts.forRequest(request.params).ctx : undefined;
+      return { result: id, afterWrite: () => this.subscribe(id, only) };
     }
     if (method === 'unsubscribeReceive') {
       this.unsubscribe(subscriptionIdOf(request.params));
@@ -257,7 +259,7 @@ export class Session {
   }
 
   /** Starts pushing (`id` null: signal-cli's automatic receiving, without the subscription wrapper). */
-  private subscribe(id: number | null): number | null {
+  private subscribe(id: number | null, only?: MethodContext): number | null {
     if (this.pushing) {
       this.subscription ??= id;
       return this.subscription;
@@ -265,6 +267,10 @@ export class Session {
     if (this.peerEnded || this.closed || this.stopping) return id;
     this.subscription = id;
     this.pushing = true;
+    if (only) {
+      this.pushFrom(only);
+      return id;
+    }
     for (const ctx of this.accounts.all()) this.pushFrom(ctx);
     // An account added while subscribed (finishLink, verify) is pushed from at once.
     this.stopWatchingAccounts = this.accounts.onAdded((ctx) => this.pushFrom(ctx));

@@ -83,6 +83,38 @@ describe('multi-account mode: daemon without -a', () => {
     await notificationFor(c, carol, (e) => e.dataMessage?.message === 'welcome carol');
     c.socket.destroy();
   });
+
+  it('manual mode: subscribeReceive {account} pushes that account only, without account every account', async () => {
+    assert.equal(await daemon.stop(), 0);
+    daemon = await spawnDaemon({ spawn: (args) => two.spawnWithoutAccount(args) }, ['daemon', '--tcp=127.0.0.1:0', '--receive-mode', 'manual'], LISTENING);
+    const bobOnly = await tcpRpc(daemon.port);
+    const subscribed = await bobOnly.call('subscribeReceive', { account: two.bob.number });
+    assert.equal(typeof subscribed.result, 'number', JSON.stringify(subscribed));
+    assert.equal((await bobOnly.call('subscribeReceive', { account: '+15005550399' })).error?.code, -32602);
+    const toBob = await bobOnly.call('send', { account: two.alice.number, recipient: two.bob.aci, message: 'manual: for bob' });
+    assert.equal(toBob.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(toBob));
+    const toAlice = await bobOnly.call('send', { account: two.bob.number, recipient: two.alice.aci, message: 'manual: for alice' });
+    assert.equal(toAlice.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(toAlice));
+    for (;;) {
+      const params = await bobOnly.notification();
+      assert.equal(params.subscription, subscribed.result);
+      assert.equal(params.result.account, two.bob.number, `a subscription to Bob is pushed nothing of Alice: ${JSON.stringify(params)}`);
+      if (params.result.envelope?.dataMessage?.message === 'manual: for bob') break;
+    }
+    // Alice's message waited for a subscriber of Alice's account (had Bob's client taken it, this
+    // would time out): a client subscribed to every account gets it.
+    const all = await tcpRpc(daemon.port);
+    await all.call('subscribeReceive');
+    for (;;) {
+      const params = await all.notification();
+      if (params.result.envelope?.dataMessage?.message === 'manual: for alice') {
+        assert.equal(params.result.account, two.alice.number);
+        break;
+      }
+    }
+    bobOnly.socket.destroy();
+    all.socket.destroy();
+  });
 });
 
 describe('multi-account mode: startLink and finishLink', () => {
