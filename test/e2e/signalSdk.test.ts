@@ -26,6 +26,9 @@ interface SignalCli extends EventEmitter {
   listGroups(): Promise<any[]>;
   getVersion(): Promise<any>;
   listIdentities(number?: string): Promise<any[]>;
+  remoteDeleteMessage(recipient: string, targetTimestamp: number): Promise<void>;
+  sendReceipt(recipient: string, targetTimestamp: number, type?: 'read' | 'viewed'): Promise<void>;
+  listDevices(): Promise<any[]>;
 }
 
 function loadSignalSdk(): new (path: string, account: string) => SignalCli {
@@ -118,7 +121,28 @@ describe('signal-sdk (npm) drives sigsock as it drives signal-cli', () => {
     assert.equal(group.name, 'Interop');
   });
 
-  it('getVersion and listIdentities answer', async () => {
+  it('remoteDeleteMessage takes a message back; sendReceipt marks one read', async () => {
+    const bob = f.bob.device;
+    const sent = await sdk.sendMessage(bob.number!, 'to be taken back');
+    // Bob's queue may still hold the group update of the test before: passed over.
+    const bobGets = async (match: (m: any) => boolean, what: string) => {
+      for (;;) {
+        const m = await within(f.bob.waitForMessage(), 20_000, what);
+        if (match(m)) return m;
+      }
+    };
+    await bobGets((m) => m.body === 'to be taken back', 'bob gets it');
+    await sdk.remoteDeleteMessage(bob.number!, sent.timestamp);
+    const deletion = await bobGets((m) => m.dataMessage?.delete, 'bob gets the delete');
+    assert.equal(Number(deletion.dataMessage.delete?.targetSentTimestamp), sent.timestamp);
+    const params = await messageEvent((p) => p.envelope?.dataMessage?.message === 'to a signal-sdk bot', "bob's message");
+    // signal-sdk resolves with nothing: the request was answered without an error.
+    await sdk.sendReceipt(bob.number!, params.envelope.timestamp);
+  });
+
+  it('getVersion, listIdentities and listDevices answer', async () => {
+    const devices = await sdk.listDevices();
+    assert.ok(devices.length >= 2, JSON.stringify(devices));
     assert.equal(typeof (await sdk.getVersion()).version, 'string');
     const identities = await sdk.listIdentities(f.bob.device.number!);
     assert.equal(identities[0]?.uuid, f.bob.device.aci, JSON.stringify(identities));
