@@ -6,13 +6,12 @@ import type { Readable, Writable } from 'node:stream';
 import type { InboxEntry, InboxLease } from '../messenger/api.js';
 import { leaseSettler } from '../messenger/leaseDelivery.js';
 import { encodeReceived } from './envelope.js';
-import { errorObjectFor } from './errors.js';
+import { callMethod, runInput, type Call, type Outcome } from './dispatch.js';
 import { LineSplitter } from './lineSplitter.js';
-import { METHODS, unknownMethod, type MethodContext } from './methods/index.js';
-import { Params } from './params.js';
-import { encodeLine, failure, parseLine, PARSE_ERROR, RpcError, success, USER_ERROR, type LineItem, type RpcRequest, type RpcResponse } from './protocol.js';
+import type { MethodContext } from './methods/index.js';
+import { encodeLine, failure, PARSE_ERROR, RpcError, USER_ERROR, type RpcRequest } from './protocol.js';
 import { Pusher } from './pusher.js';
-import { receiveMethod, subscriptionIdOf, type ReceiveMode } from './receiving.js';
+import { subscriptionIdOf, type ReceiveMode } from './receiving.js';
 
 export interface SessionOptions {
   input: Readable;
@@ -34,20 +33,6 @@ export interface SessionOptions {
 const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
 
 let nextSubscriptionId = 0;
-
-interface Outcome {
-  /** Absent for notifications: nothing is written. */
-  text?: string;
-  leases: InboxLease[];
-  /** Runs once the text was written (or not): a subscription starts pushing after its answer. */
-  afterWrite?: (() => void)[];
-}
-
-interface Call {
-  result: unknown;
-  lease?: InboxLease;
-  afterWrite?: () => void;
-}
 
 export class Session {
   private readonly splitter: LineSplitter;
@@ -156,7 +141,7 @@ export class Session {
         continue;
       }
       this.queuedBytes -= item.text.length;
-      this.answer(this.runLine(item.text));
+      this.answer(runInput(item.text, (request) => this.call(request)));
     }
     if (!this.closed && !this.stopping) {
       if (this.queuedBytes >= MAX_QUEUED_INPUT_BYTES) this.options.input.pause();
@@ -206,27 +191,6 @@ export class Session {
     });
   }
 
-  private async runLine(line: string): Promise<Outcome> {
-    const parsed = parseLine(line);
-    const outcomes = await Promise.all(parsed.items.map((item) => this.runItem(item)));
-    const responses = outcomes.flatMap((o) => (o.response ? [o.response] : []));
-    const leases = outcomes.flatMap((o) => o.leases);
-    const afterWrite = outcomes.flatMap((o) => (o.afterWrite ? [o.afterWrite] : []));
-    if (responses.length === 0) return { leases, afterWrite };
-    return { text: encodeLine(parsed.batch ? responses : responses[0]), leases, afterWrite };
-  }
-
-  private async runItem(item: LineItem): Promise<{ response?: RpcResponse; leases: InboxLease[]; afterWrite?: () => void }> {
-    if (item.kind === 'invalid') return { response: item.response, leases: [] };
-    const { request } = item;
-    try {
-      const { result, lease, afterWrite } = await this.call(request);
-      return { response: request.hasId ? success(request.id, result) : undefined, leases: lease ? [lease] : [], afterWrite };
-    } catch (err) {
-      return { response: request.hasId ? failure(request.id, errorObjectFor(err)) : undefined, leases: [] };
-    }
-  }
-
   private async call(request: RpcRequest): Promise<Call> {
     const { method } = request;
     if (method === 'subscribeReceive') {
@@ -238,11 +202,7 @@ export class Session {
       this.unsubscribe(subscriptionIdOf(request.params));
       return { result: {} };
     }
-    const params = Params.of(request.params, method);
-    if (method === 'receive') return receiveMethod(params, this.options.ctx, this.options.receiveMode, this.abort.signal, (entries) => this.encodeEntries(entries, null));
-    const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (!handler) throw unknownMethod(method);
-    return { result: await handler(params, this.options.ctx) };
+    return callMethod(request, { ctx: this.options.ctx, receiveMode: this.options.receiveMode, signal: this.abort.signal, encode: (entries) => this.encodeEntries(entries, null) });
   }
 
   /** Starts pushing (`id` null: signal-cli's automatic receiving, without the subscription wrapper). */
