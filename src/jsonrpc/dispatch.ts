@@ -2,6 +2,7 @@
 // through the transport's `call`, the responses encoded as one text, and the leases the text
 // carries (a `receive` result) gathered so the transport settles them by the write's outcome.
 import type { InboxEntry, InboxLease } from '../messenger/api.js';
+import type { EnvelopeEncoding } from './envelope.js';
 import { errorObjectFor } from './errors.js';
 import { METHODS, unknownMethod, type MethodContext } from './methods/index.js';
 import { Params } from './params.js';
@@ -69,4 +70,9 @@ export async function callMethod(request: RpcRequest, scope: MethodScope): Promi
   const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   if (!handler) throw unknownMethod(method);
   return { result: await handler(params, scope.ctx) };
+}
+
+/** How entries are written for this account: attachments saved as files unless ignored. */
+export function envelopeEncoding(ctx: MethodContext, ignoreAttachments: boolean): EnvelopeEncoding {
+  return { account: ctx.account, attachments: ignoreAttachments ? null : ctx.attachments };
 }

@@ -3,10 +3,12 @@
 // messages as `receive` notifications while subscribed. Memory stays bounded: at most
 // `maxPending` lines run at once, and input is read on (to see the client leave) only up to a bound.
 import type { Readable, Writable } from 'node:stream';
-import type { InboxEntry, InboxLease } from '../messenger/api.js';
+import type { TokenCheck } from '../util/tokenCheck.js';
+import type { InboxEntry } from '../messenger/api.js';
 import { leaseSettler } from '../messenger/leaseDelivery.js';
 import { encodeReceived } from './envelope.js';
-import { callMethod, runInput, type Call, type Outcome } from './dispatch.js';
+import { AUTH_METHOD, RpcAuthGate } from './authGate.js';
+import { callMethod, envelopeEncoding, runInput, type Call, type Outcome } from './dispatch.js';
 import { LineSplitter } from './lineSplitter.js';
 import type { MethodContext } from './methods/index.js';
 import { encodeLine, failure, PARSE_ERROR, RpcError, USER_ERROR, type RpcRequest } from './protocol.js';
@@ -27,7 +29,12 @@ export interface SessionOptions {
    * our end is closed once everything is answered. stdio: stdin's end says nothing about stdout.
    */
   socket: boolean;
+  /** The daemon's token: the connection must authenticate before anything runs (authGate.ts). */
+  token?: TokenCheck;
 }
+
+/** Refused requests before authenticating, at most, before the connection is closed (the seed socket's limit). */
+const MAX_AUTH_FAILURES = 3;
 
 /** Lines read and not started, at most (in bytes), before reading pauses. */
 const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
@@ -52,11 +59,13 @@ export class Session {
   /** Leases on their way out, settled false if the client goes before the write callback. */
   private readonly unsettled = new Set<(written: boolean) => void>();
   private idleWaiters: (() => void)[] = [];
+  private readonly gate: RpcAuthGate;
   readonly done: Promise<void>;
   private resolveDone!: () => void;
 
   constructor(private readonly options: SessionOptions) {
     this.splitter = new LineSplitter(options.maxLineBytes);
+    this.gate = new RpcAuthGate(options.token, MAX_AUTH_FAILURES);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     const { input, output } = options;
     input.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -69,7 +78,7 @@ export class Session {
     output.on('error', () => this.onClose());
     output.on('close', () => this.onClose());
     if (input !== (output as unknown)) input.on('close', () => this.onInputClosed());
-    if (options.receiveMode !== 'manual') this.subscribe(null);
+    if (options.receiveMode !== 'manual' && this.gate.isOpen) this.subscribe(null);
   }
 
   /** Stops pushing and reading; answers in flight get `graceMs` to be written. */
@@ -173,6 +182,16 @@ export class Session {
     const written = await this.writeText(outcome.text);
     for (const settle of settles) settle(written);
     for (const run of outcome.afterWrite ?? []) run();
+    if (this.gate.exhausted && !this.gate.isOpen) this.hangUp();
+  }
+
+  /** Too many failed authentications: nothing more is read or answered. */
+  private hangUp(): void {
+    this.stopping = true;
+    this.options.input.pause();
+    const { output } = this.options;
+    if (!output.writableEnded) output.end();
+    setTimeout(() => output.destroy(), 1000).unref();
   }
 
   /** Resolves true once the output took `text` whole, while the client was still there. */
@@ -193,6 +212,14 @@ export class Session {
 
   private async call(request: RpcRequest): Promise<Call> {
     const { method } = request;
+    if (method === AUTH_METHOD) {
+      const wasOpen = this.gate.isOpen;
+      const result = this.gate.authenticate(request.params);
+      // Automatic receiving starts once the client is let in, after the answer.
+      const startPushing = () => !wasOpen && this.options.receiveMode !== 'manual' && this.subscribe(null);
+      return { result, afterWrite: startPushing };
+    }
+    this.gate.admit();
     if (method === 'subscribeReceive') {
       // The client learns its subscription id before the first notification.
       const id = this.subscription ?? nextSubscriptionId++;
@@ -243,7 +270,7 @@ export class Session {
 
   /** The entries as signal-cli's receive objects; wrapped for a manual subscription. */
   private encodeEntries(entries: InboxEntry[], subscription: number | null): Record<string, unknown>[] {
-    const encoding = { account: this.options.ctx.account, attachments: this.options.ignoreAttachments ? null : this.options.ctx.attachments };
+    const encoding = envelopeEncoding(this.options.ctx, this.options.ignoreAttachments);
     return entries.map((entry) => {
       const received = encodeReceived(entry, encoding);
       return subscription === null ? received : { subscription, result: received };

@@ -1,0 +1,84 @@
+// `GET /api/v1/events`: the receive notifications as a Server-Sent Events stream, as signal-cli's
+// HTTP daemon sends them (`event:receive`, `data:` the notification's params on one line). Pushed
+// through the lease rule like a socket's notifications: an entry leaves the inbox only once the
+// event carrying it was taken whole by the connection while the client was still there.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InboxEntry, InboxLease } from '../messenger/api.js';
+import { encodeReceived, type EnvelopeEncoding } from './envelope.js';
+import { Pusher } from './pusher.js';
+
+/** signal-cli's keep-alive period: a comment line, so proxies and clients see the stream alive. */
+const KEEP_ALIVE_MS = 15_000;
+
+export interface EventStreamDeps {
+  takeInbox(timeoutMs: number, signal: AbortSignal): Promise<InboxLease>;
+  encoding: EnvelopeEncoding;
+  log: (line: string) => void;
+}
+
+/** One SSE client; `stop` ends the stream (daemon shutdown). */
+export class EventStream {
+  private readonly pusher: Pusher;
+  private readonly keepAlive: NodeJS.Timeout;
+  private closed = false;
+  /** Writes on their way out, settled false if the client goes before their callback. */
+  private readonly unsettled = new Set<(written: boolean) => void>();
+  readonly done: Promise<void>;
+
+  constructor(
+    req: IncomingMessage,
+    private readonly res: ServerResponse,
+    deps: EventStreamDeps,
+  ) {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.flushHeaders();
+    this.keepAlive = setInterval(() => this.closed || res.write(':\n'), KEEP_ALIVE_MS);
+    this.done = new Promise((resolve) => {
+      const gone = () => {
+        this.onClose();
+        resolve();
+      };
+      res.once('close', gone);
+      req.once('error', () => res.destroy());
+      res.once('error', () => res.destroy());
+    });
+    this.pusher = new Pusher({
+      take: (timeoutMs, signal) => deps.takeInbox(timeoutMs, signal),
+      encode: (entries) => entries.map((entry) => eventText(entry, deps.encoding)).join(''),
+      write: (text) => this.write(text),
+      log: deps.log,
+    });
+  }
+
+  stop(): void {
+    this.pusher.stop();
+    if (!this.closed) this.res.end();
+  }
+
+  private write(text: string): Promise<boolean> {
+    if (this.closed || this.res.writableEnded) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const settle = (ok: boolean) => {
+        if (this.unsettled.delete(settle)) resolve(ok);
+      };
+      this.unsettled.add(settle);
+      this.res.write(text, (err) => settle(!err && !this.closed));
+    });
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.keepAlive);
+    this.pusher.stop();
+    // Write callbacks due have fired by now: a write still open never reached the client whole.
+    setImmediate(() => {
+      for (const settle of this.unsettled) settle(false);
+    });
+  }
+}
+
+/** One event per entry; JSON has no raw newline, so `data:` is always one line. */
+function eventText(entry: InboxEntry, encoding: EnvelopeEncoding): string {
+  return `event:receive\ndata:${JSON.stringify(encodeReceived(entry, encoding))}\n\n`;
+}
