@@ -6,12 +6,14 @@ import type { Readable, Writable } from 'node:stream';
 import type { TokenCheck } from '../util/tokenCheck.js';
 import type { InboxEntry } from '../messenger/api.js';
 import { leaseSettler } from '../messenger/leaseDelivery.js';
+import { PendingAcks } from '../messenger/pendingAcks.js';
 import { encodeReceived } from './envelope.js';
 import { AUTH_METHOD, RpcAuthGate } from './authGate.js';
 import { callMethod, envelopeEncoding, runInput, type Call, type Outcome } from './dispatch.js';
 import { LineSplitter } from './lineSplitter.js';
 import type { MethodContext } from './methods/index.js';
 import { encodeLine, failure, PARSE_ERROR, RpcError, USER_ERROR, type RpcRequest } from './protocol.js';
+import { acknowledge, ACK_METHOD, ENABLE_ACK_METHOD } from './acknowledging.js';
 import { Pusher } from './pusher.js';
 import { subscriptionIdOf, type ReceiveMode } from './receiving.js';
 
@@ -60,6 +62,8 @@ export class Session {
   private readonly unsettled = new Set<(written: boolean) => void>();
   private idleWaiters: (() => void)[] = [];
   private readonly gate: RpcAuthGate;
+  /** Set once the client opted in to acknowledging notifications (`enableAck`). */
+  private acks: PendingAcks | null = null;
   readonly done: Promise<void>;
   private resolveDone!: () => void;
 
@@ -108,6 +112,8 @@ export class Session {
     this.peerEnded = true;
     for (const event of this.splitter.end()) this.enqueue(event);
     this.stopPushing();
+    // No ack can follow a FIN: what waits for one goes back now, for the next client.
+    this.acks?.releaseAll();
     this.abort.abort();
     this.pump();
   }
@@ -121,6 +127,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.stopPushing();
+    this.acks?.releaseAll();
     this.abort.abort();
     this.queued.length = 0;
     this.queuedBytes = 0;
@@ -225,6 +232,11 @@ export class Session {
       const id = this.subscription ?? nextSubscriptionId++;
       return { result: id, afterWrite: () => this.subscribe(id) };
     }
+    if (method === ENABLE_ACK_METHOD) {
+      this.acks ??= new PendingAcks();
+      return { result: {} };
+    }
+    if (method === ACK_METHOD) return { result: acknowledge(this.acks, request.params) };
     if (method === 'unsubscribeReceive') {
       this.unsubscribe(subscriptionIdOf(request.params));
       return { result: {} };
@@ -243,7 +255,8 @@ export class Session {
     const { engine } = this.options.ctx;
     this.pusher = new Pusher({
       take: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
-      encode: (entries) => entries.map((entry) => encodeLine(this.notification(entry))).join(''),
+      encode: (entries, ackId) => entries.map((entry) => encodeLine(this.notification(entry, ackId))).join(''),
+      acks: () => this.acks,
       write: (text) => this.writeText(text),
       log: this.options.log,
     });
@@ -263,9 +276,9 @@ export class Session {
     this.subscription = null;
   }
 
-  private notification(entry: InboxEntry): Record<string, unknown> {
+  private notification(entry: InboxEntry, ackId: string | undefined): Record<string, unknown> {
     const [received] = this.encodeEntries([entry], this.subscription);
-    return { jsonrpc: '2.0', method: 'receive', params: received };
+    return { jsonrpc: '2.0', method: 'receive', params: ackId === undefined ? received : { ...received, ackId } };
   }
 
   /** The entries as signal-cli's receive objects; wrapped for a manual subscription. */
