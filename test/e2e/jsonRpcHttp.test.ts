@@ -82,6 +82,10 @@ describe('the JSON-RPC daemon over HTTP', () => {
       assert.equal(event.account, f.number);
       assert.equal(event.envelope.sourceUuid, f.carol.device.aci);
       assert.equal(event.envelope.dataMessage.message, expected);
+      assert.equal(event.envelope.sourceDevice, f.carol.device.deviceId);
+      assert.ok(event.envelope.serverReceivedTimestamp > 0, JSON.stringify(event.envelope));
+      // The mock server sends no X-Signal-Timestamp with its deliveries: 0, as signal-cli reports it then.
+      assert.equal(typeof event.envelope.serverDeliveredTimestamp, 'number');
     }
     events.destroy();
   });
