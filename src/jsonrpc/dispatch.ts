@@ -6,7 +6,7 @@ import type { EnvelopeEncoding } from './envelope.js';
 import { errorObjectFor } from './errors.js';
 import { METHODS, unknownMethod, type MethodContext } from './methods/index.js';
 import { Params } from './params.js';
-import { encodeLine, failure, parseLine, success, type LineItem, type RpcRequest, type RpcResponse } from './protocol.js';
+import { encodeResponses, failure, parseLine, success, type LineItem, type RpcRequest, type RpcResponse } from './protocol.js';
 import { receiveMethod, type ReceiveMode } from './receiving.js';
 
 /** What a method produced: its result, the lease the result carries, what to do once written. */
@@ -35,7 +35,7 @@ export async function runInput(text: string, call: CallRequest): Promise<Outcome
   const leases = outcomes.flatMap((o) => o.leases);
   const afterWrite = outcomes.flatMap((o) => (o.afterWrite ? [o.afterWrite] : []));
   if (responses.length === 0) return { leases, afterWrite };
-  return { text: encodeLine(parsed.batch ? responses : responses[0]), leases, afterWrite };
+  return { text: encodeResponses(responses, parsed.batch), leases, afterWrite };
 }
 
 async function runItem(item: LineItem, call: CallRequest): Promise<{ response?: RpcResponse; leases: InboxLease[]; afterWrite?: () => void }> {

@@ -56,6 +56,10 @@ describe('the JSON-RPC daemon over HTTP', () => {
     assert.equal(notification.status, 201);
     assert.equal(notification.text, '');
 
+    // An id past 2^53 comes back with the digits sent (a JavaScript number would round it).
+    const bigId = await httpCall(daemon.port, 'POST', '/api/v1/rpc', '{"jsonrpc":"2.0","method":"version","id":12345678901234567890}');
+    assert.match(bigId.text, /"id":12345678901234567890}/);
+
     const parseError = await httpCall(daemon.port, 'POST', '/api/v1/rpc', '{nope');
     assert.equal(parseError.json().error.code, -32700);
     const subscribe = await postRpc(daemon.port, { jsonrpc: '2.0', method: 'subscribeReceive', id: 1 });
