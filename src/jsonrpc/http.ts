@@ -65,7 +65,9 @@ export async function listenHttp(where: { host: string; port: number }, settings
       let settled = false;
       const settle = (ok: boolean) => !settled && ((settled = true), resolve(ok));
       res.once('close', () => setImmediate(() => settle(false)));
-      res.end(outcome.text, () => settle(true));
+      // As for events (sse.ts): the callback comes without an error even when the connection was destroyed.
+      const socket = res.socket;
+      res.end(outcome.text, () => settle(socket !== null && !socket.destroyed));
     });
     for (const lease of outcome.leases) {
       if (written) lease.commit();

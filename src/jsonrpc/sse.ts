@@ -62,7 +62,10 @@ export class EventStream {
         if (this.unsettled.delete(settle)) resolve(ok);
       };
       this.unsettled.add(settle);
-      this.res.write(text, (err) => settle(!err && !this.closed));
+      // Node calls an HTTP response's write callback without an error also when the connection
+      // was destroyed under a write the kernel never took: the socket says which it was.
+      const socket = this.res.socket;
+      this.res.write(text, (err) => settle(!err && !this.closed && socket !== null && !socket.destroyed));
     });
   }
 

@@ -62,11 +62,17 @@ export function openEvents(port: number, query = '', options: HttpOptions = {}):
     const req = send({ host: '127.0.0.1', port, path: `/api/v1/events${query}`, headers, ...(options.ca && { ca: options.ca, servername: 'localhost' }) }, (res) => {
       const events: any[] = [];
       const wake: (() => void)[] = [];
-      let buffer = '';
+      // Chunks are kept apart until an event ends: a big event is not re-scanned at every chunk.
+      let pieces: string[] = [];
       let ended = false;
       res.setEncoding('utf8');
       res.on('data', (text: string) => {
-        buffer += text;
+        if (!text.includes('\n\n') && !(text.startsWith('\n') && pieces.at(-1)?.endsWith('\n'))) {
+          pieces.push(text);
+          return;
+        }
+        let buffer = pieces.join('') + text;
+        pieces = [];
         for (;;) {
           const end = buffer.indexOf('\n\n');
           if (end < 0) break;
@@ -77,6 +83,7 @@ export function openEvents(port: number, query = '', options: HttpOptions = {}):
           const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice('data:'.length)).join('\n');
           if (event === 'receive') events.push(JSON.parse(data));
         }
+        if (buffer) pieces.push(buffer);
         for (const w of wake.splice(0)) w();
       });
       const gone = () => {
