@@ -93,4 +93,11 @@ describe('the JSON-RPC daemon over HTTP', () => {
     }
     events.destroy();
   });
+
+  it('SIGTERM with an event stream open: the stream ends and the daemon exits 0', async () => {
+    const events = await openEvents(daemon.port);
+    const code = await daemon.stop();
+    assert.equal(code, 0, daemon.stderr());
+    await assert.rejects(events.next(10_000), /the event stream ended/);
+  });
 });
