@@ -16,11 +16,12 @@ const DEFAULT_SEED_PORT = 6789;
 
 export const daemonCommand: Command = {
   name: 'daemon',
-  summary: "serve signal-cli's JSON-RPC (--tcp, --socket) and optionally the seed socket protocol",
+  summary: "serve signal-cli's JSON-RPC (--tcp, --socket, --http) and optionally the seed socket protocol",
   usage: '-a +NUMBER daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--http[=HOST:PORT]] [--seed-socket[=PORT]] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]',
   details: [
     'A drop-in for `signal-cli -a NUMBER daemon`: same methods, parameters, answers and notifications (docs/jsonrpc.md).',
-    'HTTP: POST /api/v1/rpc, GET /api/v1/events (SSE), GET /api/v1/check. --auth-token-file and --tls-* apply to TCP and HTTP.',
+    'HTTP: POST /api/v1/rpc, GET /api/v1/events (SSE), GET /api/v1/check. --auth-token-file and --tls-* apply to TCP,',
+    'HTTP and --seed-socket; on TCP send {"jsonrpc":"2.0","method":"auth","params":{"token":"TOKEN"},"id":1} first.',
     'Several transports at once; at least one is needed. Messages wait in the encrypted inbox until a client has',
     "them whole: each goes to one client, oldest first. --seed-socket also serves the seed protocol (`sigsock socket`'s)",
     'on 127.0.0.1:PORT (default 6789) from the same inbox. Runs until SIGINT or SIGTERM.',
@@ -41,7 +42,7 @@ export const daemonCommand: Command = {
     const http = httpOf(ctx);
     if (endpoints.length === 0 && http === undefined && seedPort === undefined) throw new UsageError('daemon needs a transport: --tcp[=HOST:PORT], --socket[=PATH], --http[=HOST:PORT] or --seed-socket[=PORT]');
     const log = stderrLog(true);
-    const security = securityOf(ctx, log);
+    const { security, authToken } = securityOf(ctx, log);
     for (const e of endpoints) if ('tcp' in e) warnAboutExposure(e.tcp.host, security.token !== undefined, security.tls !== undefined, log);
     if (http) warnAboutExposure(http.host, security.token !== undefined, security.tls !== undefined, log);
     const engine = openMessenger(ctx, true);
@@ -52,7 +53,7 @@ export const daemonCommand: Command = {
       engine.start();
       for (const endpoint of endpoints) listeners.push(await listen(endpoint, settings, 'tcp' in endpoint ? security : {}));
       if (http) listeners.push(await listenHttp(http, settings, security));
-      if (seedPort !== undefined) listeners.push(await startSocketServer({ messenger: engine, port: seedPort, log }));
+      if (seedPort !== undefined) listeners.push(await startSocketServer({ messenger: engine, port: seedPort, log, authToken, tls: security.tls }));
       const signal = await signals.promise;
       log(`${signal}: shutting down`);
       return 0;
@@ -82,12 +83,12 @@ function httpOf(ctx: CommandContext): { host: string; port: number } | undefined
   return http === undefined ? undefined : hostPort(http === USE_DEFAULT ? DEFAULT_HTTP : http, '--http');
 }
 
-/** The token and TLS of the network transports (TCP, HTTP); the Unix socket is guarded by its mode. */
-function securityOf(ctx: CommandContext, log: (line: string) => void): NetworkSecurity {
-  const token = readAuthToken(ctx, log);
+/** The token and TLS of the network transports (TCP, HTTP, the seed socket); the Unix socket is guarded by its mode. */
+function securityOf(ctx: CommandContext, log: (line: string) => void): { security: NetworkSecurity; authToken: string | undefined } {
+  const authToken = readAuthToken(ctx, log);
   const tls = readTls(ctx, undefined, log);
-  if (token !== undefined) log('JSON-RPC clients on TCP and HTTP must authenticate with the token from --auth-token-file');
-  return { token: token === undefined ? undefined : tokenCheck(token), tls };
+  if (authToken !== undefined) log('clients on TCP, HTTP and the seed socket must authenticate with the token from --auth-token-file');
+  return { security: { token: authToken === undefined ? undefined : tokenCheck(authToken), tls }, authToken };
 }
 
 export function hostPort(text: string, option: string): { host: string; port: number } {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { spawnDaemon, waitForLog, type Daemon } from '../support/daemon.js';
+import { LineClient } from '../support/lineClient.js';
 import { selfSignedCertificate } from '../support/tlsFixtures.js';
 import { httpCall, openEvents, postRpc, tlsRpc } from './httpRpcClient.js';
 
@@ -18,6 +19,7 @@ describe('auth token and TLS on JSON-RPC over TCP and HTTP', () => {
   let f: LinkedFixture;
   let daemon: Daemon;
   let httpPort: number;
+  let seedPort: number;
   let dir: string;
   let ca: Buffer;
 
@@ -31,10 +33,12 @@ describe('auth token and TLS on JSON-RPC over TCP and HTTP', () => {
     f = await linkedAccount();
     daemon = await spawnDaemon(
       f,
-      ['daemon', '--tcp=127.0.0.1:0', '--http=127.0.0.1:0', '--auth-token-file', tokenFile, '--tls-cert', certPath, '--tls-key', keyPath],
+      ['daemon', '--tcp=127.0.0.1:0', '--http=127.0.0.1:0', '--seed-socket=0', '--auth-token-file', tokenFile, '--tls-cert', certPath, '--tls-key', keyPath],
       /JSON-RPC listening on tls:\/\/[^\s]*:(\d+)/,
     );
     await waitForLog(daemon, /JSON-RPC over HTTP listening on https:/);
+    await waitForLog(daemon, /^\S+ listening on tls:/m);
+    seedPort = Number(/^\S+ listening on tls:\/\/[^\s]*:(\d+)/m.exec(daemon.stderr())![1]);
     httpPort = Number(/JSON-RPC over HTTP listening on https:\/\/[^\s]*:(\d+)/.exec(daemon.stderr())![1]);
     await f.introduce(f.carol);
   });
@@ -80,5 +84,14 @@ describe('auth token and TLS on JSON-RPC over TCP and HTTP', () => {
     assert.equal(n.envelope.dataMessage.message, 'for the client with the token');
     assert.equal(typeof (await client.call('version')).result.version, 'string');
     client.socket.destroy();
+  });
+
+  it('the seed socket served beside JSON-RPC (--seed-socket) takes the same token and TLS', async () => {
+    const seed = await LineClient.openTls(seedPort, ca);
+    const refused = await seed.request({ command: 'list_groups' });
+    assert.match(String(refused.errorMessage ?? JSON.stringify(refused)), /authentication required/);
+    const ok = await seed.request({ command: 'list_groups', auth: TOKEN });
+    assert.equal(ok.statusCode, 0, JSON.stringify(ok));
+    seed.close();
   });
 });
