@@ -8,6 +8,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import type { InboxEntry } from '../messenger/api.js';
 import { listening } from '../util/listening.js';
+import { acknowledge, ACK_METHOD } from './acknowledging.js';
 import { callMethod, envelopeEncoding, runInput, type Call } from './dispatch.js';
 import { encodeReceived } from './envelope.js';
 import { RpcError, USER_ERROR, type RpcRequest } from './protocol.js';
@@ -50,6 +51,10 @@ export async function listenHttp(where: { host: string; port: number }, settings
     res.once('close', () => abort.abort());
     const scope = { ctx: settings.ctx, receiveMode: settings.receiveMode, signal: abort.signal, encode: encodeEntries };
     const call = (request: RpcRequest): Promise<Call> => {
+      if (request.method === ACK_METHOD) {
+        const holders = [...streams].flatMap((stream) => (stream.acks ? [stream.acks] : []));
+        return Promise.resolve({ result: acknowledge(holders, request.params, 'open GET /api/v1/events?ack=true first') });
+      }
       if (request.method === 'subscribeReceive' || request.method === 'unsubscribeReceive') {
         return Promise.reject(new RpcError(USER_ERROR, `${request.method} needs a connection; over HTTP, notifications come from GET /api/v1/events`));
       }
@@ -88,6 +93,7 @@ export async function listenHttp(where: { host: string; port: number }, settings
       takeInbox: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
       encoding: envelopeEncoding(settings.ctx, settings.ignoreAttachments),
       log: settings.log,
+      ack: url.searchParams.get('ack') === 'true',
     });
     streams.add(stream);
     void stream.done.then(() => streams.delete(stream));

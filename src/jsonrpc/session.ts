@@ -236,7 +236,7 @@ export class Session {
       this.acks ??= new PendingAcks();
       return { result: {} };
     }
-    if (method === ACK_METHOD) return { result: acknowledge(this.acks, request.params) };
+    if (method === ACK_METHOD) return { result: acknowledge(this.acks ? [this.acks] : [], request.params) };
     if (method === 'unsubscribeReceive') {
       this.unsubscribe(subscriptionIdOf(request.params));
       return { result: {} };

@@ -4,6 +4,7 @@
 // event carrying it was taken whole by the connection while the client was still there.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InboxEntry, InboxLease } from '../messenger/api.js';
+import { PendingAcks } from '../messenger/pendingAcks.js';
 import { encodeReceived, type EnvelopeEncoding } from './envelope.js';
 import { Pusher } from './pusher.js';
 
@@ -14,6 +15,8 @@ export interface EventStreamDeps {
   takeInbox(timeoutMs: number, signal: AbortSignal): Promise<InboxLease>;
   encoding: EnvelopeEncoding;
   log: (line: string) => void;
+  /** The client acknowledges each event (`?ack=true`): events carry an `ackId`. */
+  ack: boolean;
 }
 
 /** One SSE client; `stop` ends the stream (daemon shutdown). */
@@ -21,6 +24,8 @@ export class EventStream {
   private readonly pusher: Pusher;
   private readonly keepAlive: NodeJS.Timeout;
   private closed = false;
+  /** This stream's unacknowledged events, with `?ack=true`; acknowledged through POST /api/v1/rpc. */
+  readonly acks: PendingAcks | null;
   /** Writes on their way out, settled false if the client goes before their callback. */
   private readonly unsettled = new Set<(written: boolean) => void>();
   readonly done: Promise<void>;
@@ -30,6 +35,7 @@ export class EventStream {
     private readonly res: ServerResponse,
     deps: EventStreamDeps,
   ) {
+    this.acks = deps.ack ? new PendingAcks() : null;
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     this.keepAlive = setInterval(() => this.closed || res.write(':\n'), KEEP_ALIVE_MS);
@@ -44,7 +50,8 @@ export class EventStream {
     });
     this.pusher = new Pusher({
       take: (timeoutMs, signal) => deps.takeInbox(timeoutMs, signal),
-      encode: (entries) => entries.map((entry) => eventText(entry, deps.encoding)).join(''),
+      encode: (entries, ackId) => entries.map((entry) => eventText(entry, deps.encoding, ackId)).join(''),
+      acks: () => this.acks,
       write: (text) => this.write(text),
       log: deps.log,
     });
@@ -74,6 +81,8 @@ export class EventStream {
     this.closed = true;
     clearInterval(this.keepAlive);
     this.pusher.stop();
+    // No ack can come for a stream that is gone: its events go back, for the next client.
+    this.acks?.releaseAll();
     // Write callbacks due have fired by now: a write still open never reached the client whole.
     setImmediate(() => {
       for (const settle of this.unsettled) settle(false);
@@ -82,6 +91,7 @@ export class EventStream {
 }
 
 /** One event per entry; JSON has no raw newline, so `data:` is always one line. */
-function eventText(entry: InboxEntry, encoding: EnvelopeEncoding): string {
-  return `event:receive\ndata:${JSON.stringify(encodeReceived(entry, encoding))}\n\n`;
+function eventText(entry: InboxEntry, encoding: EnvelopeEncoding, ackId: string | undefined): string {
+  const received = encodeReceived(entry, encoding);
+  return `event:receive\ndata:${JSON.stringify(ackId === undefined ? received : { ...received, ackId })}\n\n`;
 }

@@ -5,15 +5,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { closedByDaemon } from './tcpStates.js';
+import { waitForLog } from '../support/daemon.js';
+import { openEvents, postRpc } from './httpRpcClient.js';
 import { startJsonRpcDaemon, tcpRpc, type JsonRpcDaemon } from './jsonRpcClient.js';
 
 describe('JSON-RPC notifications with acknowledgement (enableAck / ack)', () => {
   let f: LinkedFixture;
   let daemon: JsonRpcDaemon;
+  let httpPort: number;
 
   before(async () => {
     f = await linkedAccount();
-    daemon = await startJsonRpcDaemon(f, ['--receive-mode', 'manual']);
+    daemon = await startJsonRpcDaemon(f, ['--receive-mode', 'manual', '--http=127.0.0.1:0']);
+    await waitForLog(daemon, /JSON-RPC over HTTP listening on http:\/\/[^\s]*:\d+/);
+    httpPort = Number(/JSON-RPC over HTTP listening on http:\/\/[^\s]*:(\d+)/.exec(daemon.stderr())![1]);
     await f.introduce(f.carol);
   });
   after(async () => {
@@ -66,5 +71,27 @@ describe('JSON-RPC notifications with acknowledgement (enableAck / ack)', () => 
     assert.equal(res.error.code, -1);
     assert.match(res.error.message, /enableAck/);
     c.socket.destroy();
+  });
+
+  it('on HTTP: /api/v1/events?ack=true events wait for an ack POSTed to /api/v1/rpc; a stream that dies gives them back', async () => {
+    const ack = (ackId: unknown) => postRpc(httpPort, { jsonrpc: '2.0', method: 'ack', params: { ackId }, id: 1 }).then((r) => r.json());
+    assert.match((await ack('x')).error.message, /\?ack=true/);
+    const dying = await openEvents(httpPort, '?ack=true');
+    await f.carol.sendText(f.device, 'sse in flight');
+    const pushed = await dying.next();
+    assert.equal(pushed.envelope.dataMessage.message, 'sse in flight');
+    assert.equal(typeof pushed.ackId, 'string');
+    dying.destroy();
+
+    const next = await openEvents(httpPort, '?ack=true');
+    const again = await next.next();
+    assert.equal(again.envelope.dataMessage.message, 'sse in flight');
+    assert.equal((await ack(pushed.ackId)).error.code, -1, 'the dead stream\'s ackId is refused');
+    assert.deepEqual((await ack(again.ackId)).result, {});
+    await f.carol.sendText(f.device, 'after the sse ack');
+    const following = await next.next();
+    assert.equal(following.envelope.dataMessage.message, 'after the sse ack');
+    assert.deepEqual((await ack(following.ackId)).result, {});
+    next.destroy();
   });
 });
