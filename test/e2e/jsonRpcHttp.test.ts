@@ -101,3 +101,27 @@ describe('the JSON-RPC daemon over HTTP', () => {
     await assert.rejects(events.next(10_000), /the event stream ended/);
   });
 });
+
+describe('the JSON-RPC daemon over HTTP in manual mode', () => {
+  let f: LinkedFixture;
+  let daemon: Daemon;
+
+  before(async () => {
+    f = await linkedAccount();
+    daemon = await startHttpDaemon(f, ['--receive-mode', 'manual']);
+    await f.introduce(f.carol);
+  });
+  after(async () => {
+    const code = await daemon?.stop();
+    await f?.close();
+    assert.equal(code, 0, 'the daemon exits 0 on SIGTERM');
+  });
+
+  it('POST receive returns the waiting messages and removes them once the response was written', async () => {
+    await f.carol.sendText(f.device, 'fetched over http');
+    const first = await postRpc(daemon.port, { jsonrpc: '2.0', method: 'receive', params: { timeout: 10 }, id: 1 });
+    assert.deepEqual(first.json().result.map((r: any) => r.envelope.dataMessage.message), ['fetched over http'], first.text);
+    const second = await postRpc(daemon.port, { jsonrpc: '2.0', method: 'receive', params: { timeout: 0 }, id: 2 });
+    assert.deepEqual(second.json().result, []);
+  });
+});
