@@ -1,13 +1,11 @@
-import { isIP } from 'node:net';
 import { DEFAULT_RETRY } from '../messenger/attachmentFetcher.js';
 import { DEFAULT_LIMITS } from '../socket/limits.js';
 import { startSocketServer } from '../socket/server.js';
-import { loadTlsCredentials, type TlsCredentials } from '../socket/tls.js';
-import { readTokenFile, RECOMMENDED_TOKEN_LENGTH } from '../socket/tokenFile.js';
-import { stderrLog, type Log } from '../util/log.js';
+import { stderrLog } from '../util/log.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
-import { UsageError, type Command, type CommandContext } from './command.js';
+import { UsageError, type Command } from './command.js';
 import { advisingOnPortInUse } from './portAdvice.js';
+import { readAuthToken, readTls, SECURITY_OPTIONS, warnAboutExposure } from './securityOptions.js';
 
 export const socketCommand: Command = {
   name: 'socket',
@@ -24,13 +22,7 @@ export const socketCommand: Command = {
     host: { type: 'string', valueName: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
     port: { type: 'string', short: 'p', valueName: 'PORT', description: 'TCP port (default 6789)' },
     socket: { type: 'string', valueName: 'PATH', description: 'listen on a Unix domain socket instead of TCP (created 0600)' },
-    'auth-token-file': {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'require every connection to present the token in FILE (one line, mode 0600; e.g. openssl rand -hex 32 > FILE)',
-    },
-    'tls-cert': { type: 'string', valueName: 'FILE', description: 'serve TLS with this PEM certificate (chain); needs --tls-key' },
-    'tls-key': { type: 'string', valueName: 'FILE', description: 'the PEM private key for --tls-cert' },
+    ...SECURITY_OPTIONS,
     'max-connections': {
       type: 'string',
       valueName: 'N',
@@ -86,57 +78,6 @@ export const socketCommand: Command = {
     }
   },
 };
-
-function readAuthToken(ctx: CommandContext, log: Log): string | undefined {
-  const file = ctx.values['auth-token-file'] as string | undefined;
-  if (file === undefined) return undefined;
-  let token: string;
-  try {
-    token = readTokenFile(file);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-  if (token.length < RECOMMENDED_TOKEN_LENGTH) {
-    log(`warning: the auth token is only ${token.length} characters long; a random one of ${RECOMMENDED_TOKEN_LENGTH}+ (openssl rand -hex 32) cannot be guessed`);
-  }
-  return token;
-}
-
-function readTls(ctx: CommandContext, path: string | undefined, log: Log): TlsCredentials | undefined {
-  const cert = ctx.values['tls-cert'] as string | undefined;
-  const key = ctx.values['tls-key'] as string | undefined;
-  if (cert === undefined && key === undefined) return undefined;
-  if (cert === undefined || key === undefined) throw new UsageError('--tls-cert and --tls-key go together');
-  if (path !== undefined) throw new UsageError('--tls-cert/--tls-key serve TLS over TCP; they cannot be used with --socket');
-  try {
-    return loadTlsCredentials(cert, key, log);
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-/** Anyone who can reach the daemon can read and send this account's messages unless it takes a token. */
-function warnAboutExposure(host: string, hasToken: boolean, hasTls: boolean, log: Log): void {
-  if (isLoopback(host)) return;
-  if (!hasToken) {
-    log(
-      `warning: listening on ${host}, which is not a loopback address, without --auth-token-file: anyone who can reach ` +
-        `this port can read and send this account's messages. Add --auth-token-file FILE, or bind 127.0.0.1 and tunnel (ssh -L).`,
-    );
-  } else if (!hasTls) {
-    log(
-      `warning: listening on ${host} without TLS: the auth token and every message cross the network in clear text. ` +
-        `Add --tls-cert/--tls-key, or use a VPN or an SSH tunnel.`,
-    );
-  }
-}
-
-function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
-  const v4 = bare.startsWith('::ffff:') ? bare.slice('::ffff:'.length) : bare;
-  return isIP(v4) === 4 && v4.startsWith('127.');
-}
 
 function wholeNumber(value: unknown, option: string, min: number): number | undefined {
   if (value === undefined) return undefined;

@@ -2,7 +2,7 @@
 // the engine's inbox entries: the one encoder of JSON-RPC's `receive` notifications and of the
 // `receive` method's result. Fields sigsock does not know yet are left out rather than invented
 // (docs/jsonrpc.md lists them).
-import { unhandledKind, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment } from '../messenger/inboxEntry.js';
+import { unhandledKind, type Delivery, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment } from '../messenger/inboxEntry.js';
 import type { AttachmentFiles } from './attachmentFiles.js';
 
 export interface EnvelopeEncoding {
@@ -29,17 +29,17 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
       return wrap(fromOrigin(entry, { ...baseData(entry), expiresInSeconds: entry.expiresInSeconds, isExpirationUpdate: true }));
     case 'receipt':
       return wrap({
-        ...source(entry.sender, entry.timestamp),
+        ...source(entry.sender, entry.timestamp, entry.delivery),
         receiptMessage: { when: entry.timestamp, isDelivery: entry.receipt === 'delivery', isRead: entry.receipt === 'read', isViewed: entry.receipt === 'viewed', timestamps: entry.targetTimestamps },
       });
     case 'typing': {
       const typingMessage: Record<string, unknown> = { action: entry.action === 'started' ? 'STARTED' : 'STOPPED', timestamp: entry.timestamp };
       if (entry.groupId !== null) typingMessage.groupId = entry.groupId;
-      return wrap({ ...source(entry.sender, entry.timestamp), typingMessage });
+      return wrap({ ...source(entry.sender, entry.timestamp, entry.delivery), typingMessage });
     }
     case 'unsupported':
       // signal-cli has no shape for this: sigsock's own key, which its clients ignore.
-      return wrap({ ...source(entry.sender, entry.timestamp), unsupportedMessage: { contentKind: entry.contentKind } });
+      return wrap({ ...source(entry.sender, entry.timestamp, entry.delivery), unsupportedMessage: { contentKind: entry.contentKind } });
     case 'failure': {
       const sourceId = entry.senderServiceId;
       return {
@@ -53,13 +53,19 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
   }
 }
 
-function source(sender: Party, timestamp: number): Record<string, unknown> {
-  return { source: sender.e164 ?? sender.aci, sourceNumber: sender.e164, sourceUuid: sender.aci, sourceName: null, sourceDevice: null, timestamp };
+/** Entries stored before sigsock recorded the delivery have no device or server times: left out. */
+function source(sender: Party, timestamp: number, delivery: Delivery | undefined): Record<string, unknown> {
+  const head: Record<string, unknown> = { source: sender.e164 ?? sender.aci, sourceNumber: sender.e164, sourceUuid: sender.aci, sourceName: null, sourceDevice: delivery?.senderDevice ?? null, timestamp };
+  if (delivery) {
+    head.serverReceivedTimestamp = delivery.serverReceivedTimestamp;
+    head.serverDeliveredTimestamp = delivery.serverDeliveredTimestamp;
+  }
+  return head;
 }
 
 /** The envelope around a data message: as `dataMessage`, or as `syncMessage.sentMessage` when this account sent it. */
 function fromOrigin(origin: Origin, content: Record<string, unknown>): Record<string, unknown> {
-  const envelope = source(origin.sender, origin.timestamp);
+  const envelope = source(origin.sender, origin.timestamp, origin.delivery);
   if (!origin.sentByThisAccount) {
     return 'editMessage' in content ? { ...envelope, ...content } : { ...envelope, dataMessage: content };
   }

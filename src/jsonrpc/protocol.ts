@@ -17,8 +17,13 @@ export const UNTRUSTED_KEY_ERROR = -4;
 export const RATELIMIT_ERROR = -5;
 export const CAPTCHA_REJECTED_ERROR = -6;
 
-/** What a response's `id` can be: the request's id echoed, or null when it could not be read. */
-export type RpcId = string | number | boolean | null;
+import { idTexts, NumberIdText } from './idText.js';
+
+/**
+ * What a response's `id` can be: the request's id echoed (a number as the text the client wrote),
+ * or null when it could not be read.
+ */
+export type RpcId = string | number | boolean | null | NumberIdText;
 
 export interface RpcErrorObject {
   code: number;
@@ -79,25 +84,29 @@ export function parseLine(line: string): ParsedLine {
   } catch (err) {
     return single(failure(null, { code: PARSE_ERROR, message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }));
   }
-  if (Array.isArray(value)) {
-    if (value.length === 0) return single(failure(null, { code: INVALID_REQUEST, message: 'empty batch' }));
-    return { batch: true, items: value.map(toItem) };
-  }
-  return { batch: false, items: [toItem(value)] };
+  const batch = Array.isArray(value);
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  if (values.length === 0) return single(failure(null, { code: INVALID_REQUEST, message: 'empty batch' }));
+  const texts = values.some(hasNumberId) ? idTexts(line, batch) : [];
+  return { batch, items: values.map((v, i) => toItem(v, texts[i])) };
+}
+
+function hasNumberId(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'number';
 }
 
 function single(response: RpcResponse): ParsedLine {
   return { batch: false, items: [{ kind: 'invalid', response }] };
 }
 
-function toItem(value: unknown): LineItem {
+function toItem(value: unknown, idText: string | undefined): LineItem {
   const invalid = (id: RpcId, message: string): LineItem => ({ kind: 'invalid', response: failure(id, { code: INVALID_REQUEST, message }) });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid(null, 'a request must be an object');
   const request = value as Record<string, unknown>;
   const hasId = Object.hasOwn(request, 'id');
   const rawId = request.id;
   const idValid = !hasId || rawId === null || ['string', 'number', 'boolean'].includes(typeof rawId);
-  const id = idValid && hasId ? (rawId as RpcId) : null;
+  const id = !idValid || !hasId ? null : typeof rawId === 'number' && idText !== undefined ? new NumberIdText(idText) : (rawId as RpcId);
   if (!idValid) return invalid(null, 'id must be a string, a number or null');
   if (request.jsonrpc !== '2.0') return invalid(id, 'only jsonrpc version 2.0 is supported');
   if (typeof request.method !== 'string') return invalid(id, 'method field must be set');
@@ -105,6 +114,19 @@ function toItem(value: unknown): LineItem {
   // signal-cli takes a null params as absent (some clients send it).
   if (params !== undefined && params !== null && typeof params !== 'object') return invalid(id, 'params must be an object or an array');
   return { kind: 'request', request: { method: request.method, params: (params ?? undefined) as RpcRequest['params'], hasId, id } };
+}
+
+/** The responses to one line: one object, or an array for a batch; a number id as its text. */
+export function encodeResponses(responses: RpcResponse[], batch: boolean): string {
+  const texts = responses.map(encodeResponse);
+  return (batch ? `[${texts.join(',')}]` : texts[0]) + '\n';
+}
+
+function encodeResponse(response: RpcResponse): string {
+  if (!(response.id instanceof NumberIdText)) return JSON.stringify(response);
+  // `id` is the last member: written as null, then replaced by the client's text.
+  const withNull = JSON.stringify({ ...response, id: null });
+  return withNull.slice(0, -'null}'.length) + response.id.text + '}';
 }
 
 /** A line of output: the object as JSON and a newline. */

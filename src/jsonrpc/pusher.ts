@@ -5,12 +5,18 @@
 import type { InboxLease } from '../messenger/api.js';
 import type { InboxEntry } from '../messenger/inboxEntry.js';
 import { deliverLease } from '../messenger/leaseDelivery.js';
+import type { PendingAcks } from '../messenger/pendingAcks.js';
 
 export interface PusherDeps {
   /** The engine's inbox: a lease on what is ready, waiting up to `timeoutMs`. */
   take(timeoutMs: number, signal: AbortSignal): Promise<InboxLease>;
-  /** The notification lines for these entries. Throws when they cannot be encoded (e.g. disk full). */
-  encode(entries: InboxEntry[]): string;
+  /**
+   * The notification lines for these entries, naming `ackId` when the client acknowledges.
+   * Throws when they cannot be encoded (e.g. disk full).
+   */
+  encode(entries: InboxEntry[], ackId?: string): string;
+  /** The client's pending acknowledgements once it opted in (the ack extension); null until then. */
+  acks?(): PendingAcks | null;
   /** Resolves true once the client's stream took the text whole while the client was still there. */
   write(text: string): Promise<boolean>;
   log(line: string): void;
@@ -52,13 +58,26 @@ export class Pusher {
         lease.release();
         continue;
       }
+      const acks = this.deps.acks?.() ?? null;
+      // With acknowledgements, a written batch stays leased until the client acks it: the next
+      // take waits for that (the inbox leases one batch at a time), so order holds.
+      const ackId = acks?.hold(lease);
       let text: string;
       try {
-        text = this.deps.encode(lease.entries);
+        text = this.deps.encode(lease.entries, ackId);
       } catch (err) {
-        lease.release();
+        if (ackId === undefined) lease.release();
+        else acks!.giveBack(ackId);
         this.deps.log(`jsonrpc: could not prepare messages for a client (they stay queued): ${describe(err)}`);
         await this.pause();
+        continue;
+      }
+      if (ackId !== undefined) {
+        const written = await this.deps.write(text).catch(() => false);
+        if (!written) {
+          acks!.giveBack(ackId);
+          return;
+        }
         continue;
       }
       if (!(await deliverLease(lease, () => this.deps.write(text)))) return;

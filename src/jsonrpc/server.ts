@@ -2,6 +2,7 @@
 // client a Session over the same account engine, hence the same inbox.
 import { mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { dirname } from 'node:path';
 import { encodeLine, failure, INTERNAL_ERROR } from './protocol.js';
 import type { ReceiveMode } from './receiving.js';
@@ -9,6 +10,8 @@ import { Session } from './session.js';
 import { listening, listeningPrivately, removeSocketFile } from '../util/listening.js';
 import type { MethodContext } from './methods/index.js';
 import { accountsOf, type AccountContexts } from './accounts.js';
+import type { TlsCredentials } from '../util/tls.js';
+import type { TokenCheck } from '../util/tokenCheck.js';
 
 export interface JsonRpcSettings {
   /** The one account served (`-a NUMBER`), or `accounts` for several (multi-account mode). */
@@ -24,6 +27,16 @@ export interface JsonRpcSettings {
   shutdownGraceMs: number;
 }
 
+/** sigsock's additions on the network transports (TCP, HTTP): a token to present, TLS. */
+export interface NetworkSecurity {
+  /** When set, a connection authenticates before anything runs (authGate.ts; a bearer token on HTTP). */
+  token?: TokenCheck;
+  tls?: TlsCredentials;
+}
+
+/** A client that has not finished its TLS handshake by then is dropped (as on the seed socket). */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export type Endpoint = { tcp: { host: string; port: number } } | { unix: string };
 
 export interface JsonRpcListener {
@@ -33,22 +46,28 @@ export interface JsonRpcListener {
   close(): Promise<void>;
 }
 
-export async function listen(endpoint: Endpoint, settings: JsonRpcSettings): Promise<JsonRpcListener> {
+export async function listen(endpoint: Endpoint, settings: JsonRpcSettings, security: NetworkSecurity = {}): Promise<JsonRpcListener> {
+  if (security.tls && 'unix' in endpoint) throw new Error('TLS is served over TCP only, not on a Unix socket');
   const sessions = new Set<Session>();
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket: Socket) => {
+  const accept = (socket: Socket) => {
     if (sessions.size >= settings.maxConnections) {
       socket.on('error', () => {});
       socket.end(encodeLine(failure(null, { code: INTERNAL_ERROR, message: `too many connections: at most ${settings.maxConnections} at once` })));
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    const session = new Session({ ...sessionSettings(settings), input: socket, output: socket, socket: true });
+    const session = new Session({ ...sessionSettings(settings), input: socket, output: socket, socket: true, token: security.token });
     sessions.add(session);
     void session.done.then(() => {
       sessions.delete(session);
       socket.destroy();
     });
-  });
+  };
+  // Half-open: `(echo …; sleep 2) | nc` closes its sending side and still waits for the answers.
+  const server = security.tls
+    ? createTlsServer({ ...security.tls, allowHalfOpen: true, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, accept)
+    : createServer({ allowHalfOpen: true, noDelay: true }, accept);
+  server.on('tlsClientError', (_err: Error, tlsSocket: TLSSocket) => tlsSocket.destroy());
   server.on('error', (err) => settings.log(`jsonrpc server error: ${err.message}`));
   let address: string;
   let port: number | undefined;
@@ -56,7 +75,7 @@ export async function listen(endpoint: Endpoint, settings: JsonRpcSettings): Pro
     await listening(server, endpoint.tcp);
     const bound = server.address() as AddressInfo;
     port = bound.port;
-    address = `tcp://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+    address = `${security.tls ? 'tls' : 'tcp'}://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
   } else {
     await listenUnix(server, endpoint.unix);
     address = `unix:${endpoint.unix}`;

@@ -3,16 +3,19 @@
 // messages as `receive` notifications while subscribed. Memory stays bounded: at most
 // `maxPending` lines run at once, and input is read on (to see the client leave) only up to a bound.
 import type { Readable, Writable } from 'node:stream';
-import type { InboxEntry, InboxLease } from '../messenger/api.js';
+import type { TokenCheck } from '../util/tokenCheck.js';
+import type { InboxEntry } from '../messenger/api.js';
 import { leaseSettler } from '../messenger/leaseDelivery.js';
+import { PendingAcks } from '../messenger/pendingAcks.js';
 import { encodeReceived } from './envelope.js';
-import { errorObjectFor } from './errors.js';
+import { AUTH_METHOD, RpcAuthGate } from './authGate.js';
+import { callMethod, envelopeEncoding, runInput, type Call, type Outcome } from './dispatch.js';
 import { LineSplitter } from './lineSplitter.js';
-import { METHODS, unknownMethod, type MethodContext } from './methods/index.js';
-import { Params } from './params.js';
-import { encodeLine, failure, parseLine, PARSE_ERROR, RpcError, success, USER_ERROR, type LineItem, type RpcRequest, type RpcResponse } from './protocol.js';
+import type { MethodContext } from './methods/index.js';
+import { encodeLine, failure, PARSE_ERROR, RpcError, USER_ERROR, type RpcRequest } from './protocol.js';
+import { acknowledge, ACK_METHOD, ENABLE_ACK_METHOD } from './acknowledging.js';
 import { Pusher } from './pusher.js';
-import { receiveMethod, subscriptionIdOf, type ReceiveMode } from './receiving.js';
+import { subscriptionIdOf, type ReceiveMode } from './receiving.js';
 import { accountsOf, namesAccount, type AccountContexts } from './accounts.js';
 
 export interface SessionOptions {
@@ -31,26 +34,17 @@ export interface SessionOptions {
    * our end is closed once everything is answered. stdio: stdin's end says nothing about stdout.
    */
   socket: boolean;
+  /** The daemon's token: the connection must authenticate before anything runs (authGate.ts). */
+  token?: TokenCheck;
 }
+
+/** Refused requests before authenticating, at most, before the connection is closed (the seed socket's limit). */
+const MAX_AUTH_FAILURES = 3;
 
 /** Lines read and not started, at most (in bytes), before reading pauses. */
 const MAX_QUEUED_INPUT_BYTES = 1024 * 1024;
 
 let nextSubscriptionId = 0;
-
-interface Outcome {
-  /** Absent for notifications: nothing is written. */
-  text?: string;
-  leases: InboxLease[];
-  /** Runs once the text was written (or not): a subscription starts pushing after its answer. */
-  afterWrite?: (() => void)[];
-}
-
-interface Call {
-  result: unknown;
-  lease?: InboxLease;
-  afterWrite?: () => void;
-}
 
 export class Session {
   private readonly splitter: LineSplitter;
@@ -74,12 +68,16 @@ export class Session {
   /** Leases on their way out, settled false if the client goes before the write callback. */
   private readonly unsettled = new Set<(written: boolean) => void>();
   private idleWaiters: (() => void)[] = [];
+  private readonly gate: RpcAuthGate;
+  /** Set once the client opted in to acknowledging notifications (`enableAck`). */
+  private acks: PendingAcks | null = null;
   readonly done: Promise<void>;
   private resolveDone!: () => void;
 
   constructor(private readonly options: SessionOptions) {
     this.splitter = new LineSplitter(options.maxLineBytes);
     this.accounts = accountsOf(options);
+    this.gate = new RpcAuthGate(options.token, MAX_AUTH_FAILURES);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     const { input, output } = options;
     input.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -92,7 +90,7 @@ export class Session {
     output.on('error', () => this.onClose());
     output.on('close', () => this.onClose());
     if (input !== (output as unknown)) input.on('close', () => this.onInputClosed());
-    if (options.receiveMode !== 'manual') this.subscribe(null);
+    if (options.receiveMode !== 'manual' && this.gate.isOpen) this.subscribe(null);
   }
 
   /** Stops pushing and reading; answers in flight get `graceMs` to be written. */
@@ -122,6 +120,8 @@ export class Session {
     this.peerEnded = true;
     for (const event of this.splitter.end()) this.enqueue(event);
     this.stopPushing();
+    // No ack can follow a FIN: what waits for one goes back now, for the next client.
+    this.acks?.releaseAll();
     this.abort.abort();
     this.pump();
   }
@@ -135,6 +135,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.stopPushing();
+    this.acks?.releaseAll();
     this.abort.abort();
     this.queued.length = 0;
     this.queuedBytes = 0;
@@ -164,7 +165,7 @@ export class Session {
         continue;
       }
       this.queuedBytes -= item.text.length;
-      this.answer(this.runLine(item.text));
+      this.answer(runInput(item.text, (request) => this.call(request)));
     }
     if (!this.closed && !this.stopping) {
       if (this.queuedBytes >= MAX_QUEUED_INPUT_BYTES) this.options.input.pause();
@@ -196,6 +197,16 @@ export class Session {
     const written = await this.writeText(outcome.text);
     for (const settle of settles) settle(written);
     for (const run of outcome.afterWrite ?? []) run();
+    if (this.gate.exhausted && !this.gate.isOpen) this.hangUp();
+  }
+
+  /** Too many failed authentications: nothing more is read or answered. */
+  private hangUp(): void {
+    this.stopping = true;
+    this.options.input.pause();
+    const { output } = this.options;
+    if (!output.writableEnded) output.end();
+    setTimeout(() => output.destroy(), 1000).unref();
   }
 
   /** Resolves true once the output took `text` whole, while the client was still there. */
@@ -214,29 +225,16 @@ export class Session {
     });
   }
 
-  private async runLine(line: string): Promise<Outcome> {
-    const parsed = parseLine(line);
-    const outcomes = await Promise.all(parsed.items.map((item) => this.runItem(item)));
-    const responses = outcomes.flatMap((o) => (o.response ? [o.response] : []));
-    const leases = outcomes.flatMap((o) => o.leases);
-    const afterWrite = outcomes.flatMap((o) => (o.afterWrite ? [o.afterWrite] : []));
-    if (responses.length === 0) return { leases, afterWrite };
-    return { text: encodeLine(parsed.batch ? responses : responses[0]), leases, afterWrite };
-  }
-
-  private async runItem(item: LineItem): Promise<{ response?: RpcResponse; leases: InboxLease[]; afterWrite?: () => void }> {
-    if (item.kind === 'invalid') return { response: item.response, leases: [] };
-    const { request } = item;
-    try {
-      const { result, lease, afterWrite } = await this.call(request);
-      return { response: request.hasId ? success(request.id, result) : undefined, leases: lease ? [lease] : [], afterWrite };
-    } catch (err) {
-      return { response: request.hasId ? failure(request.id, errorObjectFor(err)) : undefined, leases: [] };
-    }
-  }
-
   private async call(request: RpcRequest): Promise<Call> {
     const { method } = request;
+    if (method === AUTH_METHOD) {
+      const wasOpen = this.gate.isOpen;
+      const result = this.gate.authenticate(request.params);
+      // Automatic receiving starts once the client is let in, after the answer.
+      const startPushing = () => !wasOpen && this.options.receiveMode !== 'manual' && this.subscribe(null);
+      return { result, afterWrite: startPushing };
+    }
+    this.gate.admit();
     if (method === 'subscribeReceive') {
       // The client learns its subscription id before the first notification.
       const id = this.subscription ?? nextSubscriptionId++;
@@ -244,18 +242,16 @@ export class Session {
       const only = namesAccount(request.params) ? this.accounts.forRequest(request.params).ctx : undefined;
       return { result: id, afterWrite: () => this.subscribe(id, only) };
     }
+    if (method === ENABLE_ACK_METHOD) {
+      this.acks ??= new PendingAcks();
+      return { result: {} };
+    }
+    if (method === ACK_METHOD) return { result: acknowledge(this.acks ? [this.acks] : [], request.params) };
     if (method === 'unsubscribeReceive') {
       this.unsubscribe(subscriptionIdOf(request.params));
       return { result: {} };
     }
-    const accountMethod = this.accounts.accountMethod(method);
-    if (accountMethod) return { result: await accountMethod(Params.of(request.params, method)) };
-    const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-    if (!handler && method !== 'receive') throw unknownMethod(method);
-    const { ctx, params: raw } = this.accounts.forRequest(request.params);
-    const params = Params.of(raw, method);
-    if (method === 'receive') return receiveMethod(params, ctx, this.options.receiveMode, this.abort.signal, (entries) => this.encodeEntries(entries, null, ctx));
-    return { result: await handler!(params, ctx) };
+    return callMethod(request, { accounts: this.accounts, receiveMode: this.options.receiveMode, signal: this.abort.signal, encode: (entries, ctx) => this.encodeEntries(entries, null, ctx) });
   }
 
   /** Starts pushing (`id` null: signal-cli's automatic receiving, without the subscription wrapper). */
@@ -282,7 +278,8 @@ export class Session {
     const { engine } = ctx;
     this.pushers.set(ctx, new Pusher({
       take: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
-      encode: (entries) => entries.map((entry) => encodeLine(this.notification(entry, ctx))).join(''),
+      encode: (entries, ackId) => entries.map((entry) => encodeLine(this.notification(entry, ctx, ackId))).join(''),
+      acks: () => this.acks,
       write: (text) => this.writeText(text),
       log: this.options.log,
     }));
@@ -304,14 +301,14 @@ export class Session {
     this.subscription = null;
   }
 
-  private notification(entry: InboxEntry, ctx: MethodContext): Record<string, unknown> {
+  private notification(entry: InboxEntry, ctx: MethodContext, ackId: string | undefined): Record<string, unknown> {
     const [received] = this.encodeEntries([entry], this.subscription, ctx);
-    return { jsonrpc: '2.0', method: 'receive', params: received };
+    return { jsonrpc: '2.0', method: 'receive', params: ackId === undefined ? received : { ...received, ackId } };
   }
 
   /** The entries as signal-cli's receive objects (naming `ctx`'s account); wrapped for a manual subscription. */
   private encodeEntries(entries: InboxEntry[], subscription: number | null, ctx: MethodContext): Record<string, unknown>[] {
-    const encoding = { account: ctx.account, attachments: this.options.ignoreAttachments ? null : ctx.attachments };
+    const encoding = envelopeEncoding(ctx, this.options.ignoreAttachments);
     return entries.map((entry) => {
       const received = encodeReceived(entry, encoding);
       return subscription === null ? received : { subscription, result: received };

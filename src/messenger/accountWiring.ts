@@ -95,7 +95,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
         self.password,
         false,
         {
-          onIncomingMessage: (envelope, _ts, ack) => receiver.enqueue(envelope, () => ack.send(200)),
+          onIncomingMessage: (envelope, deliveredTimestamp, ack) => receiver.enqueue(envelope, () => ack.send(200), deliveredTimestamp),
           onQueueEmpty: () => serverQueueEmpty.seen(),
           onConnectionInterrupted: (cause) => onInterrupted(cause),
         },

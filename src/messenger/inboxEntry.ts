@@ -68,6 +68,17 @@ export interface MessageParts {
 }
 
 /**
+ * How the envelope reached this account, as Signal's server reported it: the sender's device, and
+ * when the server received it and delivered it here (ms since the epoch; 0 when not told). Absent
+ * from entries stored before sigsock recorded it.
+ */
+export interface Delivery {
+  senderDevice: number;
+  serverReceivedTimestamp: number;
+  serverDeliveredTimestamp: number;
+}
+
+/**
  * Who said something, when, and in which conversation. What this account sent from another of its
  * devices (a sync transcript from the owner's phone) has this account as `sender`,
  * `sentByThisAccount` set, and the recipient as `destination` (itself for Note to Self; null in a
@@ -81,6 +92,7 @@ export interface Origin {
   groupId: string | null;
   sentByThisAccount: boolean;
   destination: Party | null;
+  delivery?: Delivery;
 }
 
 /** A message sent to this account, directly or in a group, or sent by it from another device. */
@@ -113,6 +125,7 @@ export type ReceiptKind = 'delivery' | 'read' | 'viewed';
 export interface Receipt {
   kind: 'receipt';
   sender: Party;
+  delivery?: Delivery;
   /** When the receipt was sent. */
   timestamp: number;
   receipt: ReceiptKind;
@@ -122,6 +135,7 @@ export interface Receipt {
 export interface Typing {
   kind: 'typing';
   sender: Party;
+  delivery?: Delivery;
   timestamp: number;
   action: 'started' | 'stopped';
   /** The group typed in; null in a direct conversation. */
@@ -136,6 +150,7 @@ export interface Typing {
 export interface Unsupported {
   kind: 'unsupported';
   sender: Party;
+  delivery?: Delivery;
   timestamp: number;
   contentKind: string;
 }

@@ -58,8 +58,8 @@ export class Receiver {
   constructor(private readonly deps: ReceiverDeps) {}
 
   /** Called from the chat listener, which is synchronous: envelopes are queued and handled in order. */
-  enqueue(envelope: Uint8Array, ack: () => void): void {
-    this.chain = this.chain.then(() => this.handleOnceStored(envelope, ack)).catch((err: unknown) => {
+  enqueue(envelope: Uint8Array, ack: () => void, deliveredTimestamp = 0): void {
+    this.chain = this.chain.then(() => this.handleOnceStored(envelope, ack, deliveredTimestamp)).catch((err: unknown) => {
       // Not acked: the server redelivers it on the next connection.
       this.deps.log(`receive: envelope left for redelivery: ${err instanceof Error ? err.message : String(err)}`);
     });
@@ -86,11 +86,11 @@ export class Receiver {
    * after it wait their turn (the server keeps them all), so order and exactly-once stay as usual.
    * Each attempt starts from the committed state: a failed commit changed nothing.
    */
-  private async handleOnceStored(bytes: Uint8Array, ack: () => void): Promise<void> {
+  private async handleOnceStored(bytes: Uint8Array, ack: () => void, deliveredTimestamp: number): Promise<void> {
     let paused = false;
     for (;;) {
       try {
-        await this.handle(bytes, ack);
+        await this.handle(bytes, ack, deliveredTimestamp);
         if (paused) this.deps.log('receive: resumed: disk space is available again');
         return;
       } catch (err) {
@@ -120,7 +120,7 @@ export class Receiver {
     return this.deps.decrypt ? this.deps.decrypt(envelope, local, stores) : decryptEnvelope(envelope, local, stores, this.deps.trustRoots);
   }
 
-  private async handle(bytes: Uint8Array, ack: () => void): Promise<void> {
+  private async handle(bytes: Uint8Array, ack: () => void, deliveredTimestamp: number): Promise<void> {
     const hash = createHash('sha256').update(bytes).digest('base64');
     let env: Envelope;
     try {
@@ -180,6 +180,9 @@ export class Receiver {
       try {
         const content = decodeContent(decrypted.content);
         effects = interpretContent(content, decrypted, { serverTimestamp: env.serverTimestamp ?? 0, clientTimestamp: env.clientTimestamp ?? 0, localAci: this.deps.local.aci });
+        if (effects.entry) {
+          effects.entry.value.delivery = { senderDevice: decrypted.senderDevice, serverReceivedTimestamp: env.serverTimestamp ?? 0, serverDeliveredTimestamp: deliveredTimestamp };
+        }
       } catch (err) {
         const failure = receiveFailure('unparseable', decrypted.senderAci, `could not parse a message from ${decrypted.senderAci}: ${describe(err)}`);
         recorder.commit(batch, id, { kind: 'failed', failure });

@@ -1,29 +1,14 @@
 // Token authentication for socket connections. A connection authenticates once, either with an
 // explicit `{"command":"auth","token":"…"}` or by adding `"auth":"…"` to its first command (so a
 // one-line `echo … | socat` still works). Until then nothing it sends is executed.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { errorResponse, responseHead, type Response } from './commands.js';
 import { StatusCode } from './statusCodes.js';
 import { isPlainObject } from './validators.js';
+import type { TokenCheck } from '../util/tokenCheck.js';
+
+export { tokenCheck, type TokenCheck } from '../util/tokenCheck.js';
 
 export const AUTH_COMMAND = 'auth';
-
-/** Tells whether a presented token is the configured one. */
-export type TokenCheck = (presented: unknown) => boolean;
-
-/**
- * Compares in constant time: both sides are hashed first, so neither the token's length nor the
- * position of the first wrong character shows in how long the comparison takes.
- */
-export function tokenCheck(token: string): TokenCheck {
-  if (token.length === 0) throw new Error('the auth token is empty');
-  const expected = digest(token);
-  return (presented) => typeof presented === 'string' && timingSafeEqual(digest(presented), expected);
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
-}
 
 const HOW_TO =
   `send {"command":"auth","token":"YOUR_TOKEN"} first, or add "auth":"YOUR_TOKEN" to this command ` +

@@ -10,7 +10,7 @@ import { base64Slices, encodeAnswer, type AnswerPiece } from './answerEncoder.js
 import { LenientJsonReader, type ReaderEvent } from './jsonReader.js';
 import type { SocketLimits } from './limits.js';
 import { StatusCode } from './statusCodes.js';
-import { PendingAcks } from './acks.js';
+import { PendingAcks } from '../messenger/pendingAcks.js';
 
 export interface ConnectionOptions {
   messenger: Messenger;

@@ -8,7 +8,7 @@ import { errorResponse } from './commands.js';
 import { Connection } from './connection.js';
 import { resolveLimits, type SocketLimits } from './limits.js';
 import { StatusCode } from './statusCodes.js';
-import type { TlsCredentials } from './tls.js';
+import type { TlsCredentials } from '../util/tls.js';
 import { isAddressInUse, PortInUseError } from './portInUse.js';
 import { listening, listeningPrivately, removeSocketFile } from '../util/listening.js';
 

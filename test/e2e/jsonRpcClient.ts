@@ -17,7 +17,7 @@ export interface RpcClient {
   socket?: Socket;
 }
 
-function rpcOver(input: Readable, output: Writable, onGone: Promise<unknown>): RpcClient {
+export function rpcOver(input: Readable, output: Writable, onGone: Promise<unknown>): RpcClient {
   let nextId = 1;
   const lines: any[] = [];
   const notifications: any[] = [];

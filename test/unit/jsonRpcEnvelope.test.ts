@@ -52,3 +52,17 @@ test('edits, deletes, timer changes, receipts, typing and unsupported content', 
   assert.deepEqual(encode({ kind: 'typing', sender: BOB, timestamp: 8, action: 'started', groupId: 'g' }).envelope.typingMessage, { action: 'STARTED', timestamp: 8, groupId: 'g' });
   assert.deepEqual(encode({ kind: 'unsupported', sender: BOB, timestamp: 9, contentKind: 'callMessage' }).envelope.unsupportedMessage, { contentKind: 'callMessage' });
 });
+
+test("sourceDevice, serverReceivedTimestamp and serverDeliveredTimestamp from the entry's delivery; left out for entries stored without it", () => {
+  const delivery = { senderDevice: 2, serverReceivedTimestamp: 1700000000100, serverDeliveredTimestamp: 1700000000200 };
+  const { envelope } = encode({ kind: 'message', ...origin, ...PLAIN_MESSAGE, delivery, body: 'hi', attachments: [], reaction: null });
+  assert.deepEqual(Object.keys(envelope).slice(0, 8), ['source', 'sourceNumber', 'sourceUuid', 'sourceName', 'sourceDevice', 'timestamp', 'serverReceivedTimestamp', 'serverDeliveredTimestamp']);
+  assert.equal(envelope.sourceDevice, 2);
+  assert.equal(envelope.serverReceivedTimestamp, 1700000000100);
+  assert.equal(envelope.serverDeliveredTimestamp, 1700000000200);
+  const receipt = encode({ kind: 'receipt', sender: BOB, timestamp: 1, receipt: 'read', targetTimestamps: [1], delivery }).envelope;
+  assert.equal(receipt.sourceDevice, 2);
+  const old = encode({ kind: 'message', ...origin, ...PLAIN_MESSAGE, body: 'hi', attachments: [], reaction: null }).envelope;
+  assert.equal(old.sourceDevice, null);
+  assert.equal('serverReceivedTimestamp' in old, false);
+});

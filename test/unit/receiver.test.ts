@@ -102,6 +102,7 @@ describe('receiver', () => {
       body: 'hi',
       reaction: null,
       ...PLAIN_MESSAGE,
+      delivery: { senderDevice: 1, serverReceivedTimestamp: 1, serverDeliveredTimestamp: 0 },
     });
   });
 

@@ -1,6 +1,6 @@
 // What every socket command handler gets and gives back.
 import type { InboxLease, Messenger } from '../../messenger/api.js';
-import type { PendingAcks } from '../acks.js';
+import type { PendingAcks } from '../../messenger/pendingAcks.js';
 import type { SocketLimits } from '../limits.js';
 
 export type Response = Record<string, unknown>;

@@ -1,9 +1,10 @@
-// Receiving with acknowledgement (an extension): `receive_messages` with `ack: true` answers with
-// an `ackId` and keeps the messages leased until the client sends `{command:'ack', ackId}` — so a
-// client that dies after the kernel took the answer but before it processed it gets the messages
-// again, instead of losing them. Leases not acknowledged when the connection closes go back.
+// Receiving with acknowledgement (an extension of the seed socket and of JSON-RPC): the answer or
+// notification carries an `ackId` and the messages stay leased until the client acknowledges it
+// (`{command:'ack', ackId}`, JSON-RPC's `ack` method) — so a client that dies after the kernel took
+// the bytes but before it processed them gets the messages again, instead of losing them. Leases
+// not acknowledged when the connection closes go back. One per connection, for every front-end.
 import { randomUUID } from 'node:crypto';
-import type { InboxLease } from '../messenger/api.js';
+import type { InboxLease } from './api.js';
 
 export class PendingAcks {
   private readonly leases = new Map<string, InboxLease>();
@@ -25,6 +26,14 @@ export class PendingAcks {
     this.leases.delete(id);
     lease.commit();
     return true;
+  }
+
+  /** The answer carrying `id` never reached the client: its lease goes back at once. */
+  giveBack(id: string): void {
+    const lease = this.leases.get(id);
+    if (!lease) return;
+    this.leases.delete(id);
+    lease.release();
   }
 
   /** The connection is gone: every unacknowledged lease goes back, and so will any held later. */
