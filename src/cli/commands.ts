@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { blockCommand, listContactsCommand, unblockCommand } from './contacts.js';
 import { listAccountsCommand } from './listAccounts.js';
 import { listDevicesCommand } from './listDevices.js';
 import { listIdentitiesCommand } from './listIdentities.js';
@@ -37,6 +38,9 @@ export const COMMANDS: Command[] = [
   receiveCommand,
   trustCommand,
   listIdentitiesCommand,
+  listContactsCommand,
+  blockCommand,
+  unblockCommand,
   listGroupsCommand,
   updateGroupCommand,
   quitGroupCommand,

@@ -47,6 +47,9 @@ export class AccountMaintenance {
     const settings = this.deps.store.account;
     try {
       await this.refillAll();
+      // The block list first: the phone answers in order, so it is applied before the contact list
+      // that linking waits for.
+      if (!settings.getSetting('blockedSyncRequested')) await this.requestBlockedSync();
       if (!settings.getSetting('contactSyncRequested')) await this.requestContactSync();
     } catch (err) {
       this.deps.log(`maintenance after connect failed: ${describe(err)}`);
@@ -134,6 +137,12 @@ export class AccountMaintenance {
     return done;
   }
 
+  /** Asks the phone for its block list; the answer (a Blocked sync message) replaces ours. */
+  async requestBlockedSync(): Promise<void> {
+    await this.deps.outbox.deliverToOwnDevices(syncRequestContent(SyncRequestType.BLOCKED), Date.now());
+    this.deps.store.account.setSetting('blockedSyncRequested', String(Date.now()));
+  }
+
   /** For lookups by number: the contacts the phone is about to send may hold the answer. */
   async contactSyncSettled(): Promise<void> {
     if (this.contactSync) await this.waitForContactSync(CONTACT_SYNC_WAIT_MS);
@@ -149,7 +158,13 @@ export class AccountMaintenance {
       const contacts = parseContactStream(result);
       store.transaction(() => {
         for (const c of contacts) {
-          store.recipients.upsertRecipient({ aci: c.aci, e164: c.e164 ?? undefined, profileKey: c.profileKey ?? undefined, name: c.name ?? undefined });
+          store.recipients.upsertRecipient({
+            aci: c.aci,
+            e164: c.e164 ?? undefined,
+            profileKey: c.profileKey ?? undefined,
+            name: c.name ?? undefined,
+            expireTimer: c.expireTimer ?? undefined,
+          });
         }
       });
       log(`contact sync: ${contacts.length} contacts`);

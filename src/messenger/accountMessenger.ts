@@ -6,6 +6,10 @@ import { AccountStore, type TrustMode } from '../store/accountStore.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
 import type { Log } from '../util/log.js';
 import type {
+  BlockRequest,
+  BlockResult,
+  ContactFilter,
+  ContactSummary,
   DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
@@ -128,6 +132,7 @@ export class AccountMessenger implements Messenger {
     if (envelopeType === EnvelopeType.PREKEY_BUNDLE || envelopeType === EnvelopeType.UNIDENTIFIED_SENDER) maintenance.sessionStarted();
     if (effects?.entry?.attachments.length) attachments.kick();
     if (effects?.contactSyncBlob) void maintenance.applyContactSync(effects.contactSyncBlob);
+    if (effects?.blockedList) this.parts.contacts.applyPhoneList(effects.blockedList);
     if (effects?.group) {
       groupArrivals.arrived(effects.group.groupId);
       void groups.learn(effects.group.masterKey, effects.group.revision);
@@ -163,6 +168,16 @@ export class AccountMessenger implements Messenger {
 
   sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult> {
     return this.parts.sendPath.sendReceipt(recipient, timestamps, kind);
+  }
+
+  // ---- contacts
+
+  async listContacts(filter: ContactFilter): Promise<ContactSummary[]> {
+    return this.parts.contacts.list(filter);
+  }
+
+  setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult> {
+    return this.parts.contacts.setBlocked(request, blocked);
   }
 
   // ---- identities

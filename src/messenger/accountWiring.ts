@@ -15,6 +15,8 @@ import type { Log } from '../util/log.js';
 import { Mutex } from '../util/mutex.js';
 import { AccountMaintenance } from './accountMaintenance.js';
 import { AttachmentFetcher, DEFAULT_RETRY } from './attachmentFetcher.js';
+import { BlockFilter } from './blockFilter.js';
+import { ContactBook } from './contacts.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { GroupArrivals } from './groupArrivals.js';
 import { GroupDirectory } from './groupDirectory.js';
@@ -58,6 +60,7 @@ export interface AccountParts {
   identities: Identities;
   sendPath: SendPath;
   deliveryReceipts: DeliveryReceipts;
+  contacts: ContactBook;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -78,6 +81,9 @@ export function wireAccount(options: WiringOptions): AccountParts {
   const inbox = new InboxQueue(store.inbox, { log, afterDelete: () => receiver.retryNow() });
   const retry = options.attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: options.attachmentRetryWindowMs };
   const attachments = new AttachmentFetcher(store.inbox, serverConfig, https, log, () => inbox.notify(), retry);
+  // Needs the outbox (below) only when the block list changes here, long after wiring.
+  const contacts: ContactBook = new ContactBook({ store, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), log });
+  const blockFilter = new BlockFilter(contacts, self.aci, log);
   const receiver = new Receiver({
     recorder: new ReceiveRecorder(store, () => ({ aci: account().aci, e164: account().number })),
     openBatch: (kind) => store.protocolBatch(kind),
@@ -85,6 +91,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     local: { aci: self.aci, pni: self.pni, e164: self.number, deviceId: self.deviceId },
     trustRoots: serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root))),
     log,
+    screen: (effects) => blockFilter.screen(effects),
     afterCommit: (effects, envelopeType) => options.afterCommit(effects, envelopeType),
   });
 
@@ -157,6 +164,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     maintenance,
     identities: new Identities({ store, account, resolver }),
     sendPath: new SendPath({ outbox, groups, resolver, account }),
+    contacts,
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
   };
 }

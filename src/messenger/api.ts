@@ -150,7 +150,48 @@ export interface DeviceSummary {
   lastSeen: number | null;
 }
 
+/** One recipient the account knows, as `listContacts` shows it. */
+export interface ContactSummary {
+  number: string | null;
+  /** Null for a number blocked by the phone whose ACI this account never learned. */
+  uuid: string | null;
+  /** The name to show: the one set here (`updateContact`), else the owner's contact name from the phone. */
+  name: string | null;
+  /** The name in the phone's contact list (contact sync, storage service). */
+  contactName: string | null;
+  /** The recipient's own Signal profile name (given and family name), when their profile key is known and it was fetched. */
+  profileName: string | null;
+  profile: { givenName: string | null; familyName: string | null } | null;
+  isBlocked: boolean;
+  /** The conversation's disappearing-message timer in seconds; 0: off or not known. */
+  messageExpirationTime: number;
+}
+
+export interface ContactFilter {
+  /** Only these recipients (E.164 or ACI); absent or empty: everyone. */
+  recipients?: string[];
+  /** true: only blocked recipients; false: only those not blocked; absent: both (signal-cli's --blocked). */
+  blocked?: boolean;
+}
+
+/** What `block`/`unblock` applies to: recipients (E.164 or ACI) and groups (base64 ids). */
+export interface BlockRequest {
+  recipients: string[];
+  groupIds: string[];
+}
+
+export interface BlockResult {
+  /** The block list after the change. */
+  blocked: { numbers: string[]; acis: string[]; groupIds: string[] };
+  /** How many of this account's other devices were told (a sync message); null when telling them failed. */
+  syncedDevices: number | null;
+}
+
 export interface Messenger {
+  /** Every recipient the account knows, or those the filter names. */
+  listContacts(filter: ContactFilter): Promise<ContactSummary[]>;
+  /** Blocks (`blocked`) or unblocks recipients and groups, at once, and tells this account's other devices. */
+  setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult>;
   sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras?: MessageExtras): Promise<SendResult>;
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult>;
   /** Takes back ("delete for everyone") this account's message sent at `targetTimestamp` to the target. */

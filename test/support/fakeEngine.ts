@@ -1,6 +1,10 @@
 // The one fake engine for front-end tests: records what it was asked, answers at once unless a test
 // replaces a hook, and counts every call so a test can prove that nothing ran.
 import type {
+  BlockRequest,
+  BlockResult,
+  ContactFilter,
+  ContactSummary,
   DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
@@ -77,6 +81,8 @@ export class FakeEngine implements Messenger {
   groupUpdates: GroupUpdateRequest[] = [];
   takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
   groups: GroupSummary[] = [];
+  contacts: ContactSummary[] = [];
+  blockChanges: (BlockRequest & { blocked: boolean })[] = [];
   devices: DeviceSummary[] = [{ id: 1, name: null, primary: true, thisDevice: false, created: null, lastSeen: 1700000000000 }];
 
   /** Replace to make sends slow or failing. */
@@ -162,5 +168,19 @@ export class FakeEngine implements Messenger {
   async listDevices(): Promise<DeviceSummary[]> {
     this.calls++;
     return this.outcome(this.devices);
+  }
+
+  async listContacts(filter: ContactFilter): Promise<ContactSummary[]> {
+    this.calls++;
+    const wanted = filter.recipients?.length ? filter.recipients : null;
+    return this.outcome(
+      this.contacts.filter((c) => (!wanted || (c.uuid !== null && wanted.includes(c.uuid)) || (c.number !== null && wanted.includes(c.number))) && (filter.blocked === undefined || c.isBlocked === filter.blocked)),
+    );
+  }
+
+  async setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult> {
+    this.calls++;
+    this.blockChanges.push({ ...request, blocked });
+    return this.outcome({ blocked: { numbers: blocked ? request.recipients : [], acis: [], groupIds: blocked ? request.groupIds : [] }, syncedDevices: 0 });
   }
 }

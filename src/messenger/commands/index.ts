@@ -1,7 +1,9 @@
 // Every command the engine serves, declared once each (one file per command beside this one).
 // Front-ends map their input to these: cli/ (argv), socket/ (the seed's JSON), JSON-RPC next.
 import type { AnyCommandDeclaration } from './declaration.js';
+import { block, unblock } from './block.js';
 import { link } from './link.js';
+import { listContacts } from './listContacts.js';
 import { listAccounts } from './listAccounts.js';
 import { listDevices } from './listDevices.js';
 import { listGroups } from './listGroups.js';
@@ -21,6 +23,9 @@ import { updateGroup } from './updateGroup.js';
 import { updateProfile } from './updateProfile.js';
 
 export {
+  block,
+  unblock,
+  listContacts,
   link,
   listAccounts,
   listDevices,
@@ -69,4 +74,7 @@ export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   link,
   unregister,
   listAccounts,
+  listContacts,
+  block,
+  unblock,
 ];

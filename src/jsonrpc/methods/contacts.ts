@@ -1,0 +1,67 @@
+// listContacts, block, unblock in signal-cli's shapes (JsonContact for listContacts).
+import type { ContactSummary } from '../../messenger/api.js';
+import { block, CommandArguments, listContacts, unblock } from '../../messenger/commands/index.js';
+import type { Method } from './context.js';
+
+const NO_LIMITS = { maxAttachmentBytes: 0 };
+
+export const listContactsMethod: Method = async (params, ctx) => {
+  params.refuseUnsupported('listContacts', ['name']);
+  const recipients = params.list('recipient');
+  const args = new CommandArguments(
+    { recipients: recipients.length ? recipients : undefined, blocked: params.has('blocked') ? params.get('blocked') : undefined },
+    { recipients: 'recipient', blocked: 'blocked' },
+  );
+  return (await listContacts.run(ctx.engine, listContacts.parse(args, NO_LIMITS), {})).map(encodeContact);
+};
+
+/**
+ * signal-cli's JsonContact with what sigsock knows. `name` is the owner's name for the contact;
+ * givenName/familyName are not split by the phone's contact sync, so `givenName` carries it whole.
+ */
+function encodeContact(c: ContactSummary): Record<string, unknown> {
+  return {
+    number: c.number,
+    uuid: c.uuid,
+    username: null,
+    name: c.name ?? '',
+    givenName: c.name,
+    familyName: null,
+    nickName: null,
+    nickGivenName: null,
+    nickFamilyName: null,
+    note: null,
+    color: null,
+    isArchived: false,
+    isBlocked: c.isBlocked,
+    isHidden: false,
+    messageExpirationTime: c.messageExpirationTime,
+    profileSharing: false,
+    unregistered: false,
+    profile: c.profile && {
+      lastUpdateTimestamp: 0,
+      givenName: c.profile.givenName,
+      familyName: c.profile.familyName,
+      about: null,
+      aboutEmoji: null,
+      hasAvatar: false,
+      mobileCoinAddress: null,
+    },
+  };
+}
+
+function blockMethod(command: typeof block): Method {
+  return async (params, ctx) => {
+    const recipients = params.list('recipient');
+    const groupIds = params.list('groupId');
+    const args = new CommandArguments(
+      { recipients: recipients.length ? recipients : undefined, groupIds: groupIds.length ? groupIds : undefined },
+      { recipients: 'recipient', groupIds: 'groupId' },
+    );
+    await command.run(ctx.engine, command.parse(args, NO_LIMITS), {});
+    return {};
+  };
+}
+
+export const blockContactsMethod = blockMethod(block);
+export const unblockMethod = blockMethod(unblock);

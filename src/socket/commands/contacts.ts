@@ -1,0 +1,24 @@
+// list_contacts {recipients?, blocked?} → {contacts}; block / unblock {recipients?, groupIds?} →
+// {blocked, syncedDevices}. `recipient` and `groupId` (one value or a list) are accepted as well.
+import { block as blockCommand, CommandArguments, listContacts as listCommand, unblock as unblockCommand } from '../../messenger/commands/index.js';
+import type { Handler, Request } from './context.js';
+
+/** `recipients` or `recipient`, `groupIds` or `groupId`: whichever the client wrote (both: the plural). */
+function either(request: Request, plural: string, singular: string): unknown {
+  return request[plural] ?? request[singular];
+}
+
+export const listContacts: Handler = async (request, ctx) => {
+  const args = new CommandArguments({ recipients: either(request, 'recipients', 'recipient'), blocked: request.blocked }, { recipients: 'recipients' });
+  return { fields: { contacts: await listCommand.run(ctx.messenger, listCommand.parse(args, ctx.limits), {}) } };
+};
+
+function blockHandler(command: typeof blockCommand): Handler {
+  return async (request, ctx) => {
+    const args = new CommandArguments({ recipients: either(request, 'recipients', 'recipient'), groupIds: either(request, 'groupIds', 'groupId') }, { recipients: 'recipients', groupIds: 'groupIds' });
+    return { fields: { ...(await command.run(ctx.messenger, command.parse(args, ctx.limits), {})) } };
+  };
+}
+
+export const block = blockHandler(blockCommand);
+export const unblock = blockHandler(unblockCommand);
