@@ -46,7 +46,7 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
 }
 
 function line(entry: Exclude<InboxEntry, { kind: 'failure' }>, text: string): string {
-  const from = entry.sender.e164 ?? entry.sender.aci;
+  const from = `${entry.sender.e164 ?? entry.sender.aci}${entry.sender.name ? ` (${entry.sender.name})` : ''}`;
   const to = 'destination' in entry && entry.destination ? ` to ${entry.destination.e164 ?? entry.destination.aci}` : '';
   const where = 'groupId' in entry && entry.groupId ? ` in group ${entry.groupId}` : '';
   return `${entry.timestamp} ${from}${to}${where}: ${text}\n`;

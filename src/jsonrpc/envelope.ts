@@ -54,7 +54,7 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
 }
 
 function source(sender: Party, timestamp: number): Record<string, unknown> {
-  return { source: sender.e164 ?? sender.aci, sourceNumber: sender.e164, sourceUuid: sender.aci, sourceName: null, sourceDevice: null, timestamp };
+  return { source: sender.e164 ?? sender.aci, sourceNumber: sender.e164, sourceUuid: sender.aci, sourceName: sender.name ?? null, sourceDevice: null, timestamp };
 }
 
 /** The envelope around a data message: as `dataMessage`, or as `syncMessage.sentMessage` when this account sent it. */

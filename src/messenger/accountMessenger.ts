@@ -81,11 +81,13 @@ export class AccountMessenger implements Messenger {
     const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts } = this.parts;
     maintenance.stop();
     groupArrivals.stop();
+    const profileFetches = this.parts.profileNames.stop();
     receiver.stop();
     inbox.stop();
     await chat.stop();
     await unauthChat.stop();
     await receiver.idle();
+    await profileFetches;
     // With the connections closed, receipts under way settle at once; none may touch the store after it closes.
     await deliveryReceipts.stop();
     await attachments.stop();
@@ -133,6 +135,7 @@ export class AccountMessenger implements Messenger {
     if (effects?.entry?.attachments.length) attachments.kick();
     if (effects?.contactSyncBlob) void maintenance.applyContactSync(effects.contactSyncBlob);
     if (effects?.blockedList) this.parts.contacts.applyPhoneList(effects.blockedList);
+    if (effects?.sender.profileKey) this.parts.profileNames.want(effects.sender.aci);
     if (effects?.group) {
       groupArrivals.arrived(effects.group.groupId);
       void groups.learn(effects.group.masterKey, effects.group.revision);
@@ -144,8 +147,16 @@ export class AccountMessenger implements Messenger {
     return this.parts.groupArrivals.when(groupId, timeoutMs);
   }
 
-  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
-    return this.parts.inbox.take(timeoutMs, signal);
+  async takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    const lease = await this.parts.inbox.take(timeoutMs, signal);
+    if (lease.entries.length === 0) return lease;
+    const { contacts, profileNames } = this.parts;
+    return withSenderNames(lease, this.account.aci, (aci) => {
+      const name = contacts.senderName(aci);
+      // Not known yet: fetched now, shown on the sender's next entries.
+      if (name === null) profileNames.want(aci);
+      return name;
+    });
   }
 
   // ---- sending
@@ -247,4 +258,17 @@ export class AccountMessenger implements Messenger {
   async quitGroup(groupId: string, newAdmins: string[]): Promise<GroupUpdateResult> {
     return this.parts.outbox.announce(await this.parts.groupEditor.quit(groupId, newAdmins));
   }
+}
+
+/** The lease with each sender named as the owner knows them (never this account itself). */
+function withSenderNames(lease: InboxLease, selfAci: string, nameOf: (aci: string) => string | null): InboxLease {
+  const names = new Map<string, string | null>();
+  const entries = lease.entries.map((entry) => {
+    if (entry.kind === 'failure' || entry.sender.aci === selfAci) return entry;
+    const aci = entry.sender.aci;
+    if (!names.has(aci)) names.set(aci, nameOf(aci));
+    const name = names.get(aci);
+    return name ? { ...entry, sender: { ...entry.sender, name } } : entry;
+  });
+  return { entries, commit: () => lease.commit(), release: () => lease.release() };
 }

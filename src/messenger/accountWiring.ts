@@ -17,6 +17,7 @@ import { AccountMaintenance } from './accountMaintenance.js';
 import { AttachmentFetcher, DEFAULT_RETRY } from './attachmentFetcher.js';
 import { BlockFilter } from './blockFilter.js';
 import { ContactBook } from './contacts.js';
+import { ProfileNames } from './profileNames.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { GroupArrivals } from './groupArrivals.js';
 import { GroupDirectory } from './groupDirectory.js';
@@ -61,6 +62,7 @@ export interface AccountParts {
   sendPath: SendPath;
   deliveryReceipts: DeliveryReceipts;
   contacts: ContactBook;
+  profileNames: ProfileNames;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -165,6 +167,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     identities: new Identities({ store, account, resolver }),
     sendPath: new SendPath({ outbox, groups, resolver, account }),
     contacts,
+    profileNames: new ProfileNames({ recipients: store.recipients, chat: () => chat.get(), log }),
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
   };
 }

@@ -10,6 +10,11 @@
 export interface Party {
   aci: string;
   e164: string | null;
+  /**
+   * A sender's name as the owner knows them (contact name, else their profile name): added when
+   * an entry is handed out (contacts.ts), never stored; absent when unknown.
+   */
+  name?: string;
 }
 
 export interface ReceivedAttachment {

@@ -56,6 +56,8 @@ export interface WireMessage {
   groupId?: string;
   reaction?: WireReaction;
   attachments: WireAttachment[];
+  /** The sender's name (contact or profile name) when known. */
+  senderName?: string;
   quote?: WireQuote;
   mentions?: WireMention[];
   textStyles?: WireTextStyle[];
@@ -136,6 +138,7 @@ function encodeHead(at: { timestamp: number; sender: Party; groupId: string | nu
       },
     }),
     attachments: (parts?.attachments ?? []).map((a) => encodeAttachment(a, encoding)),
+    ...(at.sender.name && { senderName: at.sender.name }),
   };
 }
 

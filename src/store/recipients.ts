@@ -54,6 +54,7 @@ export class Recipients {
            ON CONFLICT(aci) DO UPDATE SET
              e164 = COALESCE(excluded.e164, e164), pni = COALESCE(excluded.pni, pni),
              profile_key = COALESCE(excluded.profile_key, profile_key), name = COALESCE(excluded.name, name),
+             profile_name = CASE WHEN excluded.profile_key IS NOT NULL AND excluded.profile_key IS NOT profile_key THEN NULL ELSE profile_name END,
              expire_timer = COALESCE(excluded.expire_timer, expire_timer),
              updated_at = excluded.updated_at`,
         )

@@ -7,9 +7,9 @@ import { groupIdFromMasterKey } from '../../src/messenger/groupIds.js';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { receiveAll, startDaemon, waitForLog, type Daemon } from '../support/daemon.js';
 import { client, type Client } from '../support/lineClient.js';
-import { anyContent, within } from '../support/contactActions.js';
+import { anyContent, changeProfile, within } from '../support/contactActions.js';
 
-type Contact = { number: string | null; uuid: string; name: string | null; isBlocked: boolean; messageExpirationTime: number };
+type Contact = { number: string | null; uuid: string; name: string | null; profileName: string | null; isBlocked: boolean; messageExpirationTime: number };
 
 describe('contacts and blocking through the socket', () => {
   let f: LinkedFixture;
@@ -124,5 +124,31 @@ describe('contacts and blocking through the socket', () => {
     await f.phone.sendRaw(f.device, anyContent({ syncMessage: { content: { blocked: { acisBinary: [], numbers: [], groupIds: [], acis: [] } }, read: null, viewed: null, stickerPackOperation: null, padding: null } }));
     await waitForLog(daemon, /block list from the phone: 0 account\(s\), 0 group\(s\)/);
     assert.deepEqual(await contacts({ blocked: true }), []);
+  });
+
+  it('names senders: the contact name the phone synced, else the profile name read in the background, renewed with a new key', async () => {
+    await f.bob.sendText(f.device, 'bob has a contact name');
+    const [fromBob] = await receiveUntil('bob has a contact name');
+    assert.equal(fromBob.senderName, 'Bob');
+
+    const dave = await f.network.createContact('Dave');
+    await f.introduce(dave);
+    const profileRead = (n: number) => waitForLog(daemon, new RegExp(`(profile: a sender's profile name was read[^]*){${n}}`), 20_000);
+    await dave.sendText(f.device, 'dave shares his profile key', { withProfileKey: true });
+    // The name is read after the commit, never holding up the entry: it may or may not be on this one.
+    await receiveUntil('dave shares his profile key');
+    await profileRead(1);
+    await dave.sendText(f.device, 'dave again');
+    assert.equal((await receiveUntil('dave again')).at(-1)?.senderName, 'Dave');
+    assert.equal((await contacts({ recipients: [dave.device.aci] }))[0].name, null, 'no contact name: the phone does not know Dave');
+
+    changeProfile(dave, 'David');
+    await dave.sendText(f.device, 'dave with a new key', { withProfileKey: true });
+    await receiveUntil('dave with a new key');
+    await profileRead(2);
+    await dave.sendText(f.device, 'david now');
+    assert.equal((await receiveUntil('david now')).at(-1)?.senderName, 'David');
+    const [listed] = await contacts({ recipients: [dave.device.aci] });
+    assert.deepEqual({ profileName: listed.profileName }, { profileName: 'David' });
   });
 });
