@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { blockCommand, listContactsCommand, unblockCommand } from './contacts.js';
+import { blockCommand, getUserStatusCommand, listContactsCommand, unblockCommand, updateContactCommand } from './contacts.js';
 import { listAccountsCommand } from './listAccounts.js';
 import { listDevicesCommand } from './listDevices.js';
 import { listIdentitiesCommand } from './listIdentities.js';
@@ -41,6 +41,8 @@ export const COMMANDS: Command[] = [
   listContactsCommand,
   blockCommand,
   unblockCommand,
+  getUserStatusCommand,
+  updateContactCommand,
   listGroupsCommand,
   updateGroupCommand,
   quitGroupCommand,

@@ -1,6 +1,7 @@
-// `listContacts`, `block`, `unblock`: the account's contacts and its block list, as signal-cli has them.
+// `listContacts`, `block`, `unblock`, `getUserStatus`, `updateContact`: the account's contacts, its
+// block list, and who is on Signal, as signal-cli has them.
 import type { ContactSummary } from '../messenger/api.js';
-import { block, CommandArguments, listContacts, unblock } from '../messenger/commands/index.js';
+import { block, CommandArguments, getUserStatus, listContacts, unblock, updateContact } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 
@@ -83,3 +84,49 @@ function blockCommandFor(name: 'block' | 'unblock'): Command {
 
 export const blockCommand = blockCommandFor('block');
 export const unblockCommand = blockCommandFor('unblock');
+
+export const getUserStatusCommand: Command = {
+  name: 'getUserStatus',
+  summary: 'check whether phone numbers are registered with Signal (contact discovery)',
+  usage: '-a +NUMBER getUserStatus [--json] NUMBER...',
+  details: 'Prints "NUMBER: true" or "NUMBER: false" per number; --json adds the ACI. Signal limits how many new numbers an account may look up.',
+  options: {
+    json: { type: 'boolean', description: 'one JSON object per number: recipient, number, uuid, isRegistered' },
+  },
+  async run(ctx) {
+    const params = parseArguments(getUserStatus, new CommandArguments({ recipients: ctx.positionals }, { recipients: 'NUMBER' }));
+    return withMessenger(ctx, async (messenger) => {
+      messenger.start();
+      for (const s of await getUserStatus.run(messenger, params, {})) {
+        if (ctx.values.json) ctx.stdout.write(JSON.stringify({ recipient: s.recipient, number: s.recipient, uuid: s.uuid, isRegistered: s.isRegistered }) + '\n');
+        else ctx.stdout.write(`${s.recipient}: ${s.isRegistered}\n`);
+      }
+      return 0;
+    });
+  },
+};
+
+export const updateContactCommand: Command = {
+  name: 'updateContact',
+  summary: "set the name this device shows for a contact (the phone's contact list is not changed)",
+  usage: '-a +NUMBER updateContact RECIPIENT -n NAME [--family-name NAME]',
+  details: 'An empty name clears it, so the name from the phone shows again.',
+  options: {
+    name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the name (signal-cli: --name or --given-name)' },
+    'given-name': { type: 'string', valueName: 'NAME', description: 'the same as --name' },
+    'family-name': { type: 'string', valueName: 'NAME', description: 'appended to the given name' },
+  },
+  async run(ctx) {
+    if (ctx.positionals.length !== 1) throw new UsageError('updateContact needs exactly one RECIPIENT (+NUMBER or ACI)');
+    const given = (ctx.values.name ?? ctx.values['given-name']) as string | undefined;
+    const family = ctx.values['family-name'] as string | undefined;
+    const name = given === undefined && family === undefined ? undefined : [given, family].filter(Boolean).join(' ');
+    const params = parseArguments(updateContact, new CommandArguments({ recipient: ctx.positionals[0], name }, { recipient: 'RECIPIENT', name: '--name' }));
+    return withMessenger(ctx, async (messenger) => {
+      messenger.start();
+      const contact = await updateContact.run(messenger, params, {});
+      ctx.stdout.write(`${contact.number ?? contact.uuid}: ${contact.name ?? '(no name)'}\n`);
+      return 0;
+    });
+  },
+};

@@ -10,6 +10,7 @@ import type {
   BlockResult,
   ContactFilter,
   ContactSummary,
+  UserStatus,
   DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
@@ -189,6 +190,16 @@ export class AccountMessenger implements Messenger {
 
   setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult> {
     return this.parts.contacts.setBlocked(request, blocked);
+  }
+
+  getUserStatus(numbers: string[]): Promise<UserStatus[]> {
+    return this.parts.directory.status(numbers);
+  }
+
+  async updateContact(recipient: string, name: string | null): Promise<ContactSummary> {
+    const known = await this.parts.resolver.resolve(recipient);
+    this.store.recipients.setLocalName(known.aci, known.e164, name);
+    return this.parts.contacts.list({ recipients: [known.aci] })[0]!;
   }
 
   // ---- identities

@@ -3,12 +3,12 @@
 // (accountMessenger.ts) delegates to. Nothing here runs until `start()` on the facade.
 import { ErrorCode, LibSignalErrorBase, PublicKey } from '@signalapp/libsignal-client';
 import type { AuthenticatedChatConnection, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
-import { discoverAci } from '../signal/contactDiscovery.js';
+import { discoverAci, discoverAcis } from '../signal/contactDiscovery.js';
 import { GroupsApi } from '../signal/groupsApi.js';
 import { httpsClient, type HttpsClient } from '../signal/https.js';
 import { KeptConnection } from '../signal/keptConnection.js';
 import { createNet } from '../signal/net.js';
-import { offersContactDiscovery, type ServerConfig } from '../signal/serverConfig.js';
+import { contactDiscoveryProtocol, offersContactDiscovery, type ServerConfig } from '../signal/serverConfig.js';
 import type { AccountRecord } from '../store/accountRecord.js';
 import type { AccountStore } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
@@ -18,6 +18,7 @@ import { AttachmentFetcher, DEFAULT_RETRY } from './attachmentFetcher.js';
 import { BlockFilter } from './blockFilter.js';
 import { ContactBook } from './contacts.js';
 import { ProfileNames } from './profileNames.js';
+import { UserDirectory } from './userDirectory.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { GroupArrivals } from './groupArrivals.js';
 import { GroupDirectory } from './groupDirectory.js';
@@ -63,6 +64,7 @@ export interface AccountParts {
   deliveryReceipts: DeliveryReceipts;
   contacts: ContactBook;
   profileNames: ProfileNames;
+  directory: UserDirectory;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -136,7 +138,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     byE164: (e164) => knownRecipient(store.recipients.byE164(e164)),
     byAci: (aci) => knownRecipient(store.recipients.byAci(aci)),
     contactSyncSettled: () => maintenance.contactSyncSettled(),
-    discover: offersContactDiscovery(serverConfig) ? async (e164) => discoverAci(net, await chat.get(), e164) : null,
+    discover: offersContactDiscovery(serverConfig) ? async (e164) => discoverAci(net, await chat.get(), e164, contactDiscoveryProtocol(serverConfig)) : null,
     remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
   });
   const groupEditor = new GroupEditor({
@@ -167,6 +169,10 @@ export function wireAccount(options: WiringOptions): AccountParts {
     identities: new Identities({ store, account, resolver }),
     sendPath: new SendPath({ outbox, groups, resolver, account }),
     contacts,
+    directory: new UserDirectory({
+      discover: offersContactDiscovery(serverConfig) ? async (e164s) => discoverAcis(net, await chat.get(), e164s, contactDiscoveryProtocol(serverConfig)) : null,
+      remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
+    }),
     profileNames: new ProfileNames({ recipients: store.recipients, chat: () => chat.get(), log }),
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
   };

@@ -187,7 +187,19 @@ export interface BlockResult {
   syncedDevices: number | null;
 }
 
+/** Whether a phone number is registered with Signal, as contact discovery answers. */
+export interface UserStatus {
+  recipient: string;
+  /** The account's ACI; null when the number is not registered. */
+  uuid: string | null;
+  isRegistered: boolean;
+}
+
 export interface Messenger {
+  /** Asks contact discovery whether these numbers are on Signal (and learns their ACIs). */
+  getUserStatus(numbers: string[]): Promise<UserStatus[]>;
+  /** Sets (null: clears) the name this device shows for `recipient`; the phone's contact list is not changed. */
+  updateContact(recipient: string, name: string | null): Promise<ContactSummary>;
   /** Every recipient the account knows, or those the filter names. */
   listContacts(filter: ContactFilter): Promise<ContactSummary[]>;
   /** Blocks (`blocked`) or unblocks recipients and groups, at once, and tells this account's other devices. */

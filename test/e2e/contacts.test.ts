@@ -151,4 +151,25 @@ describe('contacts and blocking through the socket', () => {
     const [listed] = await contacts({ recipients: [dave.device.aci] });
     assert.deepEqual({ profileName: listed.profileName }, { profileName: 'David' });
   });
+
+  it('get_user_status answers for a registered contact and for a number not on Signal', async () => {
+    const res = await c.request({ command: 'get_user_status', recipients: [f.carol.device.number, '+15550000000'] });
+    assert.equal(res.statusCode, 0, JSON.stringify(res));
+    assert.deepEqual(res.users, [
+      { recipient: f.carol.device.number, uuid: f.carol.device.aci, isRegistered: true },
+      { recipient: '+15550000000', uuid: null, isRegistered: false },
+    ]);
+    const bad = await c.request({ command: 'get_user_status', recipients: [f.carol.device.aci] });
+    assert.notEqual(bad.statusCode, 0, 'numbers only, as signal-cli');
+  });
+
+  it('update_contact sets the name shown here (and on entries), an empty name clears it', async () => {
+    const res = await c.request({ command: 'update_contact', recipient: f.carol.device.number, name: 'Caro' });
+    assert.equal(res.statusCode, 0, JSON.stringify(res));
+    assert.equal((res.contact as Contact).name, 'Caro');
+    await f.carol.sendText(f.device, 'carol renamed');
+    assert.equal((await receiveUntil('carol renamed')).at(-1)?.senderName, 'Caro');
+    const cleared = await c.request({ command: 'update_contact', recipient: f.carol.device.aci, name: '' });
+    assert.equal((cleared.contact as Contact).name, 'Carol', "the phone's name shows again");
+  });
 });

@@ -5,6 +5,7 @@ import type {
   BlockResult,
   ContactFilter,
   ContactSummary,
+  UserStatus,
   DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
@@ -176,6 +177,16 @@ export class FakeEngine implements Messenger {
     return this.outcome(
       this.contacts.filter((c) => (!wanted || (c.uuid !== null && wanted.includes(c.uuid)) || (c.number !== null && wanted.includes(c.number))) && (filter.blocked === undefined || c.isBlocked === filter.blocked)),
     );
+  }
+
+  async getUserStatus(numbers: string[]): Promise<UserStatus[]> {
+    this.calls++;
+    return this.outcome(numbers.map((recipient) => ({ recipient, uuid: null, isRegistered: false })));
+  }
+
+  async updateContact(recipient: string, name: string | null): Promise<ContactSummary> {
+    this.calls++;
+    return this.outcome({ number: recipient, uuid: null, name, contactName: null, profileName: null, profile: null, isBlocked: false, messageExpirationTime: 0 });
   }
 
   async setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult> {

@@ -1,6 +1,6 @@
 // listContacts, block, unblock in signal-cli's shapes (JsonContact for listContacts).
 import type { ContactSummary } from '../../messenger/api.js';
-import { block, CommandArguments, listContacts, unblock } from '../../messenger/commands/index.js';
+import { block, CommandArguments, getUserStatus, listContacts, unblock, updateContact } from '../../messenger/commands/index.js';
 import type { Method } from './context.js';
 
 const NO_LIMITS = { maxAttachmentBytes: 0 };
@@ -65,3 +65,23 @@ function blockMethod(command: typeof block): Method {
 
 export const blockContactsMethod = blockMethod(block);
 export const unblockMethod = blockMethod(unblock);
+
+/** signal-cli's JsonUserStatus list: recipient, number, uuid, isRegistered. */
+export const getUserStatusMethod: Method = async (params, ctx) => {
+  params.refuseUnsupported('getUserStatus', ['username']);
+  const args = new CommandArguments({ recipients: params.list('recipient') }, { recipients: 'recipient' });
+  const statuses = await getUserStatus.run(ctx.engine, getUserStatus.parse(args, NO_LIMITS), {});
+  return statuses.map((s) => ({ recipient: s.recipient, number: s.recipient, uuid: s.uuid, isRegistered: s.isRegistered }));
+};
+
+/** signal-cli's updateContact: the name parameters; an expiration timer and nicknames are not supported yet. */
+export const updateContactMethod: Method = async (params, ctx) => {
+  params.refuseUnsupported('updateContact', ['expiration', 'nickGivenName', 'nickFamilyName', 'note']);
+  const text = (name: string) => (params.has(name) ? params.get(name) : undefined);
+  const given = text('givenName') ?? text('name');
+  const family = text('familyName');
+  const name = given === undefined && family === undefined ? undefined : [given, family].filter((p) => typeof p === 'string' && p).join(' ');
+  const args = new CommandArguments({ recipient: params.get('recipient'), name }, { recipient: 'recipient', name: 'name' });
+  await updateContact.run(ctx.engine, updateContact.parse(args, NO_LIMITS), {});
+  return {};
+};

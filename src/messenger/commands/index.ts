@@ -2,6 +2,7 @@
 // Front-ends map their input to these: cli/ (argv), socket/ (the seed's JSON), JSON-RPC next.
 import type { AnyCommandDeclaration } from './declaration.js';
 import { block, unblock } from './block.js';
+import { getUserStatus } from './getUserStatus.js';
 import { link } from './link.js';
 import { listContacts } from './listContacts.js';
 import { listAccounts } from './listAccounts.js';
@@ -19,10 +20,13 @@ import { sendReceipt } from './sendReceipt.js';
 import { sendTyping } from './sendTyping.js';
 import { trust } from './trust.js';
 import { unregister } from './unregister.js';
+import { updateContact } from './updateContact.js';
 import { updateGroup } from './updateGroup.js';
 import { updateProfile } from './updateProfile.js';
 
 export {
+  getUserStatus,
+  updateContact,
   block,
   unblock,
   listContacts,
@@ -77,4 +81,6 @@ export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   listContacts,
   block,
   unblock,
+  getUserStatus,
+  updateContact,
 ];

@@ -1,6 +1,14 @@
 // list_contacts {recipients?, blocked?} → {contacts}; block / unblock {recipients?, groupIds?} →
-// {blocked, syncedDevices}. `recipient` and `groupId` (one value or a list) are accepted as well.
-import { block as blockCommand, CommandArguments, listContacts as listCommand, unblock as unblockCommand } from '../../messenger/commands/index.js';
+// {blocked, syncedDevices}; get_user_status {recipients} → {users}; update_contact {recipient,
+// name} → {contact}. `recipient` and `groupId` (one value or a list) are accepted as well.
+import {
+  block as blockCommand,
+  CommandArguments,
+  getUserStatus as statusCommand,
+  listContacts as listCommand,
+  unblock as unblockCommand,
+  updateContact as updateCommand,
+} from '../../messenger/commands/index.js';
 import type { Handler, Request } from './context.js';
 
 /** `recipients` or `recipient`, `groupIds` or `groupId`: whichever the client wrote (both: the plural). */
@@ -22,3 +30,13 @@ function blockHandler(command: typeof blockCommand): Handler {
 
 export const block = blockHandler(blockCommand);
 export const unblock = blockHandler(unblockCommand);
+
+export const getUserStatus: Handler = async (request, ctx) => {
+  const args = new CommandArguments({ recipients: either(request, 'recipients', 'recipient') }, { recipients: 'recipients' });
+  return { fields: { users: await statusCommand.run(ctx.messenger, statusCommand.parse(args, ctx.limits), {}) } };
+};
+
+export const updateContact: Handler = async (request, ctx) => {
+  const args = new CommandArguments({ recipient: request.recipient, name: request.name });
+  return { fields: { contact: await updateCommand.run(ctx.messenger, updateCommand.parse(args, ctx.limits), {}) } };
+};

@@ -1,6 +1,6 @@
 // The socket's commands, by their wire names, in the order the unknown-command answer lists them.
 import { ack } from './ack.js';
-import { block, listContacts, unblock } from './contacts.js';
+import { block, getUserStatus, listContacts, unblock, updateContact } from './contacts.js';
 import type { Handler } from './context.js';
 import { listDevices } from './listDevices.js';
 import { listGroups } from './listGroups.js';
@@ -30,4 +30,6 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   list_contacts: listContacts,
   block: block,
   unblock: unblock,
+  get_user_status: getUserStatus,
+  update_contact: updateContact,
 };
