@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { blockCommand, getUserStatusCommand, listContactsCommand, unblockCommand, updateContactCommand } from './contacts.js';
+import { blockCommand, getUserStatusCommand, listContactsCommand, sendMessageRequestResponseCommand, unblockCommand, updateContactCommand } from './contacts.js';
 import { listAccountsCommand } from './listAccounts.js';
 import { listDevicesCommand } from './listDevices.js';
 import { listIdentitiesCommand } from './listIdentities.js';
@@ -43,6 +43,7 @@ export const COMMANDS: Command[] = [
   unblockCommand,
   getUserStatusCommand,
   updateContactCommand,
+  sendMessageRequestResponseCommand,
   listGroupsCommand,
   updateGroupCommand,
   quitGroupCommand,

@@ -1,7 +1,7 @@
 // `listContacts`, `block`, `unblock`, `getUserStatus`, `updateContact`: the account's contacts, its
 // block list, and who is on Signal, as signal-cli has them.
 import type { ContactSummary } from '../messenger/api.js';
-import { block, CommandArguments, getUserStatus, listContacts, unblock, updateContact } from '../messenger/commands/index.js';
+import { block, CommandArguments, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 
@@ -126,6 +126,29 @@ export const updateContactCommand: Command = {
       messenger.start();
       const contact = await updateContact.run(messenger, params, {});
       ctx.stdout.write(`${contact.number ?? contact.uuid}: ${contact.name ?? '(no name)'}\n`);
+      return 0;
+    });
+  },
+};
+
+export const sendMessageRequestResponseCommand: Command = {
+  name: 'sendMessageRequestResponse',
+  summary: 'answer message requests: accept (no longer flagged), delete, or block; told to your other devices',
+  usage: '-a +NUMBER sendMessageRequestResponse --type accept|delete|block [RECIPIENT...] [-g GROUP_ID...]',
+  options: {
+    type: { type: 'string', valueName: 'TYPE', description: 'accept, delete or block' },
+    'group-id': { type: 'string', short: 'g', multiple: true, valueName: 'GROUP_ID', description: 'a group (base64; several after one -g)' },
+  },
+  async run(ctx) {
+    const targets = blockTargets(ctx);
+    const args = new CommandArguments(
+      { recipients: targets.recipients.length ? targets.recipients : undefined, groupIds: targets.groupIds.length ? targets.groupIds : undefined, type: ctx.values.type },
+      { recipients: 'RECIPIENT', groupIds: '-g GROUP_ID', type: '--type' },
+    );
+    const params = parseArguments(sendMessageRequestResponse, args);
+    return withMessenger(ctx, async (messenger) => {
+      messenger.start();
+      await sendMessageRequestResponse.run(messenger, params, {});
       return 0;
     });
   },

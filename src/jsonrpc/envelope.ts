@@ -20,7 +20,8 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
   const wrap = (envelope: Record<string, unknown>) => ({ envelope, account: encoding.account });
   switch (entry.kind) {
     case 'message':
-      return wrap(fromOrigin(entry, dataMessage(entry, entry, encoding)));
+      // `messageRequest`: signal-cli has no key for it; sigsock's own, which its clients ignore.
+      return wrap({ ...fromOrigin(entry, dataMessage(entry, entry, encoding)), ...(entry.messageRequest && { messageRequest: true }) });
     case 'edit':
       return wrap(fromOrigin(entry, { editMessage: { targetSentTimestamp: entry.targetTimestamp, dataMessage: dataMessage(entry, entry, encoding) } }));
     case 'remoteDelete':

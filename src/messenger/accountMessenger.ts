@@ -10,6 +10,7 @@ import type {
   BlockResult,
   ContactFilter,
   ContactSummary,
+  MessageRequestResponse,
   UserStatus,
   DeviceSummary,
   GroupSummary,
@@ -29,6 +30,7 @@ import { listAccountDevices, removeAccountDevice, unregisterAccount } from './ac
 import { wireAccount, type AccountParts } from './accountWiring.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
+import { messageRequestResponseContent } from './messageRequests.js';
 import type { IdentitySummary } from './identities.js';
 
 export type { IdentitySummary } from './identities.js';
@@ -55,7 +57,7 @@ export class AccountMessenger implements Messenger {
   constructor(
     store: AccountStore,
     private readonly serverConfig: ServerConfig,
-    log: Log,
+    private readonly log: Log,
     attachmentRetryWindowMs?: number,
   ) {
     this.store = store;
@@ -162,8 +164,11 @@ export class AccountMessenger implements Messenger {
 
   // ---- sending
 
-  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras: MessageExtras = {}): Promise<SendResult> {
-    return this.parts.sendPath.sendMessage(target, text, attachments, extras);
+  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras: MessageExtras = {}): Promise<SendResult> {
+    const result = await this.parts.sendPath.sendMessage(target, text, attachments, extras);
+    // Writing to someone accepts them: their answers are not message requests.
+    if (target.recipient) for (const r of result.results) if (r.success && r.aci) this.parts.messageRequests.wroteTo(r.aci);
+    return result;
   }
 
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
@@ -192,6 +197,25 @@ export class AccountMessenger implements Messenger {
     return this.parts.contacts.setBlocked(request, blocked);
   }
 
+  async sendMessageRequestResponse(request: BlockRequest, response: MessageRequestResponse): Promise<{ syncedDevices: number | null }> {
+    const { contacts, messageRequests, outbox, resolver } = this.parts;
+    if (response === 'block') await contacts.setBlocked(request, true);
+    const threads: ({ aci: string } | { groupId: string })[] = request.groupIds.map((groupId) => ({ groupId }));
+    for (const recipient of request.recipients) {
+      const { aci } = await resolver.resolve(recipient);
+      messageRequests.respond(aci, response);
+      threads.push({ aci });
+    }
+    let syncedDevices: number | null = 0;
+    try {
+      for (const thread of threads) syncedDevices = await outbox.deliverToOwnDevices(messageRequestResponseContent(thread, response), Date.now());
+    } catch (err) {
+      syncedDevices = null;
+      this.log(`message request response: telling this account's other devices failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { syncedDevices };
+  }
+
   getUserStatus(numbers: string[]): Promise<UserStatus[]> {
     return this.parts.directory.status(numbers);
   }
@@ -199,6 +223,7 @@ export class AccountMessenger implements Messenger {
   async updateContact(recipient: string, name: string | null): Promise<ContactSummary> {
     const known = await this.parts.resolver.resolve(recipient);
     this.store.recipients.setLocalName(known.aci, known.e164, name);
+    this.parts.messageRequests.wroteTo(known.aci);
     return this.parts.contacts.list({ recipients: [known.aci] })[0]!;
   }
 

@@ -18,6 +18,7 @@ import { AttachmentFetcher, DEFAULT_RETRY } from './attachmentFetcher.js';
 import { BlockFilter } from './blockFilter.js';
 import { ContactBook } from './contacts.js';
 import { ProfileNames } from './profileNames.js';
+import { MessageRequests } from './messageRequests.js';
 import { UserDirectory } from './userDirectory.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { GroupArrivals } from './groupArrivals.js';
@@ -64,6 +65,7 @@ export interface AccountParts {
   deliveryReceipts: DeliveryReceipts;
   contacts: ContactBook;
   profileNames: ProfileNames;
+  messageRequests: MessageRequests;
   directory: UserDirectory;
 }
 
@@ -88,6 +90,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
   // Needs the outbox (below) only when the block list changes here, long after wiring.
   const contacts: ContactBook = new ContactBook({ store, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), log });
   const blockFilter = new BlockFilter(contacts, self.aci, log);
+  const messageRequests = new MessageRequests({ recipients: store.recipients, localAci: self.aci, isPrimary: self.deviceId === 1 });
   const receiver = new Receiver({
     recorder: new ReceiveRecorder(store, () => ({ aci: account().aci, e164: account().number })),
     openBatch: (kind) => store.protocolBatch(kind),
@@ -95,7 +98,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     local: { aci: self.aci, pni: self.pni, e164: self.number, deviceId: self.deviceId },
     trustRoots: serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root))),
     log,
-    screen: (effects) => blockFilter.screen(effects),
+    screen: (effects) => messageRequests.flag(blockFilter.screen(effects)),
     afterCommit: (effects, envelopeType) => options.afterCommit(effects, envelopeType),
   });
 
@@ -173,6 +176,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
       discover: offersContactDiscovery(serverConfig) ? async (e164s) => discoverAcis(net, await chat.get(), e164s, contactDiscoveryProtocol(serverConfig)) : null,
       remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
     }),
+    messageRequests,
     profileNames: new ProfileNames({ recipients: store.recipients, chat: () => chat.get(), log }),
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
   };

@@ -195,7 +195,15 @@ export interface UserStatus {
   isRegistered: boolean;
 }
 
+/** How the owner answers a message request (signal-cli's sendMessageRequestResponse types, and block). */
+export type MessageRequestResponse = 'accept' | 'delete' | 'block';
+
 export interface Messenger {
+  /**
+   * Answers message requests from recipients or groups: accept (their messages are no longer
+   * flagged), delete, or block; told to this account's other devices. Resolves with how many got it.
+   */
+  sendMessageRequestResponse(request: BlockRequest, response: MessageRequestResponse): Promise<{ syncedDevices: number | null }>;
   /** Asks contact discovery whether these numbers are on Signal (and learns their ACIs). */
   getUserStatus(numbers: string[]): Promise<UserStatus[]>;
   /** Sets (null: clears) the name this device shows for `recipient`; the phone's contact list is not changed. */

@@ -91,6 +91,11 @@ export interface Origin {
 /** A message sent to this account, directly or in a group, or sent by it from another device. */
 export interface ReceivedMessage extends MessageParts, Origin {
   kind: 'message';
+  /**
+   * A registered account's message from someone it never wrote to nor accepted (messageRequests.ts):
+   * a message request. Absent otherwise.
+   */
+  messageRequest?: true;
 }
 
 /** A message replaced by new content (its `MessageParts`); `reaction` is always null. */

@@ -64,6 +64,8 @@ export interface WireMessage {
   expiresInSeconds?: number;
   isExpirationUpdate?: true;
   sentByThisAccount?: true;
+  /** A registered account's message from someone it never wrote to nor accepted. */
+  messageRequest?: true;
   destination?: string | null;
   destinationUuid?: string;
   editMessage?: { targetSentTimestamp: number };
@@ -97,7 +99,7 @@ const FAILURE_STATUS = {
 export function encodeEntry(entry: InboxEntry, encoding: EntryEncoding): WireEntry {
   switch (entry.kind) {
     case 'message':
-      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry) };
+      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry), ...(entry.messageRequest && { messageRequest: true }) };
     case 'edit':
       return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry), editMessage: { targetSentTimestamp: entry.targetTimestamp } };
     case 'remoteDelete':

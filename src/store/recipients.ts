@@ -14,6 +14,8 @@ export interface Recipient {
   profileName: string | null;
   /** The conversation's disappearing-message timer in seconds, when contact sync said. */
   expireTimer: number | null;
+  /** The owner wrote to them or accepted their message request: their messages are not requests. */
+  accepted: boolean;
 }
 
 export interface RecipientUpdate {
@@ -36,6 +38,7 @@ function toRecipient(row: Record<string, unknown> | undefined): Recipient | unde
     localName: (row.local_name as string | null | undefined) ?? null,
     profileName: (row.profile_name as string | null | undefined) ?? null,
     expireTimer: row.expire_timer === null || row.expire_timer === undefined ? null : Number(row.expire_timer),
+    accepted: Number(row.accepted ?? 0) === 1,
   };
 }
 
@@ -74,6 +77,12 @@ export class Recipients {
   setLocalName(aci: string, e164: string | null, localName: string | null): void {
     this.upsertRecipient({ aci, e164: e164 ?? undefined });
     this.db.prepare('UPDATE recipient SET local_name = ?, updated_at = ? WHERE aci = ?').run([localName, Date.now(), aci]);
+  }
+
+  /** Marks `aci` as someone the owner talks to (creating the row when needed). */
+  setAccepted(aci: string, accepted = true): void {
+    this.upsertRecipient({ aci });
+    this.db.prepare('UPDATE recipient SET accepted = ? WHERE aci = ?').run([accepted ? 1 : 0, aci]);
   }
 
   /** The profile name decrypted with `profileKey`; kept only while that is still the recipient's key. */

@@ -1,9 +1,11 @@
 // Issue 16: "is this number on Signal" on a sandbox network, where the mock has no CDSI enclave and
 // the sandbox's directory route answers instead (src/sandbox/directoryRoute.ts). A freshly
-// registered account, which knows nobody from a phone, looks numbers up and sends by number.
+// registered account, which knows nobody from a phone, looks numbers up and sends by number; what
+// it receives from strangers is a message request until it answers or accepts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
+import { MOCK_CODE } from '../support/harness.js';
 
 describe('contact discovery on a sandbox network', () => {
   let accounts: TwoAccounts;
@@ -30,13 +32,46 @@ describe('contact discovery on a sandbox network', () => {
     assert.equal(bad.code, 2, bad.stderr);
   });
 
-  it('a registered account sends to a number it never heard of, and is told clearly when nobody has it', async () => {
+  /** The messages `number` receives (receipts left out). */
+  const received = async (number: string): Promise<Record<string, unknown>[]> => {
+    const res = await accounts.run(number, ['receive', '--json', '--timeout', '5']);
+    assert.equal(res.code, 0, res.stderr);
+    const entries = res.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return entries.filter((e) => typeof e.body === 'string');
+  };
+
+  it('a registered account sends to a number it never heard of; the first message is a message request until accepted', async () => {
     const sent = await accounts.run(alice, ['send', '-m', 'found you by number', bob]);
     assert.equal(sent.code, 0, sent.stderr);
-    const received = await accounts.run(bob, ['receive', '--timeout', '5']);
-    assert.match(received.stdout, /found you by number/);
+    const [request] = await received(bob);
+    assert.equal(request.body, 'found you by number');
+    assert.equal(request.messageRequest, true, 'Bob never wrote to Alice: a message request');
+
+    // Alice wrote first, so Bob's answer is no request for her.
+    assert.equal((await accounts.run(bob, ['send', '-m', 'who is this?', alice])).code, 0);
+    const [answer] = await received(alice);
+    assert.equal(answer.body, 'who is this?');
+    assert.equal(answer.messageRequest, undefined);
+
     const refused = await accounts.run(alice, ['send', '-m', 'anyone?', nobody]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, new RegExp(`\\${nobody} is not on Signal: contact discovery knows no account`));
+  });
+
+  it('sendMessageRequestResponse accept ends the flag; a bad type is refused', async () => {
+    const carol = '+15005552103';
+    const registered = await accounts.run(carol, ['register', '--captcha', 'x']);
+    assert.equal(registered.code, 0, registered.stderr);
+    assert.equal((await accounts.run(carol, ['verify', MOCK_CODE])).code, 0);
+    assert.equal((await accounts.run(carol, ['send', '-m', 'hi bob, carol here', bob])).code, 0);
+    assert.equal((await received(bob))[0]?.messageRequest, true);
+    const bad = await accounts.run(bob, ['sendMessageRequestResponse', '--type', 'maybe', carol]);
+    assert.equal(bad.code, 2, bad.stderr);
+    const accepted = await accounts.run(bob, ['sendMessageRequestResponse', '--type', 'accept', carol]);
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.equal((await accounts.run(carol, ['send', '-m', 'accepted now', bob])).code, 0);
+    const [after] = await received(bob);
+    assert.equal(after.body, 'accepted now');
+    assert.equal(after.messageRequest, undefined);
   });
 });

@@ -179,6 +179,11 @@ export class FakeEngine implements Messenger {
     );
   }
 
+  async sendMessageRequestResponse(): Promise<{ syncedDevices: number | null }> {
+    this.calls++;
+    return this.outcome({ syncedDevices: 0 });
+  }
+
   async getUserStatus(numbers: string[]): Promise<UserStatus[]> {
     this.calls++;
     return this.outcome(numbers.map((recipient) => ({ recipient, uuid: null, isRegistered: false })));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { BlockFilter } from '../../src/messenger/blockFilter.js';
 import { blockedFromSync, blockedListContent } from '../../src/messenger/blockedListSync.js';
 import { ContactBook } from '../../src/messenger/contacts.js';
+import { MessageRequests } from '../../src/messenger/messageRequests.js';
 import type { ContentEffects } from '../../src/messenger/contentInterpreter.js';
 import { decodeContent } from '../../src/proto/index.js';
 import { AccountStore } from '../../src/store/accountStore.js';
@@ -114,5 +115,23 @@ describe('contact book', () => {
     assert.notEqual(filter.screen(messageFrom(CAROL)).entry, null);
     assert.notEqual(filter.screen(messageFrom({ aci: SELF, e164: NUMBER }, GROUP)).entry, null, 'what the owner sent in a blocked group is kept');
     assert.match(logs.at(-1)!, /dropped a message from a blocked group \(2 dropped since start\)/);
+  });
+
+  it('flags direct messages from strangers as message requests on a primary only, until accepted or written to', () => {
+    store.recipients.upsertRecipient({ aci: CAROL.aci, name: 'Carol from the phone' });
+    const requests = (isPrimary: boolean) => new MessageRequests({ recipients: store.recipients, localAci: SELF, isPrimary });
+    const primary = requests(true);
+    const isRequest = (effects: ContentEffects) => (primary.flag(effects).entry?.value as { messageRequest?: true }).messageRequest === true;
+    assert.equal(isRequest(messageFrom(BOB)), true, 'a stranger');
+    assert.equal(isRequest(messageFrom(BOB, GROUP)), false, 'a group message');
+    assert.equal(isRequest(messageFrom(CAROL)), false, 'a contact named by the phone');
+    assert.equal((requests(false).flag(messageFrom(BOB)).entry?.value as { messageRequest?: true }).messageRequest, undefined, 'a linked device flags nothing');
+    primary.respond(BOB.aci, 'delete');
+    assert.equal(isRequest(messageFrom(BOB)), true, 'deleting does not accept');
+    primary.respond(BOB.aci, 'accept');
+    assert.equal(isRequest(messageFrom(BOB)), false);
+    const dave = 'da7e0000-0000-4000-8000-000000000004';
+    primary.wroteTo(dave);
+    assert.equal(isRequest(messageFrom({ aci: dave, e164: null })), false, 'the owner wrote to them');
   });
 });

@@ -1,6 +1,6 @@
 // listContacts, block, unblock in signal-cli's shapes (JsonContact for listContacts).
 import type { ContactSummary } from '../../messenger/api.js';
-import { block, CommandArguments, getUserStatus, listContacts, unblock, updateContact } from '../../messenger/commands/index.js';
+import { block, CommandArguments, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from '../../messenger/commands/index.js';
 import type { Method } from './context.js';
 
 const NO_LIMITS = { maxAttachmentBytes: 0 };
@@ -83,5 +83,18 @@ export const updateContactMethod: Method = async (params, ctx) => {
   const name = given === undefined && family === undefined ? undefined : [given, family].filter((p) => typeof p === 'string' && p).join(' ');
   const args = new CommandArguments({ recipient: params.get('recipient'), name }, { recipient: 'recipient', name: 'name' });
   await updateContact.run(ctx.engine, updateContact.parse(args, NO_LIMITS), {});
+  return {};
+};
+
+/** signal-cli's sendMessageRequestResponse: recipient and groupId lists, type accept or delete (and block). */
+export const sendMessageRequestResponseMethod: Method = async (params, ctx) => {
+  params.refuseUnsupported('sendMessageRequestResponse', ['username']);
+  const recipients = params.list('recipient');
+  const groupIds = params.list('groupId');
+  const args = new CommandArguments(
+    { recipients: recipients.length ? recipients : undefined, groupIds: groupIds.length ? groupIds : undefined, type: params.get('type') },
+    { recipients: 'recipient', groupIds: 'groupId', type: 'type' },
+  );
+  await sendMessageRequestResponse.run(ctx.engine, sendMessageRequestResponse.parse(args, NO_LIMITS), {});
   return {};
 };

@@ -6,7 +6,7 @@ import type { CommandDeclaration } from './declaration.js';
 import { parseAddress, parseGroupId } from './validation.js';
 
 /** Arguments: recipients and groupIds, each a string or a list; at least one of them. */
-function parseBlockRequest(args: CommandArguments): BlockRequest {
+export function parseBlockRequest(args: CommandArguments): BlockRequest {
   const list = (name: string, parse: (value: unknown, field: string) => string): string[] => {
     if (!args.has(name)) return [];
     const value = args.get(name);

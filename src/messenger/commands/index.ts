@@ -16,6 +16,7 @@ import { remoteDelete } from './remoteDelete.js';
 import { removeDevice } from './removeDevice.js';
 import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
+import { sendMessageRequestResponse } from './sendMessageRequestResponse.js';
 import { sendReceipt } from './sendReceipt.js';
 import { sendTyping } from './sendTyping.js';
 import { trust } from './trust.js';
@@ -25,6 +26,7 @@ import { updateGroup } from './updateGroup.js';
 import { updateProfile } from './updateProfile.js';
 
 export {
+  sendMessageRequestResponse,
   getUserStatus,
   updateContact,
   block,
@@ -83,4 +85,5 @@ export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   unblock,
   getUserStatus,
   updateContact,
+  sendMessageRequestResponse,
 ];

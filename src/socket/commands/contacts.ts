@@ -1,11 +1,13 @@
 // list_contacts {recipients?, blocked?} → {contacts}; block / unblock {recipients?, groupIds?} →
 // {blocked, syncedDevices}; get_user_status {recipients} → {users}; update_contact {recipient,
-// name} → {contact}. `recipient` and `groupId` (one value or a list) are accepted as well.
+// name} → {contact}; send_message_request_response {recipients?, groupIds?, type} →
+// {syncedDevices}. `recipient` and `groupId` (one value or a list) are accepted as well.
 import {
   block as blockCommand,
   CommandArguments,
   getUserStatus as statusCommand,
   listContacts as listCommand,
+  sendMessageRequestResponse as respondCommand,
   unblock as unblockCommand,
   updateContact as updateCommand,
 } from '../../messenger/commands/index.js';
@@ -39,4 +41,12 @@ export const getUserStatus: Handler = async (request, ctx) => {
 export const updateContact: Handler = async (request, ctx) => {
   const args = new CommandArguments({ recipient: request.recipient, name: request.name });
   return { fields: { contact: await updateCommand.run(ctx.messenger, updateCommand.parse(args, ctx.limits), {}) } };
+};
+
+export const sendMessageRequestResponse: Handler = async (request, ctx) => {
+  const args = new CommandArguments(
+    { recipients: either(request, 'recipients', 'recipient'), groupIds: either(request, 'groupIds', 'groupId'), type: request.type },
+    { recipients: 'recipients', groupIds: 'groupIds' },
+  );
+  return { fields: { ...(await respondCommand.run(ctx.messenger, respondCommand.parse(args, ctx.limits), {})) } };
 };
