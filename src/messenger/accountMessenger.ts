@@ -279,6 +279,7 @@ export class AccountMessenger implements Messenger {
       pendingMembers: (g.pendingMembers ?? []).map(describe),
       isMember: g.isMember,
       revision: g.revision,
+      isBlocked: this.parts.contacts.isBlockedGroup(g.id),
     }));
   }
 

@@ -108,6 +108,8 @@ export interface GroupSummary {
   pendingMembers: { number: string | null; uuid: string }[];
   isMember: boolean;
   revision: number;
+  /** Blocked by this account (`block -g`) or by the owner's phone: its messages are dropped. */
+  isBlocked?: boolean;
 }
 
 export interface GroupUpdateRequest {
