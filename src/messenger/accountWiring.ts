@@ -136,7 +136,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     account,
     log,
   });
-  const maintenance = new AccountMaintenance({ store, account, chat, https, serverConfig, outbox, groups, attachments, log });
+  const maintenance = new AccountMaintenance({ store, account, chat, https, serverConfig, outbox, groups, attachments, contacts, log });
   const resolver = new RecipientResolver({
     byE164: (e164) => knownRecipient(store.recipients.byE164(e164)),
     byAci: (aci) => knownRecipient(store.recipients.byAci(aci)),

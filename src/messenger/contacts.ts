@@ -25,6 +25,7 @@ export class ContactBook implements BlockedSenders {
   private acis = new Set<string>();
   private numbers = new Set<string>();
   private groupIds = new Set<string>();
+  private phoneListWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: ContactBookDeps) {
     this.reload();
@@ -101,6 +102,32 @@ export class ContactBook implements BlockedSenders {
     this.deps.store.blockList.replace(list);
     this.reload();
     this.deps.log(`block list from the phone: ${list.acis.length + list.numbers.length} account(s), ${list.groupIds.length} group(s)`);
+    for (const waiter of this.phoneListWaiters.splice(0)) waiter();
+  }
+
+  /** Blocks the phone's storage service records name: added to the list, which they do not replace. */
+  addFromPhoneStorage(list: BlockedEntries): void {
+    this.deps.store.transaction(() => {
+      for (const aci of list.acis) this.deps.store.blockList.add('aci', aci);
+      for (const e164 of list.numbers) this.deps.store.blockList.add('e164', e164);
+      for (const groupId of list.groupIds) this.deps.store.blockList.add('group', groupId);
+    });
+    this.reload();
+  }
+
+  /** Resolves true when the phone's next block list was applied, false after `timeoutMs`. */
+  nextPhoneList(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.phoneListWaiters = this.phoneListWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.phoneListWaiters.push(done);
+    });
   }
 
   private reload(): BlockedEntries {
