@@ -88,7 +88,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
   const retry = options.attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: options.attachmentRetryWindowMs };
   const attachments = new AttachmentFetcher(store.inbox, serverConfig, https, log, () => inbox.notify(), retry);
   // Needs the outbox (below) only when the block list changes here, long after wiring.
-  const contacts: ContactBook = new ContactBook({ store, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), log });
+  const contacts: ContactBook = new ContactBook({ store, selfAci: self.aci, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), log });
   const blockFilter = new BlockFilter(contacts, self.aci, log);
   const messageRequests = new MessageRequests({ recipients: store.recipients, localAci: self.aci, isPrimary: self.deviceId === 1 });
   const receiver = new Receiver({

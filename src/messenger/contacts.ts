@@ -10,6 +10,8 @@ import { isUuid } from './serviceIds.js';
 
 export interface ContactBookDeps {
   store: Pick<AccountStore, 'recipients' | 'blockList' | 'transaction'>;
+  /** This account's own ACI: it is no contact of itself. */
+  selfAci: string;
   /** Sends a sync message to this account's other devices; resolves with how many got it. */
   toOwnDevices(content: Uint8Array): Promise<number>;
   log: Log;
@@ -35,6 +37,7 @@ export class ContactBook implements BlockedSenders {
     const wanted = filter.recipients?.length ? new Set(filter.recipients) : null;
     const listed = this.deps.store.recipients
       .all()
+      .filter((r) => r.aci !== this.deps.selfAci)
       .filter((r) => !wanted || wanted.has(r.aci) || (r.e164 !== null && wanted.has(r.e164)))
       .map((r) => this.summary(r));
     // A number blocked by the phone, whose ACI the account never learned, is a contact too.

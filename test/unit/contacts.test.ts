@@ -37,7 +37,7 @@ describe('contact book', () => {
   let store: AccountStore;
   let synced: Uint8Array[];
   let logs: string[];
-  const book = () => new ContactBook({ store, toOwnDevices: async (content) => (synced.push(content), 1), log: (line) => logs.push(line) });
+  const book = () => new ContactBook({ store, selfAci: SELF, toOwnDevices: async (content) => (synced.push(content), 1), log: (line) => logs.push(line) });
 
   beforeEach(() => {
     dir = join(mkdtempSync(join(tmpdir(), 'sigsock-contacts-')), 'data');
@@ -89,6 +89,7 @@ describe('contact book', () => {
 
   it('a number blocked before its ACI is known still matches once the ACI is learned, and is listed meanwhile', async () => {
     const contacts = book();
+    store.recipients.upsertRecipient({ aci: SELF, e164: NUMBER });
     await contacts.setBlocked({ recipients: [CAROL.e164], groupIds: [] }, true);
     assert.deepEqual(contacts.list({}).map((c) => ({ number: c.number, isBlocked: c.isBlocked })), [{ number: CAROL.e164, isBlocked: true }]);
     store.recipients.upsertRecipient({ aci: CAROL.aci, e164: CAROL.e164 });
