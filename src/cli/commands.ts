@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { blockCommand, getUserStatusCommand, listContactsCommand, sendMessageRequestResponseCommand, unblockCommand, updateContactCommand } from './contacts.js';
+import { blockCommand, getProfileCommand, getUserStatusCommand, listContactsCommand, sendMessageRequestResponseCommand, unblockCommand, updateContactCommand } from './contacts.js';
 import { listAccountsCommand } from './listAccounts.js';
 import { listDevicesCommand } from './listDevices.js';
 import { listIdentitiesCommand } from './listIdentities.js';
@@ -44,6 +44,7 @@ export const COMMANDS: Command[] = [
   getUserStatusCommand,
   updateContactCommand,
   sendMessageRequestResponseCommand,
+  getProfileCommand,
   listGroupsCommand,
   updateGroupCommand,
   quitGroupCommand,

@@ -1,7 +1,8 @@
 // `listContacts`, `block`, `unblock`, `getUserStatus`, `updateContact`: the account's contacts, its
 // block list, and who is on Signal, as signal-cli has them.
 import type { ContactSummary } from '../messenger/api.js';
-import { block, CommandArguments, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from '../messenger/commands/index.js';
+import { writeFile } from 'node:fs/promises';
+import { block, CommandArguments, getProfile, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 
@@ -149,6 +150,32 @@ export const sendMessageRequestResponseCommand: Command = {
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
       await sendMessageRequestResponse.run(messenger, params, {});
+      return 0;
+    });
+  },
+};
+
+export const getProfileCommand: Command = {
+  name: 'getProfile',
+  summary: "read a contact's Signal profile: name, about text, avatar (they must have shared their profile key)",
+  usage: '-a +NUMBER getProfile [--json] [--avatar-file FILE] RECIPIENT',
+  options: {
+    json: { type: 'boolean', description: 'the profile as one JSON object (without the avatar bytes)' },
+    'avatar-file': { type: 'string', valueName: 'FILE', description: 'write the avatar image here (when they have one)' },
+  },
+  async run(ctx) {
+    if (ctx.positionals.length !== 1) throw new UsageError('getProfile needs exactly one RECIPIENT (+NUMBER or ACI)');
+    const params = parseArguments(getProfile, new CommandArguments({ recipient: ctx.positionals[0] }, { recipient: 'RECIPIENT' }));
+    return withMessenger(ctx, async (messenger) => {
+      messenger.start();
+      const { avatar, ...profile } = await getProfile.run(messenger, params, {});
+      const avatarFile = ctx.values['avatar-file'] as string | undefined;
+      if (avatarFile && avatar) await writeFile(avatarFile, avatar.bytes, { mode: 0o600 });
+      if (ctx.values.json) ctx.stdout.write(JSON.stringify({ ...profile, hasAvatar: avatar !== null }) + '\n');
+      else {
+        const name = [profile.givenName, profile.familyName].filter(Boolean).join(' ');
+        ctx.stdout.write(`${profile.number ?? profile.uuid}: ${name || '(no name)'}${profile.about ? ` — ${profile.aboutEmoji ? `${profile.aboutEmoji} ` : ''}${profile.about}` : ''}${avatar ? ' [avatar]' : ''}\n`);
+      }
       return 0;
     });
   },

@@ -11,6 +11,7 @@ import type {
   ContactFilter,
   ContactSummary,
   MessageRequestResponse,
+  ProfileSummary,
   UserStatus,
   DeviceSummary,
   GroupSummary,
@@ -32,6 +33,7 @@ import type { ContentEffects } from './contentInterpreter.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
 import { messageRequestResponseContent } from './messageRequests.js';
 import type { IdentitySummary } from './identities.js';
+import { readContactProfile } from './contactProfiles.js';
 
 export type { IdentitySummary } from './identities.js';
 
@@ -214,6 +216,11 @@ export class AccountMessenger implements Messenger {
       this.log(`message request response: telling this account's other devices failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     return { syncedDevices };
+  }
+
+  async getProfile(recipient: string): Promise<ProfileSummary> {
+    const { resolver, chat, https } = this.parts;
+    return readContactProfile({ chat: await chat.get(), https, serverConfig: this.serverConfig, recipients: this.store.recipients }, await resolver.resolve(recipient));
   }
 
   getUserStatus(numbers: string[]): Promise<UserStatus[]> {

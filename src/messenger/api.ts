@@ -189,6 +189,18 @@ export interface BlockResult {
   syncedDevices: number | null;
 }
 
+/** A contact's Signal profile, read with the profile key they shared. */
+export interface ProfileSummary {
+  number: string | null;
+  uuid: string;
+  givenName: string | null;
+  familyName: string | null;
+  about: string | null;
+  aboutEmoji: string | null;
+  /** The avatar image (as uploaded, zero-padded); null when they have none. */
+  avatar: AttachmentBytes | null;
+}
+
 /** Whether a phone number is registered with Signal, as contact discovery answers. */
 export interface UserStatus {
   recipient: string;
@@ -201,6 +213,8 @@ export interface UserStatus {
 export type MessageRequestResponse = 'accept' | 'delete' | 'block';
 
 export interface Messenger {
+  /** Reads `recipient`'s profile (they must have shared their profile key with this account). */
+  getProfile(recipient: string): Promise<ProfileSummary>;
   /**
    * Answers message requests from recipients or groups: accept (their messages are no longer
    * flagged), delete, or block; told to this account's other devices. Resolves with how many got it.

@@ -4,6 +4,10 @@
 // it receives from strangers is a message request until it answers or accepts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
 import { MOCK_CODE } from '../support/harness.js';
 
@@ -73,5 +77,29 @@ describe('contact discovery on a sandbox network', () => {
     const [after] = await received(bob);
     assert.equal(after.body, 'accepted now');
     assert.equal(after.messageRequest, undefined);
+  });
+
+  it("getProfile reads a contact's name, about text and avatar with the key they shared", async () => {
+    // Alice has Bob's profile key from his message in the test before.
+    const image = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(300)]);
+    const dir = mkdtempSync(join(tmpdir(), 'sigsock-avatar-'));
+    try {
+      writeFileSync(join(dir, 'bob.png'), image);
+      const updated = await accounts.run(bob, ['updateProfile', '--name', 'Bob', '--family-name', 'Builder', '--about', 'fixes things', '--avatar', join(dir, 'bob.png')]);
+      assert.equal(updated.code, 0, updated.stderr);
+      const read = await accounts.run(alice, ['getProfile', '--json', '--avatar-file', join(dir, 'got.png'), bob]);
+      assert.equal(read.code, 0, read.stderr);
+      // The mock keeps only the name of a PUT /v1/profile (its handler says the other fields are not
+      // saved), so the about text reads as none here; on Signal's servers it comes back.
+      assert.deepEqual(JSON.parse(read.stdout), { number: bob, uuid: accounts.bob.aci, givenName: 'Bob', familyName: 'Builder', about: null, aboutEmoji: null, hasAvatar: true });
+      const got = readFileSync(join(dir, 'got.png'));
+      assert.ok(got.subarray(0, image.length).equals(image), 'the avatar is the image Bob uploaded (zero-padded after it)');
+      const contacts = await accounts.run(alice, ['listContacts', '--json', bob]);
+      assert.equal((JSON.parse(contacts.stdout) as { profileName: string }).profileName, 'Bob Builder');
+      const unknown = await accounts.run(alice, ['getProfile', '+15005552188']);
+      assert.equal(unknown.code, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -155,6 +155,13 @@ describe('contacts and blocking through the socket', () => {
     assert.equal((await receiveUntil('david now')).at(-1)?.senderName, 'David');
     const [listed] = await contacts({ recipients: [dave.device.aci] });
     assert.deepEqual({ profileName: listed.profileName }, { profileName: 'David' });
+    const profile = await c.request({ command: 'get_profile', recipient: dave.device.aci });
+    assert.equal(profile.statusCode, 0, JSON.stringify(profile));
+    // Dave wrote unsealed and is in no contact list: the account never learned his number.
+    assert.deepEqual(profile.profile, { number: null, uuid: dave.device.aci, givenName: 'David', familyName: null, about: null, aboutEmoji: null, avatar: null });
+    const noKey = await c.request({ command: 'get_profile', recipient: f.bob.device.aci });
+    assert.notEqual(noKey.statusCode, 0);
+    assert.match(String(noKey.errorMessage), /has not shared their profile/);
   });
 
   it('get_user_status answers for a registered contact and for a number not on Signal', async () => {

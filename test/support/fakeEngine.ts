@@ -5,6 +5,7 @@ import type {
   BlockResult,
   ContactFilter,
   ContactSummary,
+  ProfileSummary,
   UserStatus,
   DeviceSummary,
   GroupSummary,
@@ -177,6 +178,11 @@ export class FakeEngine implements Messenger {
     return this.outcome(
       this.contacts.filter((c) => (!wanted || (c.uuid !== null && wanted.includes(c.uuid)) || (c.number !== null && wanted.includes(c.number))) && (filter.blocked === undefined || c.isBlocked === filter.blocked)),
     );
+  }
+
+  async getProfile(recipient: string): Promise<ProfileSummary> {
+    this.calls++;
+    return this.outcome({ number: recipient, uuid: TEST_ACI, givenName: 'Test', familyName: null, about: null, aboutEmoji: null, avatar: null });
   }
 
   async sendMessageRequestResponse(): Promise<{ syncedDevices: number | null }> {

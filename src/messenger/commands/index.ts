@@ -2,6 +2,7 @@
 // Front-ends map their input to these: cli/ (argv), socket/ (the seed's JSON), JSON-RPC next.
 import type { AnyCommandDeclaration } from './declaration.js';
 import { block, unblock } from './block.js';
+import { getProfile } from './getProfile.js';
 import { getUserStatus } from './getUserStatus.js';
 import { link } from './link.js';
 import { listContacts } from './listContacts.js';
@@ -26,6 +27,7 @@ import { updateGroup } from './updateGroup.js';
 import { updateProfile } from './updateProfile.js';
 
 export {
+  getProfile,
   sendMessageRequestResponse,
   getUserStatus,
   updateContact,
@@ -86,4 +88,5 @@ export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   getUserStatus,
   updateContact,
   sendMessageRequestResponse,
+  getProfile,
 ];

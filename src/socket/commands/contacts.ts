@@ -1,10 +1,11 @@
 // list_contacts {recipients?, blocked?} → {contacts}; block / unblock {recipients?, groupIds?} →
 // {blocked, syncedDevices}; get_user_status {recipients} → {users}; update_contact {recipient,
 // name} → {contact}; send_message_request_response {recipients?, groupIds?, type} →
-// {syncedDevices}. `recipient` and `groupId` (one value or a list) are accepted as well.
+// {syncedDevices}; get_profile {recipient} → {profile} (avatar as base64Data). `recipient` and `groupId` (one value or a list) are accepted as well.
 import {
   block as blockCommand,
   CommandArguments,
+  getProfile as profileCommand,
   getUserStatus as statusCommand,
   listContacts as listCommand,
   sendMessageRequestResponse as respondCommand,
@@ -49,4 +50,9 @@ export const sendMessageRequestResponse: Handler = async (request, ctx) => {
     { recipients: 'recipients', groupIds: 'groupIds' },
   );
   return { fields: { ...(await respondCommand.run(ctx.messenger, respondCommand.parse(args, ctx.limits), {})) } };
+};
+
+export const getProfile: Handler = async (request, ctx) => {
+  const profile = await profileCommand.run(ctx.messenger, profileCommand.parse(new CommandArguments({ recipient: request.recipient }), ctx.limits), {});
+  return { fields: { profile: { ...profile, avatar: profile.avatar && { base64Data: profile.avatar, size: profile.avatar.bytes.length } } } };
 };

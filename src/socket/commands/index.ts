@@ -1,6 +1,6 @@
 // The socket's commands, by their wire names, in the order the unknown-command answer lists them.
 import { ack } from './ack.js';
-import { block, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from './contacts.js';
+import { block, getProfile, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from './contacts.js';
 import type { Handler } from './context.js';
 import { listDevices } from './listDevices.js';
 import { listGroups } from './listGroups.js';
@@ -33,4 +33,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   get_user_status: getUserStatus,
   update_contact: updateContact,
   send_message_request_response: sendMessageRequestResponse,
+  get_profile: getProfile,
 };
