@@ -110,7 +110,7 @@ export const getUserStatusCommand: Command = {
 export const updateContactCommand: Command = {
   name: 'updateContact',
   summary: "set the name this device shows for a contact (the phone's contact list is not changed)",
-  usage: '-a +NUMBER updateContact RECIPIENT -n NAME [--family-name NAME]',
+  usage: '-a +NUMBER updateContact RECIPIENT (-n NAME | --given-name NAME) [--family-name NAME]',
   details: 'An empty name clears it, so the name from the phone shows again.',
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the name (signal-cli: --name or --given-name)' },

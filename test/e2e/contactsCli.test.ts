@@ -69,4 +69,12 @@ describe('contacts and blocking from the CLI', () => {
     const none = await f.run(['block']);
     assert.equal(none.code, 2, none.stderr);
   });
+
+  it('updateContact sets the name shown here; an empty name brings back the phone’s', async () => {
+    assert.match(await ok(['updateContact', f.bob.device.number!, '--given-name', 'Robert', '--family-name', 'B']), /Robert B/);
+    assert.equal(jsonLines(await ok(['listContacts', '--json', f.bob.device.number!]))[0]?.name, 'Robert B');
+    await ok(['updateContact', f.bob.device.number!, '-n', '']);
+    assert.equal(jsonLines(await ok(['listContacts', '--json', f.bob.device.number!]))[0]?.name, 'Bob');
+    assert.equal((await f.run(['updateContact', f.bob.device.number!])).code, 2, 'a name is required');
+  });
 });
