@@ -31,7 +31,6 @@ import { listAccountDevices, removeAccountDevice, unregisterAccount } from './ac
 import { wireAccount, type AccountParts } from './accountWiring.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
-import { messageRequestResponseContent } from './messageRequests.js';
 import type { IdentitySummary } from './identities.js';
 import { readContactProfile } from './contactProfiles.js';
 
@@ -59,7 +58,7 @@ export class AccountMessenger implements Messenger {
   constructor(
     store: AccountStore,
     private readonly serverConfig: ServerConfig,
-    private readonly log: Log,
+    log: Log,
     attachmentRetryWindowMs?: number,
   ) {
     this.store = store;
@@ -199,23 +198,8 @@ export class AccountMessenger implements Messenger {
     return this.parts.contacts.setBlocked(request, blocked);
   }
 
-  async sendMessageRequestResponse(request: BlockRequest, response: MessageRequestResponse): Promise<{ syncedDevices: number | null }> {
-    const { contacts, messageRequests, outbox, resolver } = this.parts;
-    if (response === 'block') await contacts.setBlocked(request, true);
-    const threads: ({ aci: string } | { groupId: string })[] = request.groupIds.map((groupId) => ({ groupId }));
-    for (const recipient of request.recipients) {
-      const { aci } = await resolver.resolve(recipient);
-      messageRequests.respond(aci, response);
-      threads.push({ aci });
-    }
-    let syncedDevices: number | null = 0;
-    try {
-      for (const thread of threads) syncedDevices = await outbox.deliverToOwnDevices(messageRequestResponseContent(thread, response), Date.now());
-    } catch (err) {
-      syncedDevices = null;
-      this.log(`message request response: telling this account's other devices failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    return { syncedDevices };
+  sendMessageRequestResponse(request: BlockRequest, response: MessageRequestResponse): Promise<{ syncedDevices: number | null }> {
+    return this.parts.messageRequests.answer(request, response);
   }
 
   async getProfile(recipient: string): Promise<ProfileSummary> {

@@ -90,7 +90,16 @@ export function wireAccount(options: WiringOptions): AccountParts {
   // Needs the outbox (below) only when the block list changes here, long after wiring.
   const contacts: ContactBook = new ContactBook({ store, selfAci: self.aci, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), log });
   const blockFilter = new BlockFilter(contacts, self.aci, log);
-  const messageRequests = new MessageRequests({ recipients: store.recipients, localAci: self.aci, isPrimary: self.deviceId === 1 });
+  // Answers need the resolver and the outbox (below), only long after wiring.
+  const messageRequests: MessageRequests = new MessageRequests({
+    recipients: store.recipients,
+    localAci: self.aci,
+    isPrimary: self.deviceId === 1,
+    resolveAci: async (recipient) => (await resolver.resolve(recipient)).aci,
+    setBlocked: (request, blocked) => contacts.setBlocked(request, blocked),
+    toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()),
+    log,
+  });
   const receiver = new Receiver({
     recorder: new ReceiveRecorder(store, () => ({ aci: account().aci, e164: account().number })),
     openBatch: (kind) => store.protocolBatch(kind),

@@ -3,10 +3,12 @@
 // `messageRequest`, so a bot can decide before acting on it. A linked device flags nothing: the
 // owner's phone decides there. The response (accept, delete, block) is told to the other devices.
 import type { Recipients } from '../store/recipients.js';
+import type { Log } from '../util/log.js';
+import type { BlockRequest, BlockResult, MessageRequestResponse } from './api.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { encodeContent } from '../proto/index.js';
 
-export type MessageRequestResponse = 'accept' | 'delete' | 'block';
+export type { MessageRequestResponse } from './api.js';
 
 /** SyncMessage.MessageRequestResponse.Type */
 const RESPONSE_TYPE: Record<MessageRequestResponse, number> = { accept: 1, delete: 2, block: 3 };
@@ -16,6 +18,11 @@ export interface MessageRequestsDeps {
   localAci: string;
   /** Only a primary device decides on message requests. */
   isPrimary: boolean;
+  /** For answers: a recipient's ACI, blocking, and the sync message to the other devices. */
+  resolveAci(recipient: string): Promise<string>;
+  setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult>;
+  toOwnDevices(content: Uint8Array): Promise<number>;
+  log: Log;
 }
 
 export class MessageRequests {
@@ -42,6 +49,29 @@ export class MessageRequests {
   /** Applies the owner's answer to a request from `aci` (accept marks them accepted; delete and block do not). */
   respond(aci: string | null, response: MessageRequestResponse): void {
     if (aci && response === 'accept') this.deps.recipients.setAccepted(aci);
+  }
+
+  /**
+   * The owner's answer to the requests of these recipients and groups: applied here (block blocks
+   * them), then told to the other devices, one sync message per conversation. Resolves with how
+   * many devices got them; null when telling them failed.
+   */
+  async answer(request: BlockRequest, response: MessageRequestResponse): Promise<{ syncedDevices: number | null }> {
+    if (response === 'block') await this.deps.setBlocked(request, true);
+    const threads: ({ aci: string } | { groupId: string })[] = request.groupIds.map((groupId) => ({ groupId }));
+    for (const recipient of request.recipients) {
+      const aci = await this.deps.resolveAci(recipient);
+      this.respond(aci, response);
+      threads.push({ aci });
+    }
+    let syncedDevices: number | null = 0;
+    try {
+      for (const thread of threads) syncedDevices = await this.deps.toOwnDevices(messageRequestResponseContent(thread, response));
+    } catch (err) {
+      syncedDevices = null;
+      this.deps.log(`message request response: telling this account's other devices failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { syncedDevices };
   }
 }
 

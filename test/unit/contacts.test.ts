@@ -120,7 +120,16 @@ describe('contact book', () => {
 
   it('flags direct messages from strangers as message requests on a primary only, until accepted or written to', () => {
     store.recipients.upsertRecipient({ aci: CAROL.aci, name: 'Carol from the phone' });
-    const requests = (isPrimary: boolean) => new MessageRequests({ recipients: store.recipients, localAci: SELF, isPrimary });
+    const requests = (isPrimary: boolean) =>
+      new MessageRequests({
+        recipients: store.recipients,
+        localAci: SELF,
+        isPrimary,
+        resolveAci: async (r) => r,
+        setBlocked: (request, blocked) => book().setBlocked(request, blocked),
+        toOwnDevices: async () => 1,
+        log: () => {},
+      });
     const primary = requests(true);
     const isRequest = (effects: ContentEffects) => (primary.flag(effects).entry?.value as { messageRequest?: true }).messageRequest === true;
     assert.equal(isRequest(messageFrom(BOB)), true, 'a stranger');
@@ -134,5 +143,25 @@ describe('contact book', () => {
     const dave = 'da7e0000-0000-4000-8000-000000000004';
     primary.wroteTo(dave);
     assert.equal(isRequest(messageFrom({ aci: dave, e164: null })), false, 'the owner wrote to them');
+  });
+
+  it('answers a request: block blocks the sender, each conversation is told to the other devices', async () => {
+    const told: Uint8Array[] = [];
+    const requests = new MessageRequests({
+      recipients: store.recipients,
+      localAci: SELF,
+      isPrimary: true,
+      resolveAci: async (r) => r,
+      setBlocked: (request, blocked) => book().setBlocked(request, blocked),
+      toOwnDevices: async (content) => (told.push(content), 1),
+      log: () => {},
+    });
+    assert.deepEqual(await requests.answer({ recipients: [BOB.aci], groupIds: [GROUP] }, 'block'), { syncedDevices: 1 });
+    assert.deepEqual(store.blockList.all(), { acis: [BOB.aci], numbers: [], groupIds: [GROUP] });
+    const answers = told.map((c) => decodeContent(c).syncMessage!.messageRequestResponse!);
+    assert.deepEqual(answers.map((a) => [a.type, a.threadAci ?? null, a.groupId ? Buffer.from(a.groupId).toString('base64') : null]), [
+      [3, null, GROUP],
+      [3, BOB.aci, null],
+    ]);
   });
 });
