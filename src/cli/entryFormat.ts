@@ -22,6 +22,7 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
     case 'message':
     case 'edit': {
       const parts = [];
+      if (entry.kind === 'message' && entry.messageRequest) parts.push('[message request]');
       if (entry.kind === 'edit') parts.push(`(edit of ${entry.targetTimestamp})`);
       if (entry.quote) parts.push(`(reply to ${entry.quote.targetTimestamp})`);
       if (entry.body !== null) parts.push(entry.body);
