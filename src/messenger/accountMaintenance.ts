@@ -66,7 +66,8 @@ export class AccountMaintenance {
     try {
       // The phone's answer replaces the block list; the storage service's blocks are added after it.
       if (blockListAnswered) await blockListAnswered;
-      if (!settings.getSetting('storageGroupsRead')) await this.learnGroupsFromStorage();
+      // Accounts linked before contacts were read from it read it once more (groups are learned again, harmlessly).
+      if (!settings.getSetting('storageGroupsRead') || !settings.getSetting('storageContactsRead')) await this.learnGroupsFromStorage();
     } catch (err) {
       this.deps.log(`reading groups from the storage service failed: ${describe(err)}`);
     } finally {
@@ -115,6 +116,7 @@ export class AccountMaintenance {
     this.applyStorageContacts(contents);
     for (const group of contents.groups) await groups.learn(group.masterKey, 0);
     store.account.setSetting('storageGroupsRead', String(Date.now()));
+    store.account.setSetting('storageContactsRead', String(Date.now()));
     if (contents.groups.length) log(`storage service: ${contents.groups.length} group(s) known`);
     if (contents.contacts.length) log(`storage service: ${contents.contacts.length} contact(s) known`);
     return contents.groups.length;

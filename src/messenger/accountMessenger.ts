@@ -292,7 +292,7 @@ export class AccountMessenger implements Messenger {
 function withSenderNames(lease: InboxLease, selfAci: string, nameOf: (aci: string) => string | null): InboxLease {
   const names = new Map<string, string | null>();
   const entries = lease.entries.map((entry) => {
-    if (entry.kind === 'failure' || entry.sender.aci === selfAci) return entry;
+    if (!('sender' in entry) || entry.sender.aci === selfAci) return entry;
     const aci = entry.sender.aci;
     if (!names.has(aci)) names.set(aci, nameOf(aci));
     const name = names.get(aci);
