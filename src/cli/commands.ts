@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { blockCommand, getProfileCommand, getUserStatusCommand, listContactsCommand, sendMessageRequestResponseCommand, unblockCommand, updateContactCommand } from './contacts.js';
 import { listAccountsCommand } from './listAccounts.js';
 import { listDevicesCommand } from './listDevices.js';
 import { listIdentitiesCommand } from './listIdentities.js';
@@ -37,6 +38,13 @@ export const COMMANDS: Command[] = [
   receiveCommand,
   trustCommand,
   listIdentitiesCommand,
+  listContactsCommand,
+  blockCommand,
+  unblockCommand,
+  getUserStatusCommand,
+  updateContactCommand,
+  sendMessageRequestResponseCommand,
+  getProfileCommand,
   listGroupsCommand,
   updateGroupCommand,
   quitGroupCommand,

@@ -22,6 +22,7 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
     case 'message':
     case 'edit': {
       const parts = [];
+      if (entry.kind === 'message' && entry.messageRequest) parts.push('[message request]');
       if (entry.kind === 'edit') parts.push(`(edit of ${entry.targetTimestamp})`);
       if (entry.quote) parts.push(`(reply to ${entry.quote.targetTimestamp})`);
       if (entry.body !== null) parts.push(entry.body);
@@ -46,7 +47,7 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
 }
 
 function line(entry: Exclude<InboxEntry, { kind: 'failure' }>, text: string): string {
-  const from = entry.sender.e164 ?? entry.sender.aci;
+  const from = `${entry.sender.e164 ?? entry.sender.aci}${entry.sender.name ? ` (${entry.sender.name})` : ''}`;
   const to = 'destination' in entry && entry.destination ? ` to ${entry.destination.e164 ?? entry.destination.aci}` : '';
   const where = 'groupId' in entry && entry.groupId ? ` in group ${entry.groupId}` : '';
   return `${entry.timestamp} ${from}${to}${where}: ${text}\n`;

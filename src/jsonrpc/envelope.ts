@@ -20,7 +20,8 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
   const wrap = (envelope: Record<string, unknown>) => ({ envelope, account: encoding.account });
   switch (entry.kind) {
     case 'message':
-      return wrap(fromOrigin(entry, dataMessage(entry, entry, encoding)));
+      // `messageRequest`: signal-cli has no key for it; sigsock's own, which its clients ignore.
+      return wrap({ ...fromOrigin(entry, dataMessage(entry, entry, encoding)), ...(entry.messageRequest && { messageRequest: true }) });
     case 'edit':
       return wrap(fromOrigin(entry, { editMessage: { targetSentTimestamp: entry.targetTimestamp, dataMessage: dataMessage(entry, entry, encoding) } }));
     case 'remoteDelete':
@@ -55,7 +56,7 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
 
 /** Entries stored before sigsock recorded the delivery have no device or server times: left out. */
 function source(sender: Party, timestamp: number, delivery: Delivery | undefined): Record<string, unknown> {
-  const head: Record<string, unknown> = { source: sender.e164 ?? sender.aci, sourceNumber: sender.e164, sourceUuid: sender.aci, sourceName: null, sourceDevice: delivery?.senderDevice ?? null, timestamp };
+  const head: Record<string, unknown> = { source: sender.e164 ?? sender.aci, sourceNumber: sender.e164, sourceUuid: sender.aci, sourceName: sender.name ?? null, sourceDevice: delivery?.senderDevice ?? null, timestamp };
   if (delivery) {
     head.serverReceivedTimestamp = delivery.serverReceivedTimestamp;
     head.serverDeliveredTimestamp = delivery.serverDeliveredTimestamp;

@@ -6,12 +6,14 @@ import type { AuthenticatedChatConnection } from '@signalapp/libsignal-client/di
 import type { HttpsClient } from '../signal/https.js';
 import type { KeptConnection } from '../signal/keptConnection.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
-import { readStorageGroupMasterKeys } from '../signal/storageService.js';
+import { readStorageRecords, type StorageContents } from '../signal/storageService.js';
 import type { AccountRecord } from '../store/accountRecord.js';
 import type { AccountStore } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
 import type { AttachmentFetcher } from './attachmentFetcher.js';
+import type { ContactBook } from './contacts.js';
 import { parseContactStream } from './contactSync.js';
+import { groupIdFromMasterKey } from './groupIds.js';
 import type { GroupDirectory } from './groupDirectory.js';
 import type { Outbox } from './outbox.js';
 import { syncRequestContent, SyncRequestType } from './outgoingContent.js';
@@ -26,11 +28,14 @@ export interface MaintenanceDeps {
   outbox: Outbox;
   groups: GroupDirectory;
   attachments: AttachmentFetcher;
+  contacts: ContactBook;
   log: Log;
 }
 
 /** How long a lookup by number waits for a contact sync under way before asking elsewhere. */
 const CONTACT_SYNC_WAIT_MS = 5_000;
+/** How long the storage service read waits for the phone's answer to the block list request, which replaces the list. */
+const BLOCKED_SYNC_WAIT_MS = 5_000;
 /** Several new sessions in a burst cost one refill, not one each. */
 const PREKEY_REFILL_DEBOUNCE_MS = 2_000;
 
@@ -45,14 +50,24 @@ export class AccountMaintenance {
   /** After each (re)connection: refill keys, and do what was never done for this account yet. */
   async afterConnect(): Promise<void> {
     const settings = this.deps.store.account;
+    let blockListAnswered: Promise<boolean> | null = null;
     try {
       await this.refillAll();
+      // The block list first: the phone answers in order, so it is applied before the contact list
+      // that linking waits for.
+      if (!settings.getSetting('blockedSyncRequested')) {
+        const answer = this.deps.contacts.nextPhoneList(BLOCKED_SYNC_WAIT_MS);
+        if ((await this.requestBlockedSync()) > 0) blockListAnswered = answer;
+      }
       if (!settings.getSetting('contactSyncRequested')) await this.requestContactSync();
     } catch (err) {
       this.deps.log(`maintenance after connect failed: ${describe(err)}`);
     }
     try {
-      if (!settings.getSetting('storageGroupsRead')) await this.learnGroupsFromStorage();
+      // The phone's answer replaces the block list; the storage service's blocks are added after it.
+      if (blockListAnswered) await blockListAnswered;
+      // Accounts linked before contacts were read from it read it once more (groups are learned again, harmlessly).
+      if (!settings.getSetting('storageGroupsRead') || !settings.getSetting('storageContactsRead')) await this.learnGroupsFromStorage();
     } catch (err) {
       this.deps.log(`reading groups from the storage service failed: ${describe(err)}`);
     } finally {
@@ -97,11 +112,31 @@ export class AccountMaintenance {
     const masterKey = this.deps.account().masterKey;
     if (!masterKey) return 0;
     const { chat, https, serverConfig, groups, store, log } = this.deps;
-    const groupKeys = await readStorageGroupMasterKeys(await chat.get(), https, serverConfig, masterKey);
-    for (const groupKey of groupKeys) await groups.learn(groupKey, 0);
+    const contents = await readStorageRecords(await chat.get(), https, serverConfig, masterKey);
+    this.applyStorageContacts(contents);
+    for (const group of contents.groups) await groups.learn(group.masterKey, 0);
     store.account.setSetting('storageGroupsRead', String(Date.now()));
-    if (groupKeys.length) log(`storage service: ${groupKeys.length} group(s) known`);
-    return groupKeys.length;
+    store.account.setSetting('storageContactsRead', String(Date.now()));
+    if (contents.groups.length) log(`storage service: ${contents.groups.length} group(s) known`);
+    if (contents.contacts.length) log(`storage service: ${contents.contacts.length} contact(s) known`);
+    return contents.groups.length;
+  }
+
+  /** The phone's names for its contacts, their profile names, and whom it blocked (contacts and groups). */
+  private applyStorageContacts(contents: StorageContents): void {
+    const { store, contacts } = this.deps;
+    store.transaction(() => {
+      for (const c of contents.contacts) {
+        store.recipients.upsertRecipient({ aci: c.aci, e164: c.e164 ?? undefined, profileKey: c.profileKey ?? undefined, name: c.contactName ?? undefined });
+        if (c.profileKey && c.profileName) store.recipients.setProfileName(c.aci, c.profileKey, c.profileName);
+      }
+    });
+    const blocked = contents.contacts.filter((c) => c.blocked);
+    contacts.addFromPhoneStorage({
+      acis: blocked.map((c) => c.aci),
+      numbers: blocked.flatMap((c) => (c.e164 ? [c.e164] : [])),
+      groupIds: contents.groups.filter((g) => g.blocked).map((g) => groupIdFromMasterKey(g.masterKey)),
+    });
   }
 
   /** Asks our other devices (the phone) for its contact list; the answer arrives as a sync message. */
@@ -134,6 +169,13 @@ export class AccountMaintenance {
     return done;
   }
 
+  /** Asks the phone for its block list; the answer (a Blocked sync message) replaces ours. */
+  async requestBlockedSync(): Promise<number> {
+    const devices = await this.deps.outbox.deliverToOwnDevices(syncRequestContent(SyncRequestType.BLOCKED), Date.now());
+    this.deps.store.account.setSetting('blockedSyncRequested', String(Date.now()));
+    return devices;
+  }
+
   /** For lookups by number: the contacts the phone is about to send may hold the answer. */
   async contactSyncSettled(): Promise<void> {
     if (this.contactSync) await this.waitForContactSync(CONTACT_SYNC_WAIT_MS);
@@ -149,7 +191,13 @@ export class AccountMaintenance {
       const contacts = parseContactStream(result);
       store.transaction(() => {
         for (const c of contacts) {
-          store.recipients.upsertRecipient({ aci: c.aci, e164: c.e164 ?? undefined, profileKey: c.profileKey ?? undefined, name: c.name ?? undefined });
+          store.recipients.upsertRecipient({
+            aci: c.aci,
+            e164: c.e164 ?? undefined,
+            profileKey: c.profileKey ?? undefined,
+            name: c.name ?? undefined,
+            expireTimer: c.expireTimer ?? undefined,
+          });
         }
       });
       log(`contact sync: ${contacts.length} contacts`);

@@ -6,6 +6,13 @@ import { AccountStore, type TrustMode } from '../store/accountStore.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
 import type { Log } from '../util/log.js';
 import type {
+  BlockRequest,
+  BlockResult,
+  ContactFilter,
+  ContactSummary,
+  MessageRequestResponse,
+  ProfileSummary,
+  UserStatus,
   DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
@@ -25,6 +32,7 @@ import { wireAccount, type AccountParts } from './accountWiring.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
 import type { IdentitySummary } from './identities.js';
+import { readContactProfile } from './contactProfiles.js';
 
 export type { IdentitySummary } from './identities.js';
 
@@ -77,11 +85,13 @@ export class AccountMessenger implements Messenger {
     const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts } = this.parts;
     maintenance.stop();
     groupArrivals.stop();
+    const profileFetches = this.parts.profileNames.stop();
     receiver.stop();
     inbox.stop();
     await chat.stop();
     await unauthChat.stop();
     await receiver.idle();
+    await profileFetches;
     // With the connections closed, receipts under way settle at once; none may touch the store after it closes.
     await deliveryReceipts.stop();
     await attachments.stop();
@@ -128,6 +138,8 @@ export class AccountMessenger implements Messenger {
     if (envelopeType === EnvelopeType.PREKEY_BUNDLE || envelopeType === EnvelopeType.UNIDENTIFIED_SENDER) maintenance.sessionStarted();
     if (effects?.entry?.attachments.length) attachments.kick();
     if (effects?.contactSyncBlob) void maintenance.applyContactSync(effects.contactSyncBlob);
+    if (effects?.blockedList) this.parts.contacts.applyPhoneList(effects.blockedList);
+    if (effects?.sender.profileKey) this.parts.profileNames.want(effects.sender.aci);
     if (effects?.group) {
       groupArrivals.arrived(effects.group.groupId);
       void groups.learn(effects.group.masterKey, effects.group.revision);
@@ -139,14 +151,25 @@ export class AccountMessenger implements Messenger {
     return this.parts.groupArrivals.when(groupId, timeoutMs);
   }
 
-  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
-    return this.parts.inbox.take(timeoutMs, signal);
+  async takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    const lease = await this.parts.inbox.take(timeoutMs, signal);
+    if (lease.entries.length === 0) return lease;
+    const { contacts, profileNames } = this.parts;
+    return withSenderNames(lease, this.account.aci, (aci) => {
+      const name = contacts.senderName(aci);
+      // Not known yet: fetched now, shown on the sender's next entries.
+      if (name === null) profileNames.want(aci);
+      return name;
+    });
   }
 
   // ---- sending
 
-  sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras: MessageExtras = {}): Promise<SendResult> {
-    return this.parts.sendPath.sendMessage(target, text, attachments, extras);
+  async sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras: MessageExtras = {}): Promise<SendResult> {
+    const result = await this.parts.sendPath.sendMessage(target, text, attachments, extras);
+    // Writing to someone accepts them: their answers are not message requests.
+    if (target.recipient) for (const r of result.results) if (r.success && r.aci) this.parts.messageRequests.wroteTo(r.aci);
+    return result;
   }
 
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult> {
@@ -163,6 +186,36 @@ export class AccountMessenger implements Messenger {
 
   sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult> {
     return this.parts.sendPath.sendReceipt(recipient, timestamps, kind);
+  }
+
+  // ---- contacts
+
+  async listContacts(filter: ContactFilter): Promise<ContactSummary[]> {
+    return this.parts.contacts.list(filter);
+  }
+
+  setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult> {
+    return this.parts.contacts.setBlocked(request, blocked);
+  }
+
+  sendMessageRequestResponse(request: BlockRequest, response: MessageRequestResponse): Promise<{ syncedDevices: number | null }> {
+    return this.parts.messageRequests.answer(request, response);
+  }
+
+  async getProfile(recipient: string): Promise<ProfileSummary> {
+    const { resolver, chat, https } = this.parts;
+    return readContactProfile({ chat: await chat.get(), https, serverConfig: this.serverConfig, recipients: this.store.recipients }, await resolver.resolve(recipient));
+  }
+
+  getUserStatus(numbers: string[]): Promise<UserStatus[]> {
+    return this.parts.directory.status(numbers);
+  }
+
+  async updateContact(recipient: string, name: string | null): Promise<ContactSummary> {
+    const known = await this.parts.resolver.resolve(recipient);
+    this.store.recipients.setLocalName(known.aci, known.e164, name);
+    this.parts.messageRequests.wroteTo(known.aci);
+    return this.parts.contacts.list({ recipients: [known.aci] })[0]!;
   }
 
   // ---- identities
@@ -217,6 +270,7 @@ export class AccountMessenger implements Messenger {
       pendingMembers: (g.pendingMembers ?? []).map(describe),
       isMember: g.isMember,
       revision: g.revision,
+      isBlocked: this.parts.contacts.isBlockedGroup(g.id),
     }));
   }
 
@@ -232,4 +286,17 @@ export class AccountMessenger implements Messenger {
   async quitGroup(groupId: string, newAdmins: string[]): Promise<GroupUpdateResult> {
     return this.parts.outbox.announce(await this.parts.groupEditor.quit(groupId, newAdmins));
   }
+}
+
+/** The lease with each sender named as the owner knows them (never this account itself). */
+function withSenderNames(lease: InboxLease, selfAci: string, nameOf: (aci: string) => string | null): InboxLease {
+  const names = new Map<string, string | null>();
+  const entries = lease.entries.map((entry) => {
+    if (!('sender' in entry) || entry.sender.aci === selfAci) return entry;
+    const aci = entry.sender.aci;
+    if (!names.has(aci)) names.set(aci, nameOf(aci));
+    const name = names.get(aci);
+    return name ? { ...entry, sender: { ...entry.sender, name } } : entry;
+  });
+  return { entries, commit: () => lease.commit(), release: () => lease.release() };
 }

@@ -3,18 +3,23 @@
 // (accountMessenger.ts) delegates to. Nothing here runs until `start()` on the facade.
 import { ErrorCode, LibSignalErrorBase, PublicKey } from '@signalapp/libsignal-client';
 import type { AuthenticatedChatConnection, UnauthenticatedChatConnection } from '@signalapp/libsignal-client/dist/net.js';
-import { discoverAci } from '../signal/contactDiscovery.js';
+import { discoverAci, discoverAcis } from '../signal/contactDiscovery.js';
 import { GroupsApi } from '../signal/groupsApi.js';
 import { httpsClient, type HttpsClient } from '../signal/https.js';
 import { KeptConnection } from '../signal/keptConnection.js';
 import { createNet } from '../signal/net.js';
-import { offersContactDiscovery, type ServerConfig } from '../signal/serverConfig.js';
+import { contactDiscoveryProtocol, offersContactDiscovery, type ServerConfig } from '../signal/serverConfig.js';
 import type { AccountRecord } from '../store/accountRecord.js';
 import type { AccountStore } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
 import { Mutex } from '../util/mutex.js';
 import { AccountMaintenance } from './accountMaintenance.js';
 import { AttachmentFetcher, DEFAULT_RETRY } from './attachmentFetcher.js';
+import { BlockFilter } from './blockFilter.js';
+import { ContactBook } from './contacts.js';
+import { ProfileNames } from './profileNames.js';
+import { MessageRequests } from './messageRequests.js';
+import { UserDirectory } from './userDirectory.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { GroupArrivals } from './groupArrivals.js';
 import { GroupDirectory } from './groupDirectory.js';
@@ -58,6 +63,10 @@ export interface AccountParts {
   identities: Identities;
   sendPath: SendPath;
   deliveryReceipts: DeliveryReceipts;
+  contacts: ContactBook;
+  profileNames: ProfileNames;
+  messageRequests: MessageRequests;
+  directory: UserDirectory;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -78,6 +87,19 @@ export function wireAccount(options: WiringOptions): AccountParts {
   const inbox = new InboxQueue(store.inbox, { log, afterDelete: () => receiver.retryNow() });
   const retry = options.attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: options.attachmentRetryWindowMs };
   const attachments = new AttachmentFetcher(store.inbox, serverConfig, https, log, () => inbox.notify(), retry);
+  // Needs the outbox (below) only when the block list changes here, long after wiring.
+  const contacts: ContactBook = new ContactBook({ store, selfAci: self.aci, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), log });
+  const blockFilter = new BlockFilter(contacts, self.aci, log);
+  // Answers need the resolver and the outbox (below), only long after wiring.
+  const messageRequests: MessageRequests = new MessageRequests({
+    recipients: store.recipients,
+    localAci: self.aci,
+    isPrimary: self.deviceId === 1,
+    resolveAci: async (recipient) => (await resolver.resolve(recipient)).aci,
+    setBlocked: (request, blocked) => contacts.setBlocked(request, blocked),
+    toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()),
+    log,
+  });
   const receiver = new Receiver({
     recorder: new ReceiveRecorder(store, () => ({ aci: account().aci, e164: account().number })),
     openBatch: (kind) => store.protocolBatch(kind),
@@ -85,6 +107,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     local: { aci: self.aci, pni: self.pni, e164: self.number, deviceId: self.deviceId },
     trustRoots: serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root))),
     log,
+    screen: (effects) => messageRequests.flag(blockFilter.screen(effects)),
     afterCommit: (effects, envelopeType) => options.afterCommit(effects, envelopeType),
   });
 
@@ -122,12 +145,12 @@ export function wireAccount(options: WiringOptions): AccountParts {
     account,
     log,
   });
-  const maintenance = new AccountMaintenance({ store, account, chat, https, serverConfig, outbox, groups, attachments, log });
+  const maintenance = new AccountMaintenance({ store, account, chat, https, serverConfig, outbox, groups, attachments, contacts, log });
   const resolver = new RecipientResolver({
     byE164: (e164) => knownRecipient(store.recipients.byE164(e164)),
     byAci: (aci) => knownRecipient(store.recipients.byAci(aci)),
     contactSyncSettled: () => maintenance.contactSyncSettled(),
-    discover: offersContactDiscovery(serverConfig) ? async (e164) => discoverAci(net, await chat.get(), e164) : null,
+    discover: offersContactDiscovery(serverConfig) ? async (e164) => discoverAci(net, await chat.get(), e164, contactDiscoveryProtocol(serverConfig)) : null,
     remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
   });
   const groupEditor = new GroupEditor({
@@ -157,6 +180,13 @@ export function wireAccount(options: WiringOptions): AccountParts {
     maintenance,
     identities: new Identities({ store, account, resolver }),
     sendPath: new SendPath({ outbox, groups, resolver, account }),
+    contacts,
+    directory: new UserDirectory({
+      discover: offersContactDiscovery(serverConfig) ? async (e164s) => discoverAcis(net, await chat.get(), e164s, contactDiscoveryProtocol(serverConfig)) : null,
+      remember: (aci, e164) => store.recipients.upsertRecipient({ aci, e164 }),
+    }),
+    messageRequests,
+    profileNames: new ProfileNames({ recipients: store.recipients, chat: () => chat.get(), log }),
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
   };
 }

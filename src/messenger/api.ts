@@ -108,6 +108,8 @@ export interface GroupSummary {
   pendingMembers: { number: string | null; uuid: string }[];
   isMember: boolean;
   revision: number;
+  /** Blocked by this account (`block -g`) or by the owner's phone: its messages are dropped. */
+  isBlocked?: boolean;
 }
 
 export interface GroupUpdateRequest {
@@ -150,7 +152,82 @@ export interface DeviceSummary {
   lastSeen: number | null;
 }
 
+/** One recipient the account knows, as `listContacts` shows it. */
+export interface ContactSummary {
+  number: string | null;
+  /** Null for a number blocked by the phone whose ACI this account never learned. */
+  uuid: string | null;
+  /** The name to show: the one set here (`updateContact`), else the owner's contact name from the phone. */
+  name: string | null;
+  /** The name in the phone's contact list (contact sync, storage service). */
+  contactName: string | null;
+  /** The recipient's own Signal profile name (given and family name), when their profile key is known and it was fetched. */
+  profileName: string | null;
+  profile: { givenName: string | null; familyName: string | null } | null;
+  isBlocked: boolean;
+  /** The conversation's disappearing-message timer in seconds; 0: off or not known. */
+  messageExpirationTime: number;
+}
+
+export interface ContactFilter {
+  /** Only these recipients (E.164 or ACI); absent or empty: everyone. */
+  recipients?: string[];
+  /** true: only blocked recipients; false: only those not blocked; absent: both (signal-cli's --blocked). */
+  blocked?: boolean;
+}
+
+/** What `block`/`unblock` applies to: recipients (E.164 or ACI) and groups (base64 ids). */
+export interface BlockRequest {
+  recipients: string[];
+  groupIds: string[];
+}
+
+export interface BlockResult {
+  /** The block list after the change. */
+  blocked: { numbers: string[]; acis: string[]; groupIds: string[] };
+  /** How many of this account's other devices were told (a sync message); null when telling them failed. */
+  syncedDevices: number | null;
+}
+
+/** A contact's Signal profile, read with the profile key they shared. */
+export interface ProfileSummary {
+  number: string | null;
+  uuid: string;
+  givenName: string | null;
+  familyName: string | null;
+  about: string | null;
+  aboutEmoji: string | null;
+  /** The avatar image (as uploaded, zero-padded); null when they have none. */
+  avatar: AttachmentBytes | null;
+}
+
+/** Whether a phone number is registered with Signal, as contact discovery answers. */
+export interface UserStatus {
+  recipient: string;
+  /** The account's ACI; null when the number is not registered. */
+  uuid: string | null;
+  isRegistered: boolean;
+}
+
+/** How the owner answers a message request (signal-cli's sendMessageRequestResponse types, and block). */
+export type MessageRequestResponse = 'accept' | 'delete' | 'block';
+
 export interface Messenger {
+  /** Reads `recipient`'s profile (they must have shared their profile key with this account). */
+  getProfile(recipient: string): Promise<ProfileSummary>;
+  /**
+   * Answers message requests from recipients or groups: accept (their messages are no longer
+   * flagged), delete, or block; told to this account's other devices. Resolves with how many got it.
+   */
+  sendMessageRequestResponse(request: BlockRequest, response: MessageRequestResponse): Promise<{ syncedDevices: number | null }>;
+  /** Asks contact discovery whether these numbers are on Signal (and learns their ACIs). */
+  getUserStatus(numbers: string[]): Promise<UserStatus[]>;
+  /** Sets (null: clears) the name this device shows for `recipient`; the phone's contact list is not changed. */
+  updateContact(recipient: string, name: string | null): Promise<ContactSummary>;
+  /** Every recipient the account knows, or those the filter names. */
+  listContacts(filter: ContactFilter): Promise<ContactSummary[]>;
+  /** Blocks (`blocked`) or unblocks recipients and groups, at once, and tells this account's other devices. */
+  setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult>;
   sendMessage(target: SendTarget, text: string | undefined, attachments: OutgoingAttachment[], extras?: MessageExtras): Promise<SendResult>;
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult>;
   /** Takes back ("delete for everyone") this account's message sent at `targetTimestamp` to the target. */

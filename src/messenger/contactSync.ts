@@ -7,6 +7,8 @@ export interface SyncedContact {
   e164: string | null;
   name: string | null;
   profileKey: Uint8Array | null;
+  /** The conversation's disappearing timer (seconds); null when the phone did not say. */
+  expireTimer: number | null;
 }
 
 export function parseContactStream(stream: Uint8Array): SyncedContact[] {
@@ -25,6 +27,7 @@ export function parseContactStream(stream: Uint8Array): SyncedContact[] {
       e164: details.number || null,
       name: details.name || null,
       profileKey: details.profileKey?.length === 32 ? details.profileKey : null,
+      expireTimer: details.expireTimer ?? null,
     });
   }
   return out;

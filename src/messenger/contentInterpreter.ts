@@ -5,6 +5,7 @@ import { groupOf, interpretData, messageParts, pendingAttachments } from './data
 import type { InboxEntry, Origin, Party, ReceiptKind, ReceiveFailure } from './inboxEntry.js';
 import type { DecryptedEnvelope } from './envelopeDecryptor.js';
 import { serviceIdFromBinary } from './serviceIds.js';
+import { blockedFromSync, type BlockedEntries } from './blockedListSync.js';
 
 export interface PendingAttachment {
   pointer: Uint8Array;
@@ -37,6 +38,8 @@ export interface ContentEffects {
   contactSyncBlob: Uint8Array | null;
   senderKeyDistribution: Uint8Array | null;
   group: { masterKey: Uint8Array; revision: number; groupId: string } | null;
+  /** The phone's block list (a Blocked sync message): it replaces this account's. */
+  blockedList?: BlockedEntries;
 }
 
 export interface EnvelopeMeta {
@@ -126,6 +129,7 @@ function interpretEdit(edit: EditMessage, origin: Omit<Origin, 'groupId'>): Inte
 /** A sync message from one of this account's own devices. */
 function interpretSync(sync: SyncMessage, self: Party, envelopeTime: number, effects: ContentEffects): void {
   if (sync.contacts?.blob) effects.contactSyncBlob = encodeAttachmentPointer(sync.contacts.blob);
+  if (sync.blocked) effects.blockedList = blockedFromSync(sync.blocked);
   if (sync.read?.length || sync.viewed?.length) {
     effects.entry = { value: { kind: 'unsupported', sender: self, timestamp: envelopeTime, contentKind: sync.read?.length ? 'readSync' : 'viewedSync' }, attachments: [] };
   }

@@ -10,6 +10,11 @@
 export interface Party {
   aci: string;
   e164: string | null;
+  /**
+   * A sender's name as the owner knows them (contact name, else their profile name): added when
+   * an entry is handed out (contacts.ts), never stored; absent when unknown.
+   */
+  name?: string;
 }
 
 export interface ReceivedAttachment {
@@ -98,6 +103,11 @@ export interface Origin {
 /** A message sent to this account, directly or in a group, or sent by it from another device. */
 export interface ReceivedMessage extends MessageParts, Origin {
   kind: 'message';
+  /**
+   * A registered account's message from someone it never wrote to nor accepted (messageRequests.ts):
+   * a message request. Absent otherwise.
+   */
+  messageRequest?: true;
 }
 
 /** A message replaced by new content (its `MessageParts`); `reaction` is always null. */

@@ -43,6 +43,8 @@ export interface ReceiverDeps {
   /** Replaceable for tests: libsignal's decryption over the batch's stores by default. */
   decrypt?: DecryptFn;
   log: Log;
+  /** Before each commit: drops what must not reach the queue (blocked senders, blockFilter.ts). */
+  screen?(effects: ContentEffects): ContentEffects;
   /** After each commit: wake `receive_messages` waiters, start attachment downloads, etc. */
   afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
@@ -200,6 +202,7 @@ export class Receiver {
           this.deps.log(`receive: a sender key distribution message from ${decrypted.senderAci} was not usable: ${describe(err)}`);
         }
       }
+      if (this.deps.screen) effects = this.deps.screen(effects);
       recorder.commit(batch, id, { kind: 'interpreted', effects });
       return effects;
     });

@@ -43,7 +43,7 @@ export class RecipientResolver {
         this.deps.remember(aci, recipient);
         return this.deps.byE164(recipient) ?? { aci, e164: recipient, profileKey: null };
       }
-      throw new MessengerError('INVALID_NUMBER', `${recipient} is not registered with Signal`);
+      throw new MessengerError('INVALID_NUMBER', `${recipient} is not on Signal: contact discovery knows no account with this number`);
     }
     throw new MessengerError(
       'INVALID_NUMBER',

@@ -336,8 +336,24 @@ export interface StorageItems {
   items?: { key?: Bytes; value?: Bytes }[];
 }
 
+export interface ContactRecord {
+  aci?: string;
+  e164?: string;
+  profileKey?: Bytes;
+  givenName?: string;
+  familyName?: string;
+  blocked?: boolean;
+  whitelisted?: boolean;
+  systemGivenName?: string;
+  systemFamilyName?: string;
+  systemNickname?: string;
+  nickname?: { given?: string; family?: string };
+  aciBinary?: Bytes;
+}
+
 export interface StorageRecord {
-  groupV2?: { masterKey?: Bytes };
+  contact?: ContactRecord;
+  groupV2?: { masterKey?: Bytes; blocked?: boolean };
 }
 
 // ---------------------------------------------------------------- enum values

@@ -175,3 +175,14 @@ export function extendChatRoutes(server: Server, install: ChatRouteInstaller): v
   };
   connectionPatched = true;
 }
+
+/**
+ * The primary device registered with `e164`, if any: the mock keeps its primaries by service id
+ * only (`primaryByServiceId`), so the number is looked for among them.
+ */
+export function primaryByNumber(server: Server, e164: string): Device | undefined {
+  const primaries = (server as unknown as { primaryByServiceId?: unknown }).primaryByServiceId;
+  if (!(primaries instanceof Map)) throw new Error('mock-server internals changed: Server.primaryByServiceId is not a Map');
+  for (const device of primaries.values() as Iterable<Device>) if (device.number === e164) return device;
+  return undefined;
+}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { loadCertificates, Server, ServiceIdKind, type Device, type PrimaryDevice } from '@signalapp/mock-server';
 import { pemToDer, serverConfigToFile, type ServerConfig } from '../signal/serverConfig.js';
 import { AccountRoutes } from './accountRoutes.js';
+import { installDirectoryRoute } from './directoryRoute.js';
 import { ProfileAvatars } from './profileAvatars.js';
 import { envelopeFor } from './clientEnvelopes.js';
 import { closeDeviceWebSocket, extendChatRoutes, isDeviceConnected, replaceAciIdentity, settleServerQueues, simulatesPrimary } from './mockInternals.js';
@@ -119,6 +120,7 @@ class TrackedServer extends Server {
     extendChatRoutes(this, (router, device) => {
       this.accountRoutes.install(router, device);
       this.avatars.install(router, device);
+      installDirectoryRoute(router, device, this);
     });
   }
 
@@ -262,6 +264,8 @@ async function mockServerConfig(host: string, port: number): Promise<ServerConfi
     // route so a download fails with a 404 rather than a connection error.
     cdnUrls: { '0': origin, '2': origin, '3': `${origin}/cdn3` },
     storageUrl: `${origin}/storageService`,
+    // The mock has no CDSI enclave; the sandbox answers lookups on its own route (directoryRoute.ts).
+    contactDiscovery: 'sandbox',
   };
 }
 

@@ -37,11 +37,21 @@ export interface ServerConfig {
    * phone "scans" it. Plain http is accepted only on a loopback host.
    */
   sandboxLinkUrl?: string;
+  /**
+   * 'local' only: 'sandbox' when the server answers contact discovery on the sandbox's directory
+   * route (contactDiscovery.ts); absent: it has none. Production and staging use CDSI.
+   */
+  contactDiscovery?: 'sandbox';
 }
 
-/** Contact discovery (CDSI) runs in an enclave only Signal's servers have; a local server has none. */
+/** Contact discovery (CDSI) runs in an enclave only Signal's servers have; a local server has none unless it is a sandbox. */
 export function offersContactDiscovery(config: ServerConfig): boolean {
-  return config.kind !== 'local';
+  return config.kind !== 'local' || config.contactDiscovery === 'sandbox';
+}
+
+/** How this server is asked: CDSI, or the sandbox's directory route. */
+export function contactDiscoveryProtocol(config: ServerConfig): 'cdsi' | 'sandbox' {
+  return config.kind === 'local' && config.contactDiscovery === 'sandbox' ? 'sandbox' : 'cdsi';
 }
 
 /** The user name a newly linked device registers with: the mock server takes the ACI, Signal's servers the number. */
@@ -118,7 +128,8 @@ function stagingConfig(): ServerConfig {
  *   "zkgroupServerPublicParams": "<base64>",
  *   "cdn": { "0": "https://127.0.0.1:8443", "2": "...", "3": "https://127.0.0.1:8443/cdn3" },
  *   "storageUrl": "https://127.0.0.1:8443/storageService",
- *   "sandboxLinkUrl": "http://127.0.0.1:40123/link"   (optional, see ServerConfig)
+ *   "sandboxLinkUrl": "http://127.0.0.1:40123/link",  (optional, see ServerConfig)
+ *   "contactDiscovery": "sandbox"                      (optional, see ServerConfig)
  * }
  * ```
  * `name` defaults to the file name. The file may hold no secrets: everything in it is public.
@@ -134,6 +145,7 @@ export interface ServerConfigFile {
   cdn: Record<string, string>;
   storageUrl: string;
   sandboxLinkUrl?: string;
+  contactDiscovery?: 'sandbox';
 }
 
 export function loadServerConfig(nameOrFile: string | undefined): ServerConfig {
@@ -206,6 +218,7 @@ export function parseServerConfigFile(json: unknown, source: string): ServerConf
   }
   const storageUrl = checkHttpsUrl(json.storageUrl, 'storageUrl', fail);
   const sandboxLinkUrl = json.sandboxLinkUrl === undefined ? undefined : checkLinkUrl(json.sandboxLinkUrl, fail);
+  if (json.contactDiscovery !== undefined && json.contactDiscovery !== 'sandbox') fail('contactDiscovery', 'must be "sandbox" (or left out: no contact discovery)');
 
   return {
     name: name as string,
@@ -220,6 +233,7 @@ export function parseServerConfigFile(json: unknown, source: string): ServerConf
     cdnUrls,
     storageUrl,
     ...(sandboxLinkUrl === undefined ? {} : { sandboxLinkUrl }),
+    ...(json.contactDiscovery === 'sandbox' ? { contactDiscovery: 'sandbox' as const } : {}),
   };
 }
 
@@ -241,6 +255,7 @@ export function serverConfigToFile(config: ServerConfig): ServerConfigFile {
     cdn: { ...config.cdnUrls },
     storageUrl: config.storageUrl,
     ...(config.sandboxLinkUrl === undefined ? {} : { sandboxLinkUrl: config.sandboxLinkUrl }),
+    ...(config.contactDiscovery === undefined ? {} : { contactDiscovery: config.contactDiscovery }),
   };
 }
 

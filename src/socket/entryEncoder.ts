@@ -56,12 +56,16 @@ export interface WireMessage {
   groupId?: string;
   reaction?: WireReaction;
   attachments: WireAttachment[];
+  /** The sender's name (contact or profile name) when known. */
+  senderName?: string;
   quote?: WireQuote;
   mentions?: WireMention[];
   textStyles?: WireTextStyle[];
   expiresInSeconds?: number;
   isExpirationUpdate?: true;
   sentByThisAccount?: true;
+  /** A registered account's message from someone it never wrote to nor accepted. */
+  messageRequest?: true;
   destination?: string | null;
   destinationUuid?: string;
   editMessage?: { targetSentTimestamp: number };
@@ -95,7 +99,7 @@ const FAILURE_STATUS = {
 export function encodeEntry(entry: InboxEntry, encoding: EntryEncoding): WireEntry {
   switch (entry.kind) {
     case 'message':
-      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry) };
+      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry), ...(entry.messageRequest && { messageRequest: true }) };
     case 'edit':
       return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry), editMessage: { targetSentTimestamp: entry.targetTimestamp } };
     case 'remoteDelete':
@@ -136,6 +140,7 @@ function encodeHead(at: { timestamp: number; sender: Party; groupId: string | nu
       },
     }),
     attachments: (parts?.attachments ?? []).map((a) => encodeAttachment(a, encoding)),
+    ...(at.sender.name && { senderName: at.sender.name }),
   };
 }
 

@@ -3,6 +3,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { AccountLock } from './lock.js';
 import { AccountRecordStore } from './accountRecord.js';
+import { BlockList } from './blockList.js';
 import { accountDbPath, ensureDataDir, loadDbKey } from './dataDirectory.js';
 import { blob, openDatabase, type Db } from './database.js';
 import { Groups } from './groups.js';
@@ -35,6 +36,7 @@ export class AccountStore {
   readonly inbox: Inbox;
   readonly recipients: Recipients;
   readonly groups: Groups;
+  readonly blockList: BlockList;
   readonly preKeys: OwnPreKeys;
   private closed = false;
   /** Sessions and identities for the protocol batches: a few hundred contacts' worth, ~4 KiB each. */
@@ -49,6 +51,7 @@ export class AccountStore {
     this.inbox = new Inbox(db);
     this.recipients = new Recipients(db);
     this.groups = new Groups(db);
+    this.blockList = new BlockList(db);
     this.preKeys = new OwnPreKeys(db, this.account);
   }
 

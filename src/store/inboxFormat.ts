@@ -62,6 +62,7 @@ export interface PartsRecord {
 
 export interface MessageRecord extends OriginRecord, PartsRecord {
   kind: 'message';
+  messageRequest?: true;
 }
 
 export interface EditRecord extends OriginRecord, PartsRecord {

@@ -57,6 +57,19 @@ export const MIGRATIONS: Migration[] = [
   // 4: inbox entries in the store's own format (inboxFormat.ts) instead of the socket protocol's;
   // the entries already queued are converted, so they are delivered as they would have been.
   convertInboxToFormat2,
+  // 5 (contacts, issue 16): the name the owner set here (kept apart from the phone's), the sender's
+  // decrypted profile name, the disappearing timer from contact sync, whether the owner accepted
+  // them (messages from others are message requests; everyone known before this counts as
+  // accepted), and the block list: accounts
+  // by ACI or number (the phone's list may name a number whose ACI is unknown) and groups by id.
+  `
+  ALTER TABLE recipient ADD COLUMN local_name TEXT;
+  ALTER TABLE recipient ADD COLUMN profile_name TEXT;
+  ALTER TABLE recipient ADD COLUMN expire_timer INTEGER;
+  ALTER TABLE recipient ADD COLUMN accepted INTEGER NOT NULL DEFAULT 0;
+  UPDATE recipient SET accepted = 1;
+  CREATE TABLE blocked (kind TEXT NOT NULL, id TEXT NOT NULL, blocked_at INTEGER NOT NULL, PRIMARY KEY (kind, id));
+  `,
 ];
 
 function convertInboxToFormat2(db: Db): void {

@@ -94,7 +94,7 @@ describe('the JSON-RPC daemon (on-start mode, TCP)', () => {
     const c = await tcpRpc(daemon.port);
     const bad = await c.call('send', { recipient: '12345', message: 'x' });
     assert.equal(bad.error.code, -1, JSON.stringify(bad));
-    assert.equal((await c.call('listContacts')).error.code, -32601);
+    assert.equal((await c.call('listCalls')).error.code, -32601);
     c.write('{"jsonrpc":"2.0","method":"version","id":"v"}\n');
     const version = await c.nextLine();
     assert.deepEqual(Object.keys(version.result), ['version']);

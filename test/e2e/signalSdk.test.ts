@@ -29,6 +29,7 @@ interface SignalCli extends EventEmitter {
   remoteDeleteMessage(recipient: string, targetTimestamp: number): Promise<void>;
   sendReceipt(recipient: string, targetTimestamp: number, type?: 'read' | 'viewed'): Promise<void>;
   listDevices(): Promise<any[]>;
+  listContacts(): Promise<any[]>;
 }
 
 function loadSignalSdk(): new (path: string, account: string) => SignalCli {
@@ -146,5 +147,12 @@ describe('signal-sdk (npm) drives sigsock as it drives signal-cli', () => {
     assert.equal(typeof (await sdk.getVersion()).version, 'string');
     const identities = await sdk.listIdentities(f.bob.device.number!);
     assert.equal(identities[0]?.uuid, f.bob.device.aci, JSON.stringify(identities));
+  });
+
+  it('listContacts lists the contact, by ACI and number', async () => {
+    const contacts = await sdk.listContacts();
+    const bob = contacts.find((c) => c.uuid === f.bob.device.aci);
+    assert.ok(bob, JSON.stringify(contacts));
+    assert.equal(bob.number, f.bob.device.number);
   });
 });

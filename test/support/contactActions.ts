@@ -2,9 +2,10 @@
 // helper for either, so the Content is built here from the mock's own protos and crypto); and how
 // a test waits for what a contact receives.
 import assert from 'node:assert/strict';
-import { createDecipheriv, randomUUID } from 'node:crypto';
+import { createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { ProfileKey } from '@signalapp/libsignal-client/zkgroup.js';
 import { EMPTY_DATA_MESSAGE, type Device, type PrimaryDevice } from '@signalapp/mock-server';
-import { encryptAttachment } from '@signalapp/mock-server/src/crypto.js';
+import { encryptAttachment, encryptProfileName } from '@signalapp/mock-server/src/crypto.js';
 import { attachmentToPointer } from '@signalapp/mock-server/src/data/attachment.js';
 import type { MockNetwork } from '../../src/sandbox/mockNetwork.js';
 
@@ -114,4 +115,15 @@ export function sentTranscript(message: MockDataMessage, to: { aciBinary: Uint8A
     storyMessageRecipients: null,
   };
   return anyContent({ syncMessage: { content: { sent }, read: null, viewed: null, stickerPackOperation: null, padding: null } });
+}
+
+/**
+ * A contact whose owner changed their profile: a new profile key (as Signal apps make one when the
+ * owner blocks someone), and the new name encrypted with it on the server. The mock has no helper
+ * for it; its fields are only typed readonly.
+ */
+export function changeProfile(contact: PrimaryDevice, name: string): void {
+  const profileKey = new ProfileKey(randomBytes(32));
+  (contact as unknown as { profileKey: ProfileKey }).profileKey = profileKey;
+  contact.device.profileName = encryptProfileName(profileKey.serialize(), name);
 }

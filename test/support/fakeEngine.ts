@@ -1,6 +1,12 @@
 // The one fake engine for front-end tests: records what it was asked, answers at once unless a test
 // replaces a hook, and counts every call so a test can prove that nothing ran.
 import type {
+  BlockRequest,
+  BlockResult,
+  ContactFilter,
+  ContactSummary,
+  ProfileSummary,
+  UserStatus,
   DeviceSummary,
   GroupSummary,
   GroupUpdateRequest,
@@ -77,6 +83,8 @@ export class FakeEngine implements Messenger {
   groupUpdates: GroupUpdateRequest[] = [];
   takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
   groups: GroupSummary[] = [];
+  contacts: ContactSummary[] = [];
+  blockChanges: (BlockRequest & { blocked: boolean })[] = [];
   devices: DeviceSummary[] = [{ id: 1, name: null, primary: true, thisDevice: false, created: null, lastSeen: 1700000000000 }];
 
   /** Replace to make sends slow or failing. */
@@ -162,5 +170,39 @@ export class FakeEngine implements Messenger {
   async listDevices(): Promise<DeviceSummary[]> {
     this.calls++;
     return this.outcome(this.devices);
+  }
+
+  async listContacts(filter: ContactFilter): Promise<ContactSummary[]> {
+    this.calls++;
+    const wanted = filter.recipients?.length ? filter.recipients : null;
+    return this.outcome(
+      this.contacts.filter((c) => (!wanted || (c.uuid !== null && wanted.includes(c.uuid)) || (c.number !== null && wanted.includes(c.number))) && (filter.blocked === undefined || c.isBlocked === filter.blocked)),
+    );
+  }
+
+  async getProfile(recipient: string): Promise<ProfileSummary> {
+    this.calls++;
+    return this.outcome({ number: recipient, uuid: TEST_ACI, givenName: 'Test', familyName: null, about: null, aboutEmoji: null, avatar: null });
+  }
+
+  async sendMessageRequestResponse(): Promise<{ syncedDevices: number | null }> {
+    this.calls++;
+    return this.outcome({ syncedDevices: 0 });
+  }
+
+  async getUserStatus(numbers: string[]): Promise<UserStatus[]> {
+    this.calls++;
+    return this.outcome(numbers.map((recipient) => ({ recipient, uuid: null, isRegistered: false })));
+  }
+
+  async updateContact(recipient: string, name: string | null): Promise<ContactSummary> {
+    this.calls++;
+    return this.outcome({ number: recipient, uuid: null, name, contactName: null, profileName: null, profile: null, isBlocked: false, messageExpirationTime: 0 });
+  }
+
+  async setBlocked(request: BlockRequest, blocked: boolean): Promise<BlockResult> {
+    this.calls++;
+    this.blockChanges.push({ ...request, blocked });
+    return this.outcome({ blocked: { numbers: blocked ? request.recipients : [], acis: [], groupIds: blocked ? request.groupIds : [] }, syncedDevices: 0 });
   }
 }

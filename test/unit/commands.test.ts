@@ -30,7 +30,7 @@ function refusal(declaration: AnyCommandDeclaration, values: Record<string, unkn
 test('every operation is declared once, and every bad argument fails with a kind the declaration names', () => {
   const names = ENGINE_COMMANDS.map((c) => c.name);
   assert.equal(new Set(names).size, names.length);
-  for (const expected of ['send', 'sendReaction', 'receive', 'listGroups', 'updateGroup', 'quitGroup', 'trust', 'listIdentities', 'listDevices', 'removeDevice', 'updateProfile', 'register', 'verify', 'link', 'unregister', 'listAccounts']) {
+  for (const expected of ['send', 'sendReaction', 'receive', 'listGroups', 'updateGroup', 'quitGroup', 'trust', 'listIdentities', 'listDevices', 'removeDevice', 'updateProfile', 'register', 'verify', 'link', 'unregister', 'listAccounts', 'listContacts', 'block', 'unblock', 'getUserStatus', 'updateContact', 'sendMessageRequestResponse', 'getProfile']) {
     assert.ok(names.includes(expected), `${expected} is not declared`);
   }
   const byName = Object.fromEntries(ENGINE_COMMANDS.map((c) => [c.name, c]));
@@ -55,6 +55,16 @@ test('every operation is declared once, and every bad argument fails with a kind
     ['verify', { number: '+4915112345678', code: 'abc' }],
     ['link', { name: '' }],
     ['unregister', {}],
+    ['listContacts', { recipients: ['bob'] }],
+    ['listContacts', { blocked: 'yes' }],
+    ['block', {}],
+    ['unblock', { groupIds: ['QUJD'] }],
+    ['getUserStatus', { recipients: ['a1b2c3d4-0000-4000-8000-00000000abcd'] }],
+    ['getUserStatus', {}],
+    ['updateContact', { recipient: '+4915112345678' }],
+    ['updateContact', { recipient: '+4915112345678', name: 5 }],
+    ['sendMessageRequestResponse', { recipients: ['+4915112345678'], type: 'later' }],
+    ['getProfile', { recipient: 'bob' }],
   ];
   for (const [name, values] of bad) refusal(byName[name], values);
 });

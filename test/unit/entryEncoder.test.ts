@@ -19,6 +19,15 @@ describe('entry encoder', () => {
     assert.equal(wire({ kind: 'message', ...PLAIN_MESSAGE, ...at, body: 'hi', reaction: null, attachments: [] }), `{${head},"body":"hi","attachments":[]}`);
   });
 
+  it("writes the sender's name, when known, right after the seed keys", () => {
+    const named = { ...at, sender: { ...BOB, name: 'Bob B' } };
+    assert.equal(wire({ kind: 'message', ...PLAIN_MESSAGE, ...named, body: 'hi', reaction: null, attachments: [] }), `{${head},"body":"hi","attachments":[],"senderName":"Bob B"}`);
+    assert.equal(wire({ kind: 'typing', sender: named.sender, timestamp: 10, action: 'started', groupId: null }).includes('"senderName":"Bob B"'), true);
+    const request = { kind: 'message' as const, ...PLAIN_MESSAGE, ...named, body: 'hi', reaction: null, attachments: [], messageRequest: true as const };
+    assert.equal(wire(request), `{${head},"body":"hi","attachments":[],"senderName":"Bob B","messageRequest":true}`);
+    assert.equal(formatEntry(request, { json: false, ignoreAttachments: false }), `10 +15550002 (Bob B): [message request] hi\n`);
+  });
+
   it('writes each newer part and kind after the seed keys', () => {
     const cases: [InboxEntry, string][] = [
       [

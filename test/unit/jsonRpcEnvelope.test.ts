@@ -26,6 +26,9 @@ test('a message with a quote, a mention and a style: dataMessage as signal-cli w
   });
   assert.equal(account, ACCOUNT);
   assert.equal(envelope.sourceUuid, BOB.aci);
+  assert.equal(envelope.sourceName, null, 'no name known');
+  const named = encode({ kind: 'typing', sender: { ...BOB, name: 'Bob B' }, timestamp: 1, action: 'started', groupId: null });
+  assert.equal(named.envelope.sourceName, 'Bob B');
   assert.deepEqual(envelope.dataMessage.quote, { id: 1699999999000, author: ACCOUNT, authorNumber: ACCOUNT, authorUuid: SELF.aci, text: 'earlier', attachments: [] });
   assert.deepEqual(envelope.dataMessage.mentions, [{ name: ACCOUNT, number: ACCOUNT, uuid: SELF.aci, start: 3, length: 1 }]);
   assert.deepEqual(envelope.dataMessage.textStyles, [{ style: 'BOLD', start: 0, length: 2 }]);

@@ -160,7 +160,7 @@ describe('JSON-RPC sessions', () => {
     assert.deepEqual(await t.next(), { jsonrpc: '2.0', error: { code: -32600, message: 'only jsonrpc version 2.0 is supported' }, id: 1 });
     t.send('{"jsonrpc":"2.0","id":2}');
     assert.equal((await t.next()).error.message, 'method field must be set');
-    t.send('{"jsonrpc":"2.0","method":"listContacts","id":3}');
+    t.send('{"jsonrpc":"2.0","method":"listCalls","id":3}');
     assert.match((await t.next()).error.message, /signal-cli method that sigsock does not support yet/);
     t.send('x'.repeat(5000));
     assert.equal((await t.next()).error.code, -32700);

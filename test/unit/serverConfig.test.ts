@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { PublicKey } from '@signalapp/libsignal-client';
 import { ServerPublicParams } from '@signalapp/libsignal-client/zkgroup.js';
 import {
+  contactDiscoveryProtocol,
   derToPem,
   loadServerConfig,
+  offersContactDiscovery,
   pemToDer,
   serverConfigToFile,
   type ServerConfig,
@@ -108,6 +110,18 @@ test('a sandbox link URL on loopback is kept and written back', async () => {
     assert.equal(config.sandboxLinkUrl, 'http://127.0.0.1:40123/link');
     assert.equal(serverConfigToFile(config).sandboxLinkUrl, 'http://127.0.0.1:40123/link');
     assert.equal(loadFrom(dir, validFile()).sandboxLinkUrl, undefined);
+  });
+});
+
+test("a sandbox's contact discovery is kept and written back; other local servers and Signal's own say how to ask", async () => {
+  await withTempDir('sigsock-serverconfig-', (dir) => {
+    const sandbox = loadFrom(dir, { ...validFile(), contactDiscovery: 'sandbox' });
+    assert.equal(serverConfigToFile(sandbox).contactDiscovery, 'sandbox');
+    assert.deepEqual([offersContactDiscovery(sandbox), contactDiscoveryProtocol(sandbox)], [true, 'sandbox']);
+    const plain = loadFrom(dir, validFile());
+    assert.equal(offersContactDiscovery(plain), false, 'a local server without it has none');
+    assert.deepEqual([offersContactDiscovery(loadServerConfig('production')), contactDiscoveryProtocol(loadServerConfig('production'))], [true, 'cdsi']);
+    assert.throws(() => loadFrom(dir, { ...validFile(), contactDiscovery: 'cdsi' }), /"contactDiscovery" must be "sandbox"/);
   });
 });
 

@@ -16,7 +16,7 @@ function encodeGroup(group: GroupSummary): Record<string, unknown> {
     id: group.groupId,
     name: group.title,
     isMember: group.isMember,
-    isBlocked: false,
+    isBlocked: group.isBlocked ?? false,
     members: group.members.map((m) => ({ number: m.number, uuid: m.uuid })),
     pendingMembers: group.pendingMembers.map((m) => ({ number: m.number, uuid: m.uuid })),
     revision: group.revision,

@@ -4,6 +4,7 @@
 // a client's session: session.ts serves them.)
 import { METHOD_NOT_FOUND, RpcError } from '../protocol.js';
 import { getAttachmentMethod, listAccountsMethod, listDevicesMethod, listIdentitiesMethod, removeDeviceMethod, trustMethod, updateProfileMethod, versionMethod } from './account.js';
+import { blockContactsMethod, getUserStatusMethod, listContactsMethod, sendMessageRequestResponseMethod, unblockMethod, updateContactMethod } from './contacts.js';
 import type { Method } from './context.js';
 import { listGroupsMethod, quitGroupMethod, updateGroupMethod } from './groups.js';
 import { remoteDeleteMethod, sendReceiptMethod, sendTypingMethod } from './conversation.js';
@@ -28,17 +29,23 @@ export const METHODS: Readonly<Record<string, Method>> = {
   listAccounts: listAccountsMethod,
   version: versionMethod,
   getAttachment: getAttachmentMethod,
+  listContacts: listContactsMethod,
+  block: blockContactsMethod,
+  unblock: unblockMethod,
+  getUserStatus: getUserStatusMethod,
+  updateContact: updateContactMethod,
+  sendMessageRequestResponse: sendMessageRequestResponseMethod,
 };
 
 /** signal-cli's other methods (its commands and JSON-RPC extras), as of signal-cli 0.13. */
 export const NOT_YET_SUPPORTED: readonly string[] = [
-  'acceptCall', 'addDevice', 'addStickerPack', 'block', 'deleteLocalAccountData', 'finishChangeNumber', 'finishLink',
-  'getAvatar', 'getSticker', 'getUserStatus', 'hangupCall', 'joinGroup', 'listCalls', 'listContacts', 'listStickerPacks',
+  'acceptCall', 'addDevice', 'addStickerPack', 'deleteLocalAccountData', 'finishChangeNumber', 'finishLink',
+  'getAvatar', 'getSticker', 'hangupCall', 'joinGroup', 'listCalls', 'listStickerPacks',
   'register', 'rejectCall', 'removeContact', 'removePin', 'sendAdminDelete', 'sendContacts',
-  'sendMessageRequestResponse', 'sendPaymentNotification', 'sendPinMessage', 'sendPollCreate', 'sendPollTerminate',
+  'sendPaymentNotification', 'sendPinMessage', 'sendPollCreate', 'sendPollTerminate',
   'sendPollVote', 'sendStory', 'sendSyncRequest', 'sendUnpinMessage', 'setPin', 'startCall',
-  'startChangeNumber', 'startLink', 'submitRateLimitChallenge', 'subscribeCallEvents', 'unsubscribeCallEvents', 'unblock',
-  'unregister', 'updateAccount', 'updateConfiguration', 'updateContact', 'updateDevice', 'uploadStickerPack', 'verify',
+  'startChangeNumber', 'startLink', 'submitRateLimitChallenge', 'subscribeCallEvents', 'unsubscribeCallEvents',
+  'unregister', 'updateAccount', 'updateConfiguration', 'updateDevice', 'uploadStickerPack', 'verify',
 ];
 
 /** The error for a method sigsock does not serve: signal-cli's code, and whether signal-cli has it. */

@@ -1,7 +1,11 @@
 // Every command the engine serves, declared once each (one file per command beside this one).
 // Front-ends map their input to these: cli/ (argv), socket/ (the seed's JSON), JSON-RPC next.
 import type { AnyCommandDeclaration } from './declaration.js';
+import { block, unblock } from './block.js';
+import { getProfile } from './getProfile.js';
+import { getUserStatus } from './getUserStatus.js';
 import { link } from './link.js';
+import { listContacts } from './listContacts.js';
 import { listAccounts } from './listAccounts.js';
 import { listDevices } from './listDevices.js';
 import { listGroups } from './listGroups.js';
@@ -13,14 +17,23 @@ import { remoteDelete } from './remoteDelete.js';
 import { removeDevice } from './removeDevice.js';
 import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
+import { sendMessageRequestResponse } from './sendMessageRequestResponse.js';
 import { sendReceipt } from './sendReceipt.js';
 import { sendTyping } from './sendTyping.js';
 import { trust } from './trust.js';
 import { unregister } from './unregister.js';
+import { updateContact } from './updateContact.js';
 import { updateGroup } from './updateGroup.js';
 import { updateProfile } from './updateProfile.js';
 
 export {
+  getProfile,
+  sendMessageRequestResponse,
+  getUserStatus,
+  updateContact,
+  block,
+  unblock,
+  listContacts,
   link,
   listAccounts,
   listDevices,
@@ -69,4 +82,11 @@ export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   link,
   unregister,
   listAccounts,
+  listContacts,
+  block,
+  unblock,
+  getUserStatus,
+  updateContact,
+  sendMessageRequestResponse,
+  getProfile,
 ];

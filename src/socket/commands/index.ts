@@ -1,5 +1,6 @@
 // The socket's commands, by their wire names, in the order the unknown-command answer lists them.
 import { ack } from './ack.js';
+import { block, getProfile, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from './contacts.js';
 import type { Handler } from './context.js';
 import { listDevices } from './listDevices.js';
 import { listGroups } from './listGroups.js';
@@ -26,4 +27,11 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   remote_delete: remoteDelete,
   send_typing: sendTyping,
   send_receipt: sendReceipt,
+  list_contacts: listContacts,
+  block: block,
+  unblock: unblock,
+  get_user_status: getUserStatus,
+  update_contact: updateContact,
+  send_message_request_response: sendMessageRequestResponse,
+  get_profile: getProfile,
 };
