@@ -10,7 +10,7 @@ import { readStorageGroupMasterKeys } from '../signal/storageService.js';
 import type { AccountRecord } from '../store/accountRecord.js';
 import type { AccountStore } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
-import type { AttachmentFetcher } from './attachmentFetcher.js';
+import { inMemory, type AttachmentFetcher } from './attachmentFetcher.js';
 import { parseContactStream } from './contactSync.js';
 import type { GroupDirectory } from './groupDirectory.js';
 import type { Outbox } from './outbox.js';
@@ -143,7 +143,7 @@ export class AccountMaintenance {
   async applyContactSync(pointer: Uint8Array): Promise<void> {
     const { attachments, store, log } = this.deps;
     try {
-      const result = await attachments.fetchOne(pointer);
+      const result = await attachments.fetchOne(pointer, inMemory);
       if (result === null) throw new Error('stopped before the contact list was downloaded');
       if ('error' in result) throw new Error(result.error);
       const contacts = parseContactStream(result);

@@ -57,6 +57,14 @@ export const MIGRATIONS: Migration[] = [
   // 4: inbox entries in the store's own format (inboxFormat.ts) instead of the socket protocol's;
   // the entries already queued are converted, so they are delivered as they would have been.
   convertInboxToFormat2,
+  // 5: received attachments in encrypted files beside the database (inboxFiles.ts): the row keeps
+  // the file's name, key and plaintext size; `data` stays for blobs not yet moved to files
+  // (Inbox.moveBlobsToFiles does that when the account opens).
+  `
+  ALTER TABLE inbox_attachment ADD COLUMN file TEXT;
+  ALTER TABLE inbox_attachment ADD COLUMN file_key BLOB;
+  ALTER TABLE inbox_attachment ADD COLUMN file_size INTEGER;
+  `,
 ];
 
 function convertInboxToFormat2(db: Db): void {
