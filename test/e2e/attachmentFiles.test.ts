@@ -5,14 +5,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync, watch } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { accountDbPath } from '../../src/store/dataDirectory.js';
 import { inboxFilesDirectory } from '../../src/store/inboxFiles.js';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { receiveAll, startDaemon, waitForLog } from '../support/daemon.js';
 import { client } from '../support/lineClient.js';
-import { sendAttachment } from '../support/contactActions.js';
+import { sendAttachment, within } from '../support/contactActions.js';
+import { decryptAttachment } from '../../src/signal/attachmentCrypto.js';
+import { startJsonRpcDaemon, tcpRpc } from './jsonRpcClient.js';
 
 const filesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
@@ -112,6 +114,48 @@ describe('received attachment files', () => {
       await emptied(folder);
     } finally {
       c.close();
+      assert.equal(await daemon.stop(), 0);
+    }
+  });
+});
+
+describe('attachment files over JSON-RPC', () => {
+  let f: LinkedFixture;
+
+  before(async () => {
+    f = await linkedAccount();
+    await f.introduce(f.carol);
+  });
+  after(async () => {
+    await f?.close();
+  });
+
+  it('sends a file named by its path (read while it is encrypted), and a received one becomes a file with an id getAttachment reads', async () => {
+    const daemon = await startJsonRpcDaemon(f);
+    const c = await tcpRpc(daemon.port);
+    try {
+      const data = randomBytes(3 * 1024 * 1024 + 7);
+      const path = join(f.dataDir, 'outgoing.bin');
+      writeFileSync(path, data);
+      const sent = await c.call('send', { recipient: f.bob.device.number, message: 'from a file', attachments: [path] }, 60_000);
+      assert.equal(sent.result?.results?.[0]?.type, 'SUCCESS', JSON.stringify(sent));
+      const msg = await within(f.bob.waitForMessage(), 20_000, 'bob');
+      const pointer = msg.dataMessage.attachments![0]!;
+      assert.equal(pointer.fileName, 'outgoing.bin');
+      const blob = readFileSync(join(f.network.cdn3Path, 'attachments', (pointer.attachmentIdentifier as { cdnKey: string }).cdnKey));
+      assert.ok(Buffer.from(decryptAttachment(blob, pointer.key!, pointer.digest!, Number(pointer.size))).equals(data), 'the bytes arrive intact');
+
+      const received = randomBytes(1024 * 1024 + 1);
+      await c.call('version');
+      await sendAttachment(f.network, f.carol, f.device, received, { fileName: 'in.bin', contentType: 'application/octet-stream', body: 'for json-rpc' });
+      const n = await c.notification(30_000);
+      const attachment = n.envelope.dataMessage.attachments[0];
+      assert.match(attachment.id, /^[0-9a-f]{32}\.bin$/);
+      const got = await c.call('getAttachment', { id: attachment.id });
+      assert.ok(Buffer.from(got.result.data, 'base64').equals(received));
+      await emptied(inboxFilesDirectory(accountDbPath(f.dataDir, f.number)));
+    } finally {
+      c.socket.destroy();
       assert.equal(await daemon.stop(), 0);
     }
   });
