@@ -6,6 +6,7 @@
 // Work goes through the cipher in chunks straight into one preallocated blob, so a 10 MiB
 // attachment costs one blob-sized allocation, not a chain of concatenated copies.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual, type Cipher } from 'node:crypto';
+import { passedThrough } from '../util/youngGarbage.js';
 
 const KEY_BYTES = 64;
 const IV_BYTES = 16;
@@ -91,7 +92,10 @@ export class AttachmentEncryption {
       taken += piece.length;
       // More bytes than announced would make a blob longer than the upload said: stop before sending them.
       if (taken > this.size) throw new Error(`the attachment has more than the ${this.size} bytes it had when it was checked`);
-      for (let i = 0; i < piece.length; i += CHUNK) yield emit(cipher.update(piece.subarray(i, i + CHUNK)));
+      for (let i = 0; i < piece.length; i += CHUNK) {
+        passedThrough(Math.min(CHUNK, piece.length - i));
+        yield emit(cipher.update(piece.subarray(i, i + CHUNK)));
+      }
     }
     if (taken !== this.size) throw new Error(`the attachment has ${taken} bytes, not the ${this.size} it had when it was checked`);
     for (let left = paddedAttachmentSize(this.size) - this.size; left > 0; left -= CHUNK) {
@@ -195,13 +199,29 @@ export class AttachmentDecryption {
 
   update(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
+    passedThrough(chunk.length);
     this.total += chunk.length;
     this.hash.update(chunk);
-    const joined = this.held.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.held, chunk]);
-    const bodyEnd = Math.max(0, joined.length - MAC_BYTES);
-    // Copied: `chunk` may be a buffer its producer reuses.
-    this.held = Buffer.from(joined.subarray(bodyEnd));
-    let body = joined.subarray(0, bodyEnd);
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (bytes.length < MAC_BYTES) {
+      // Rare (tiny network reads): joining costs little here.
+      const joined = Buffer.concat([this.held, bytes]);
+      const bodyEnd = Math.max(0, joined.length - MAC_BYTES);
+      this.held = joined.subarray(bodyEnd);
+      this.body(joined.subarray(0, bodyEnd));
+      return;
+    }
+    // What was held back is body after all (more bytes came); the chunk's last bytes are held now,
+    // copied, as the chunk may be a buffer its producer reuses.
+    const earlier = this.held;
+    this.held = Buffer.from(bytes.subarray(bytes.length - MAC_BYTES));
+    this.body(earlier);
+    this.body(bytes.subarray(0, bytes.length - MAC_BYTES));
+  }
+
+  private body(bytes: Buffer): void {
+    let body = bytes;
+    if (body.length === 0) return;
     if (this.ivFilled < IV_BYTES) {
       const n = Math.min(IV_BYTES - this.ivFilled, body.length);
       body.copy(this.iv, this.ivFilled, 0, n);

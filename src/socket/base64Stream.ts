@@ -6,6 +6,7 @@
 
 import type { AttachmentContent } from '../messenger/api.js';
 import { PreDecodedBase64 } from '../messenger/commands/attachments.js';
+import { passedThrough } from '../util/youngGarbage.js';
 
 const BODY = /^[A-Za-z0-9+/_-]*$/;
 const WHITESPACE = /\s/;
@@ -37,6 +38,8 @@ export class Base64StreamDecoder {
   /** More text of the value, in any split (ASCII; latin1 of the raw bytes is fine). */
   write(text: string): void {
     if (this.invalid || text.length === 0) return;
+    // The socket's reads that carried this text are garbage now.
+    passedThrough(text.length);
     const compact = WHITESPACE.test(text) ? text.replace(WHITESPACE_RUNS, '') : text;
     const firstPad = compact.indexOf('=');
     const body = firstPad < 0 ? compact : compact.slice(0, firstPad);

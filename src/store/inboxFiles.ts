@@ -11,6 +11,7 @@ import { Aes256GcmSiv } from '@signalapp/libsignal-client';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { passedThrough } from '../util/youngGarbage.js';
 
 export const SEGMENT_BYTES = 64 * 1024;
 const TAG_BYTES = 16;
@@ -90,6 +91,7 @@ export class InboxFiles {
           throw new InboxFileCorruptError(ref.name, err);
         }
         produced += plain.length;
+        passedThrough(want);
         if (plain.length > 0) yield plain;
         if (last) break;
       }
@@ -185,6 +187,7 @@ export class InboxFileWriter {
   }
 
   private seal(last: boolean): void {
+    passedThrough(this.filled);
     const sealed = this.cipher.encrypt(new Uint8Array(this.pending.buffer, this.pending.byteOffset, this.filled), nonce(this.index), last ? LAST : NOT_LAST);
     for (let at = 0; at < sealed.length; ) at += writeSync(this.fd, sealed, at, sealed.length - at, this.offset + at);
     this.offset += sealed.length;
