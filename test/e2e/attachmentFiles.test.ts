@@ -95,6 +95,20 @@ describe('received attachment files', () => {
     }
   });
 
+  it('prints a received attachment with `sigsock receive --json`, read from its file, which is gone afterwards', async () => {
+    const data = randomBytes(2 * 1024 * 1024 + 1);
+    // The contact's send completes once the receiving device acked it: the CLI below is that device.
+    const sending = sendAttachment(f.network, f.carol, f.device, data, { fileName: 'cli.bin', contentType: 'application/octet-stream', body: 'for the cli' });
+    const out = await f.run(['receive', '--json', '--timeout', '10'], { timeoutMs: 60_000 });
+    await sending;
+    assert.equal(out.code, 0, out.stderr);
+    const printed = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { body: string; attachments: { base64Data?: string }[] });
+    const message = printed.find((m) => m.body === 'for the cli');
+    assert.ok(message, out.stdout.slice(0, 500));
+    assert.ok(Buffer.from(message.attachments[0]!.base64Data!, 'base64').equals(data));
+    assert.deepEqual(filesIn(folder), []);
+  });
+
   it('leaves no orphan after a crash between writing a file and committing it; the attachment is downloaded again', async () => {
     const held = await startDaemon(f, [], { env: { SIGSOCK_TEST_HOLD_ATTACHMENT_COMMIT: '1' } });
     const data = randomBytes(300_000);
