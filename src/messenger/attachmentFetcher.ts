@@ -48,6 +48,12 @@ export const DEFAULT_RETRY: RetryPolicy = { windowMs: 120_000, firstDelayMs: 1_0
 
 const TRANSIENT_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 
+/** The attachment's file could not be written for want of space: it waits for space, it is not failed. */
+function isOutOfSpace(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** Worth another try later: the network or the CDN, not the attachment itself. */
 function isTransient(err: unknown): boolean {
   if (err instanceof CdnStatusError) return err.status >= 500 || err.status === 429 || err.status === 408;
@@ -104,7 +110,7 @@ export class AttachmentFetcher {
     for (const item of this.sink.pendingAttachments()) {
       if (this.stopped) return;
       const result = await this.fetchOne(item.pointer, () => this.sink.createAttachmentFile());
-      // Stopped during a retry wait: leave it pending for the next start rather than fail it.
+      // Stopped during a retry wait, or no space for the file: leave it pending rather than fail it.
       if (result === null) return;
       if (!('error' in result) && process.env[HOLD_COMMIT_FOR_TEST]) {
         process.stderr.write(`test hook: attachment file ${result.name} written, its commit held back\n`);
@@ -118,7 +124,7 @@ export class AttachmentFetcher {
 
   /**
    * What `into`'s target made of the plaintext (an inbox file), an error to deliver instead, or
-   * null when stopped before the outcome was known. Each attempt writes to a new target; one that
+   * null when stopped before the outcome was known or when the disk had no space for it. Each attempt writes to a new target; one that
    * fails is discarded at once.
    */
   async fetchOne<R>(pointerBytes: Uint8Array, into: () => DownloadTarget<R>): Promise<R | { error: string } | null> {
@@ -134,6 +140,11 @@ export class AttachmentFetcher {
       } catch (err) {
         file.discard();
         const message = err instanceof Error ? err.message : String(err);
+        if (isOutOfSpace(err)) {
+          // Left pending: the next pass (after a delete freed space, or the next start) tries again.
+          this.log(`attachment: the disk is full (${message}); the download is tried again once space is freed`);
+          return null;
+        }
         if (!isTransient(err) || Date.now() + delay > giveUpAt) {
           this.log(`attachment: giving up: ${message}`);
           return { error: message };
@@ -151,7 +162,14 @@ export class AttachmentFetcher {
         this.log(`attachment: ${message}`);
         return { error: message };
       }
-      return file.finish();
+      try {
+        return file.finish();
+      } catch (err) {
+        file.discard();
+        if (!isOutOfSpace(err)) throw err;
+        this.log(`attachment: the disk is full (${err instanceof Error ? err.message : String(err)}); the download is tried again once space is freed`);
+        return null;
+      }
     }
   }
 

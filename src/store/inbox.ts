@@ -78,14 +78,18 @@ export class Inbox {
     const file = result instanceof Uint8Array ? this.writeFile(result) : 'name' in result ? result : null;
     const error = file === null && 'error' in result ? result.error : null;
     let referenced = false;
-    this.db.transaction(() => {
-      const { changes } = this.db
-        .prepare('UPDATE inbox_attachment SET file = ?, file_key = ?, file_size = ?, error = ?, done = 1 WHERE inbox_id = ? AND idx = ? AND done = 0')
-        .run([file?.name ?? null, file ? blob(file.key) : null, file?.size ?? null, error, inboxId, idx]);
-      if (changes > 0) this.db.prepare('UPDATE inbox SET pending_attachments = pending_attachments - 1 WHERE id = ?').run([inboxId]);
-      referenced = changes > 0;
-    })();
-    if (file && !referenced) this.files.remove([file.name]);
+    try {
+      this.db.transaction(() => {
+        const { changes } = this.db
+          .prepare('UPDATE inbox_attachment SET file = ?, file_key = ?, file_size = ?, error = ?, done = 1 WHERE inbox_id = ? AND idx = ? AND done = 0')
+          .run([file?.name ?? null, file ? blob(file.key) : null, file?.size ?? null, error, inboxId, idx]);
+        if (changes > 0) this.db.prepare('UPDATE inbox SET pending_attachments = pending_attachments - 1 WHERE id = ?').run([inboxId]);
+        referenced = changes > 0;
+      })();
+    } finally {
+      // Not committed (a full disk) or not needed (completed already): the download is tried again.
+      if (file && !referenced) this.files.remove([file.name]);
+    }
   }
 
   private writeFile(bytes: Uint8Array): InboxFileRef {

@@ -127,3 +127,20 @@ test('a download streamed in pieces is decrypted as it arrives; one that does no
   assert.match((bad as { error: string }).error, /digest|MAC/);
   assert.deepEqual(events, ['finish', 'discard']);
 });
+
+test('a disk with no room for the file leaves the attachment pending, not failed', async () => {
+  const { pointer, ok } = fixture();
+  const discarded: string[] = [];
+  const full = () => ({
+    write: () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+    finish: () => Buffer.alloc(0),
+    discard: () => discarded.push('discard'),
+  });
+  const logged: string[] = [];
+  const result = await new AttachmentFetcher(noSink, CONFIG, async () => ok, (line) => logged.push(line), () => {}, FAST).fetchOne(pointer, full);
+  assert.equal(result, null);
+  assert.deepEqual(discarded, ['discard']);
+  assert.match(logged.join('\n'), /disk is full/);
+});
