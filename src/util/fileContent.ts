@@ -17,9 +17,11 @@ export interface FileContent {
   chunks(): Iterable<Uint8Array>;
 }
 
-/** The file at `path`, its size taken now; throws (ENOENT, EISDIR…) when it cannot be stat'ed. */
+/** The file at `path`, its size taken now; throws (ENOENT, EISDIR…) when it is not a file that can be stat'ed. */
 export function fileContent(path: string): FileContent {
-  const size = statSync(path).size;
+  const info = statSync(path);
+  if (!info.isFile()) throw Object.assign(new Error(`EISDIR: ${path} is not a file`), { code: 'EISDIR', path });
+  const { size } = info;
   return {
     size,
     *chunks() {
