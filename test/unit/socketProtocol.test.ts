@@ -234,6 +234,24 @@ test('a batch array is answered element by element, in order', async () => {
   });
 });
 
+test('an attachment that stops reading midway (its file changed on disk) ends the connection and gives the entries back', async () => {
+  await withServer({}, async ({ client, messenger }) => {
+    const breaking = {
+      size: 3 * 65536,
+      *chunks() {
+        yield randomBytes(65536);
+        throw new Error('the attachment file does not decrypt');
+      },
+    };
+    const entry = { ...(textEntry(1, 'x') as ReceivedMessage), attachments: [{ content: breaking, filename: null, contentType: null, size: breaking.size, error: null }] };
+    const lease = fakeLease([entry]);
+    messenger.onTake = async () => lease;
+    const c = await client();
+    await assert.rejects(c.request('{"command": "receive_messages"}'));
+    assert.equal(await lease.settled, 'released');
+  });
+});
+
 test('a large attachment is written in slices: a client that reads it whole commits, one that hangs up midway releases', async () => {
   await withServer({}, async ({ server, client, messenger }) => {
     const bytes = randomBytes(4 * 1024 * 1024);
