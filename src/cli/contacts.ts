@@ -170,7 +170,7 @@ export const getProfileCommand: Command = {
       messenger.start();
       const { avatar, ...profile } = await getProfile.run(messenger, params, {});
       const avatarFile = ctx.values['avatar-file'] as string | undefined;
-      if (avatarFile && avatar) await writeFile(avatarFile, avatar.bytes, { mode: 0o600 });
+      if (avatarFile && avatar) await writeFile(avatarFile, Buffer.concat([...avatar.content.chunks()]), { mode: 0o600 });
       if (ctx.values.json) ctx.stdout.write(JSON.stringify({ ...profile, hasAvatar: avatar !== null }) + '\n');
       else {
         const name = [profile.givenName, profile.familyName].filter(Boolean).join(' ');

@@ -3,12 +3,21 @@
 // cannot drift apart. The human line names a failure by the same status code.
 import type { InboxEntry } from '../messenger/api.js';
 import { unhandledKind } from '../messenger/inboxEntry.js';
+import { encodeAnswer, type AnswerPiece } from '../socket/answerEncoder.js';
 import { encodeEntry } from '../socket/entryEncoder.js';
 
 export interface EntryFormat {
   json: boolean;
   /** With `json`: attachments without their bytes. */
   ignoreAttachments: boolean;
+}
+
+/**
+ * formatEntry as pieces to write: with --json, attachment bytes stay pieces of their own, read and
+ * written as base64 slice by slice (socket/answerEncoder.ts), so a large one is never whole in memory.
+ */
+export function formatEntryPieces(entry: InboxEntry, format: EntryFormat): AnswerPiece[] {
+  return format.json ? encodeAnswer(encodeEntry(entry, { attachmentData: !format.ignoreAttachments })) : [formatEntry(entry, format)];
 }
 
 /** One line, newline included. */

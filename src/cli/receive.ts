@@ -3,7 +3,8 @@ import { receive } from '../messenger/commands/index.js';
 import { openMessenger, untilSignal } from './accountSetup.js';
 import type { Command } from './command.js';
 import { deliverLease } from '../messenger/leaseDelivery.js';
-import { formatEntry } from './entryFormat.js';
+import { base64Slices, type AnswerPiece } from '../socket/answerEncoder.js';
+import { formatEntryPieces } from './entryFormat.js';
 import { signalCliReceiveLine } from './signalCliJson.js';
 
 export const receiveCommand: Command = {
@@ -23,7 +24,8 @@ export const receiveCommand: Command = {
     const deadline = Date.now() + timeoutSec * 1000;
     const ignoreAttachments = Boolean(ctx.values['ignore-attachments']);
     const format = { json: Boolean(ctx.values.json), ignoreAttachments };
-    const lineOf = ctx.global.output === 'json' ? signalCliReceiveLine(ctx, ignoreAttachments) : (entry: InboxEntry) => formatEntry(entry, format);
+    const signalCliLine = ctx.global.output === 'json' ? signalCliReceiveLine(ctx, ignoreAttachments) : undefined;
+    const piecesOf = (entry: InboxEntry): AnswerPiece[] => (signalCliLine ? [signalCliLine(entry)] : formatEntryPieces(entry, format));
     const messenger = openMessenger(ctx);
     const signals = untilSignal();
     const abort = new AbortController();
@@ -38,10 +40,10 @@ export const receiveCommand: Command = {
           lease.release();
           continue;
         }
-        const text = lease.entries.map(lineOf).join('');
+        const pieces = lease.entries.flatMap(piecesOf);
         // `sigsock receive | consumer`: a pipe write may complete later, or fail when the consumer
         // has gone; only a completed write removes the messages from the queue.
-        if (!(await deliverLease(lease, () => writeFully(ctx.stdout, text)))) {
+        if (!(await deliverLease(lease, () => writeFully(ctx.stdout, pieces)))) {
           ctx.stderr.write('receive: the output was closed; the messages not written stay queued\n');
           return 1;
         }
@@ -54,12 +56,42 @@ export const receiveCommand: Command = {
   },
 };
 
-/** Resolves true once `text` was handed to the stream's destination, false if writing it failed. */
-function writeFully(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
+/**
+ * Resolves true once every piece was handed to the stream's destination, false if writing failed.
+ * Attachment bytes go as base64 slices, each once the stream took the one before.
+ */
+async function writeFully(stream: NodeJS.WritableStream, pieces: AnswerPiece[]): Promise<boolean> {
   // A broken pipe is reported to the callback and then emitted as an 'error' event, which must
   // not end the process: the callback has said what happened.
   if (!stream.listeners('error').includes(ignore)) stream.on('error', ignore);
-  return new Promise((resolve) => stream.write(text, (err) => resolve(!err)));
+  let failed = false;
+  for (const piece of pieces) {
+    for (const text of typeof piece === 'string' ? [piece] : base64Slices(piece)) {
+      const flushed = stream.write(text, (err) => {
+        if (err) failed = true;
+      });
+      if (failed) return false;
+      if (!flushed) await drainedOrBroken(stream);
+      if (failed) return false;
+    }
+  }
+  // The last write's callback (or this empty one's) comes once everything before it was written.
+  return new Promise((resolve) => stream.write('', (err) => resolve(!err && !failed)));
 }
 
 function ignore(): void {}
+
+/** The stream wants more, or will never take more (a broken pipe): either way, stop waiting. */
+function drainedOrBroken(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
+}

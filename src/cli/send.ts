@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CommandArguments, sendMessage, unreadGroupSendWarning } from '../messenger/commands/index.js';
 import { PreDecodedBase64 } from '../messenger/commands/attachments.js';
+import { fileContent } from '../util/fileContent.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 import { mentionFlags, textStyleFlags, timestampFlag } from './messageFlags.js';
@@ -48,7 +48,7 @@ export const sendCommand: Command = {
           recipient: ctx.positionals[0],
           groupId: ctx.values['group-id'],
           message: ctx.values.message,
-          attachments: files.map((f) => ({ base64Data: new PreDecodedBase64(readFileSync(f)), filename: basename(f) })),
+          attachments: files.map((f) => ({ base64Data: new PreDecodedBase64(fileContent(f)), filename: basename(f) })),
           quote: quoted
             ? { timestamp: timestampFlag(ctx.values['quote-timestamp']), author: ctx.values['quote-author'], text: ctx.values['quote-message'] }
             : undefined,

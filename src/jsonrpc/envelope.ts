@@ -120,7 +120,7 @@ function dataMessage(parts: MessageParts, origin: Origin, encoding: EnvelopeEnco
 
 function encodeAttachment(attachment: ReceivedAttachment, encoding: EnvelopeEncoding): Record<string, unknown> {
   const out: Record<string, unknown> = { contentType: attachment.contentType ?? 'application/octet-stream', filename: attachment.filename, size: attachment.size };
-  if (attachment.data && encoding.attachments) out.id = encoding.attachments.save(attachment.data, attachment.filename);
+  if (attachment.content && encoding.attachments) out.id = encoding.attachments.save(attachment.content, attachment.filename);
   // sigsock's addition: why the bytes could not be had (signal-cli leaves the id out silently).
   if (attachment.error) out.error = attachment.error;
   return out;

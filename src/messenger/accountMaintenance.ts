@@ -10,7 +10,7 @@ import { readStorageRecords, type StorageContents } from '../signal/storageServi
 import type { AccountRecord } from '../store/accountRecord.js';
 import type { AccountStore } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
-import type { AttachmentFetcher } from './attachmentFetcher.js';
+import { inMemory, type AttachmentFetcher } from './attachmentFetcher.js';
 import type { ContactBook } from './contacts.js';
 import { parseContactStream } from './contactSync.js';
 import { groupIdFromMasterKey } from './groupIds.js';
@@ -185,7 +185,7 @@ export class AccountMaintenance {
   async applyContactSync(pointer: Uint8Array): Promise<void> {
     const { attachments, store, log } = this.deps;
     try {
-      const result = await attachments.fetchOne(pointer);
+      const result = await attachments.fetchOne(pointer, inMemory);
       if (result === null) throw new Error('stopped before the contact list was downloaded');
       if ('error' in result) throw new Error(result.error);
       const contacts = parseContactStream(result);

@@ -83,8 +83,9 @@ export function wireAccount(options: WiringOptions): AccountParts {
   const protocolLock = new Mutex();
   const serverQueueEmpty = new ServerQueueEmpty();
 
-  // A delete frees space: a receive paused by a full disk tries again at once.
-  const inbox = new InboxQueue(store.inbox, { log, afterDelete: () => receiver.retryNow() });
+  // A delete frees space: a receive paused by a full disk tries again at once, and so does a
+  // download that found no room for its file.
+  const inbox = new InboxQueue(store.inbox, { log, afterDelete: () => (receiver.retryNow(), attachments.kick()) });
   const retry = options.attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: options.attachmentRetryWindowMs };
   const attachments = new AttachmentFetcher(store.inbox, serverConfig, https, log, () => inbox.notify(), retry);
   // Needs the outbox (below) only when the block list changes here, long after wiring.

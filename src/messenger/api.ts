@@ -1,9 +1,10 @@
 // The contract between the socket protocol (above) and the account's behaviour (below).
 // The socket layer depends only on this file; the messenger implements it.
-import type { InboxEntry } from './inboxEntry.js';
+import type { AttachmentContent, InboxEntry } from './inboxEntry.js';
 
 export interface OutgoingAttachment {
-  data: Buffer;
+  /** The bytes whole, or read chunk by chunk while they are encrypted and uploaded (a file, base64 decoded in pieces). */
+  data: Buffer | AttachmentContent;
   filename?: string;
   contentType?: string;
 }
@@ -76,19 +77,24 @@ export interface SendResult {
 }
 
 /**
- * An attachment's bytes in an encoded entry. The socket writes them as base64 in slices, so a large
- * attachment is never one giant string; anything else that serializes the entry gets the text.
+ * An attachment's bytes in an encoded entry. The socket and `sigsock receive --json` write them as
+ * base64 in slices as they are read, so a large attachment is never whole in memory, nor one giant
+ * string; anything else that serializes the entry gets the whole text.
  */
 export class AttachmentBytes {
-  constructor(readonly bytes: Uint8Array) {}
+  readonly content: AttachmentContent;
+
+  constructor(source: Uint8Array | AttachmentContent) {
+    this.content = source instanceof Uint8Array ? { size: source.length, chunks: () => [source] } : source;
+  }
 
   toJSON(): string {
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('base64');
+    return Buffer.concat([...this.content.chunks()]).toString('base64');
   }
 }
 
 /** Received entries are domain values (inboxEntry.ts); each front-end encodes them. */
-export type { InboxEntry, InboxEntryKind, MessageParts, Party, Reaction, ReceivedAttachment, ReceivedMessage, ReceiveFailure, FailureKind } from './inboxEntry.js';
+export type { AttachmentContent, InboxEntry, InboxEntryKind, MessageParts, Party, Reaction, ReceivedAttachment, ReceivedMessage, ReceiveFailure, FailureKind } from './inboxEntry.js';
 /**
  * Entries handed out exclusively to one caller. `commit()` deletes them for good (call it only
  * once the response carrying them was written completely); `release()` returns them to the

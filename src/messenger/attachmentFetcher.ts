@@ -1,16 +1,35 @@
 // Downloads received attachments in the background, right after their message was committed,
-// so `receive_messages` can answer with the bytes without waiting on the CDN.
-import { decryptAttachmentInPlace } from '../signal/attachmentCrypto.js';
+// so `receive_messages` can answer with the bytes without waiting on the CDN. A download is
+// decrypted as it arrives and written to an encrypted file of the inbox (store/inboxFiles.ts), so
+// the blob is never in memory whole; the file is referenced only once it verified and is durable.
+import { AttachmentDecryption } from '../signal/attachmentCrypto.js';
 import { CdnStatusError, downloadBlob } from '../signal/cdn.js';
 import { RequestTimeoutError, type HttpsClient } from '../signal/https.js';
 import type { ServerConfig } from '../signal/serverConfig.js';
+import type { InboxFileRef } from '../store/inboxFiles.js';
 import { decodeAttachmentPointer } from '../proto/index.js';
 import type { Log } from '../util/log.js';
 
+/** Where a download's plaintext goes as it is decrypted; `finish` once it verified, `discard` otherwise. */
+export interface DownloadTarget<R> {
+  write(chunk: Uint8Array): void;
+  finish(): R;
+  discard(): void;
+}
+
 export interface AttachmentSink {
   pendingAttachments(): { inboxId: number; idx: number; pointer: Uint8Array }[];
-  completeAttachment(inboxId: number, idx: number, result: Uint8Array | { error: string }): void;
+  /** A new inbox file; `finish` makes it durable and says how to find it. */
+  createAttachmentFile(): DownloadTarget<InboxFileRef>;
+  completeAttachment(inboxId: number, idx: number, result: InboxFileRef | { error: string }): void;
 }
+
+/**
+ * Test hook (docs/reliability.md, "Attachment files"): with this variable set, the daemon writes a
+ * downloaded attachment's file, says so on stderr, and never commits it, so a test can kill it in
+ * exactly that window.
+ */
+const HOLD_COMMIT_FOR_TEST = 'SIGSOCK_TEST_HOLD_ATTACHMENT_COMMIT';
 
 export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
 
@@ -28,6 +47,12 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { windowMs: 120_000, firstDelayMs: 1_000, maxDelayMs: 15_000 };
 
 const TRANSIENT_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+
+/** The attachment's file could not be written for want of space: it waits for space, it is not failed. */
+function isOutOfSpace(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
 
 /** Worth another try later: the network or the CDN, not the attachment itself. */
 function isTransient(err: unknown): boolean {
@@ -84,26 +109,42 @@ export class AttachmentFetcher {
   private async drain(): Promise<void> {
     for (const item of this.sink.pendingAttachments()) {
       if (this.stopped) return;
-      const result = await this.fetchOne(item.pointer);
-      // Stopped during a retry wait: leave it pending for the next start rather than fail it.
+      const result = await this.fetchOne(item.pointer, () => this.sink.createAttachmentFile());
+      // Stopped during a retry wait, or no space for the file: leave it pending rather than fail it.
       if (result === null) return;
+      if (!('error' in result) && process.env[HOLD_COMMIT_FOR_TEST]) {
+        process.stderr.write(`test hook: attachment file ${result.name} written, its commit held back\n`);
+        await this.sleep(2 ** 31 - 1);
+        return;
+      }
       this.sink.completeAttachment(item.inboxId, item.idx, result);
       this.onComplete();
     }
   }
 
-  /** The plaintext, an error to deliver instead, or null when stopped before the outcome was known. */
-  async fetchOne(pointerBytes: Uint8Array): Promise<Uint8Array | { error: string } | null> {
+  /**
+   * What `into`'s target made of the plaintext (an inbox file), an error to deliver instead, or
+   * null when stopped before the outcome was known or when the disk had no space for it. Each attempt writes to a new target; one that
+   * fails is discarded at once.
+   */
+  async fetchOne<R>(pointerBytes: Uint8Array, into: () => DownloadTarget<R>): Promise<R | { error: string } | null> {
     const pointer = decodeAttachmentPointer(pointerBytes);
     const key = pointer.cdnKey || (pointer.cdnId ? String(pointer.cdnId) : '');
     if (!key || !pointer.key) return { error: 'attachment pointer has no CDN key or no encryption key' };
     const giveUpAt = Date.now() + this.retry.windowMs;
     for (let delay = this.retry.firstDelayMs; ; delay = Math.min(delay * 2, this.retry.maxDelayMs)) {
-      let blob: Uint8Array;
+      const file = into();
+      const decryption = new AttachmentDecryption(pointer.key, (plain) => file.write(plain), pointer.digest ?? undefined, pointer.size ?? undefined);
       try {
-        blob = await downloadBlob(this.config, this.https, pointer.cdnNumber ?? 0, key, MAX_ATTACHMENT_BYTES + 1024 * 1024);
+        await downloadBlob(this.config, this.https, pointer.cdnNumber ?? 0, key, MAX_ATTACHMENT_BYTES + 1024 * 1024, (chunk) => decryption.update(chunk));
       } catch (err) {
+        file.discard();
         const message = err instanceof Error ? err.message : String(err);
+        if (isOutOfSpace(err)) {
+          // Left pending: the next pass (after a delete freed space, or the next start) tries again.
+          this.log(`attachment: the disk is full (${message}); the download is tried again once space is freed`);
+          return null;
+        }
         if (!isTransient(err) || Date.now() + delay > giveUpAt) {
           this.log(`attachment: giving up: ${message}`);
           return { error: message };
@@ -113,13 +154,21 @@ export class AttachmentFetcher {
         continue;
       }
       try {
-        // The blob was downloaded for this call alone: decrypting over it saves holding it twice.
-        return decryptAttachmentInPlace(blob, pointer.key, pointer.digest ?? undefined, pointer.size ?? undefined);
+        decryption.final();
       } catch (err) {
         // A blob that does not verify will not verify on a second download either.
+        file.discard();
         const message = err instanceof Error ? err.message : String(err);
         this.log(`attachment: ${message}`);
         return { error: message };
+      }
+      try {
+        return file.finish();
+      } catch (err) {
+        file.discard();
+        if (!isOutOfSpace(err)) throw err;
+        this.log(`attachment: the disk is full (${err instanceof Error ? err.message : String(err)}); the download is tried again once space is freed`);
+        return null;
       }
     }
   }
@@ -139,4 +188,14 @@ export class AttachmentFetcher {
       this.stopping.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/** A target that keeps the plaintext in memory: for small downloads the engine reads itself (a contact list). */
+export function inMemory(): DownloadTarget<Buffer> {
+  const chunks: Buffer[] = [];
+  return {
+    write: (chunk) => chunks.push(Buffer.from(chunk)),
+    finish: () => Buffer.concat(chunks),
+    discard: () => (chunks.length = 0),
+  };
 }

@@ -17,9 +17,20 @@ export interface Party {
   name?: string;
 }
 
+/**
+ * A received attachment's bytes, read when asked for: `chunks()` yields the plaintext piece by
+ * piece (from its encrypted file in the inbox), so a front-end can stream it out without holding
+ * it whole. It may be read more than once (an answer that went back to the queue is written again).
+ */
+export interface AttachmentContent {
+  /** Bytes in all. */
+  readonly size: number;
+  chunks(): Iterable<Uint8Array>;
+}
+
 export interface ReceivedAttachment {
   /** The decrypted bytes; null when they could not be had (then `error` says why). */
-  data: Uint8Array | null;
+  content: AttachmentContent | null;
   filename: string | null;
   contentType: string | null;
   size: number | null;

@@ -3,12 +3,12 @@
 import type { InboxRecord, OriginRecord } from '../store/inboxFormat.js';
 import type { Log } from '../util/log.js';
 import type { InboxLease } from './api.js';
-import { unhandledKind, type InboxEntry, type Origin } from './inboxEntry.js';
+import { unhandledKind, type AttachmentContent, type InboxEntry, type Origin } from './inboxEntry.js';
 
 export interface StoredInboxEntry {
   id: number;
   entry: InboxRecord;
-  attachments: { data?: Uint8Array | null; filename: string | null; contentType: string | null; size: number | null; error?: string | null }[];
+  attachments: { content?: AttachmentContent | null; filename: string | null; contentType: string | null; size: number | null; error?: string | null }[];
 }
 
 export interface InboxSource {
@@ -100,7 +100,7 @@ export class InboxQueue {
     const picked: StoredInboxEntry[] = [];
     let bytes = 0;
     for (const row of rows) {
-      const size = row.attachments.reduce((n, a) => n + (a.data?.length ?? 0), 0);
+      const size = row.attachments.reduce((n, a) => n + (a.content?.size ?? 0), 0);
       if (picked.length > 0 && bytes + size > MAX_BYTES_PER_LEASE) break;
       picked.push(row);
       bytes += size;
@@ -189,7 +189,7 @@ function toInboxEntry(row: StoredInboxEntry): InboxEntry {
         mentions: record.mentions ?? [],
         textStyles: record.textStyles ?? [],
         expiresInSeconds: record.expiresInSeconds ?? 0,
-        attachments: row.attachments.map((a) => ({ data: a.data ?? null, filename: a.filename, contentType: a.contentType, size: a.size, error: a.error ?? null })),
+        attachments: row.attachments.map((a) => ({ content: a.content ?? null, filename: a.filename, contentType: a.contentType, size: a.size, error: a.error ?? null })),
       };
     default:
       return unhandledKind(record);

@@ -276,11 +276,11 @@ export class Outbox {
   async uploadAttachments(attachments: OutgoingAttachment[]): Promise<AttachmentPointer[]> {
     const out: AttachmentPointer[] = [];
     for (const [i, a] of attachments.entries()) {
-      if (a.data.length > MAX_ATTACHMENT_BYTES) {
-        throw new MessengerError('INVALID_ATTACHMENT', `attachment ${i} is ${a.data.length} bytes; the limit is ${MAX_ATTACHMENT_BYTES}`);
-      }
-      // Encrypted while it is uploaded: the ciphertext is never held whole.
+      // Encrypted while it is uploaded (and read while it is encrypted, when it is a file): never held whole.
       const encrypted = new AttachmentEncryption(a.data);
+      if (encrypted.size > MAX_ATTACHMENT_BYTES) {
+        throw new MessengerError('INVALID_ATTACHMENT', `attachment ${i} is ${encrypted.size} bytes; the limit is ${MAX_ATTACHMENT_BYTES}`);
+      }
       let uploaded;
       try {
         uploaded = await uploadBlob(await this.chat.get(), this.https, { length: encrypted.length, chunks: encrypted.chunks() });
@@ -292,7 +292,7 @@ export class Outbox {
         cdnNumber: uploaded.cdnNumber,
         key: encrypted.key,
         digest: encrypted.digest,
-        size: a.data.length,
+        size: encrypted.size,
         contentType: a.contentType ?? 'application/octet-stream',
         fileName: a.filename,
         uploadTimestamp: Date.now(),

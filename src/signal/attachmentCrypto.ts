@@ -6,6 +6,7 @@
 // Work goes through the cipher in chunks straight into one preallocated blob, so a 10 MiB
 // attachment costs one blob-sized allocation, not a chain of concatenated copies.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual, type Cipher } from 'node:crypto';
+import { passedThrough } from '../util/youngGarbage.js';
 
 const KEY_BYTES = 64;
 const IV_BYTES = 16;
@@ -22,6 +23,12 @@ const ZEROS = Buffer.alloc(CHUNK);
 export function paddedAttachmentSize(size: number): number {
   const bucket = Math.max(541, Math.floor(1.05 ** Math.ceil(Math.log(size) / Math.log(1.05))));
   return Math.max(bucket, size);
+}
+
+/** Plaintext read chunk by chunk, as many times as asked (a retried upload reads it again). */
+export interface PlaintextSource {
+  readonly size: number;
+  chunks(): Iterable<Uint8Array>;
 }
 
 export interface EncryptedAttachment {
@@ -54,15 +61,18 @@ export class AttachmentEncryption {
   readonly size: number;
   private finalDigest: Buffer | null = null;
 
+  private readonly plaintext: PlaintextSource;
+
   constructor(
-    private readonly plaintext: Uint8Array,
+    plaintext: Uint8Array | PlaintextSource,
     readonly key: Uint8Array = randomBytes(KEY_BYTES),
     private readonly iv: Uint8Array = randomBytes(IV_BYTES),
   ) {
     if (key.length !== KEY_BYTES) throw new Error(`attachment key must be ${KEY_BYTES} bytes`);
     if (iv.length !== IV_BYTES) throw new Error(`attachment iv must be ${IV_BYTES} bytes`);
-    this.size = plaintext.length;
-    const cipherLength = (Math.floor(paddedAttachmentSize(plaintext.length) / AES_BLOCK) + 1) * AES_BLOCK;
+    this.plaintext = plaintext instanceof Uint8Array ? { size: plaintext.length, chunks: () => [plaintext] } : plaintext;
+    this.size = this.plaintext.size;
+    const cipherLength = (Math.floor(paddedAttachmentSize(this.size) / AES_BLOCK) + 1) * AES_BLOCK;
     this.length = IV_BYTES + cipherLength + MAC_BYTES;
   }
 
@@ -77,8 +87,18 @@ export class AttachmentEncryption {
     };
     yield emit(this.iv);
     const cipher = createCipheriv('aes-256-cbc', this.key.subarray(0, 32), this.iv);
-    for (let i = 0; i < this.plaintext.length; i += CHUNK) yield emit(cipher.update(this.plaintext.subarray(i, i + CHUNK)));
-    for (let left = paddedAttachmentSize(this.plaintext.length) - this.plaintext.length; left > 0; left -= CHUNK) {
+    let taken = 0;
+    for (const piece of this.plaintext.chunks()) {
+      taken += piece.length;
+      // More bytes than announced would make a blob longer than the upload said: stop before sending them.
+      if (taken > this.size) throw new Error(`the attachment has more than the ${this.size} bytes it had when it was checked`);
+      for (let i = 0; i < piece.length; i += CHUNK) {
+        passedThrough(Math.min(CHUNK, piece.length - i));
+        yield emit(cipher.update(piece.subarray(i, i + CHUNK)));
+      }
+    }
+    if (taken !== this.size) throw new Error(`the attachment has ${taken} bytes, not the ${this.size} it had when it was checked`);
+    for (let left = paddedAttachmentSize(this.size) - this.size; left > 0; left -= CHUNK) {
       yield emit(cipher.update(ZEROS.subarray(0, Math.min(left, CHUNK))));
     }
     yield emit(cipher.final());
@@ -147,4 +167,101 @@ function decryptInto(blob: Uint8Array, key: Uint8Array, expectedDigest: Uint8Arr
   if (size === undefined) return plain.subarray(0, length);
   if (size > length) throw new Error(`attachment is shorter (${length} bytes) than its declared size (${size})`);
   return plain.subarray(0, size);
+}
+
+/**
+ * decryptAttachment as a stream, for a blob that is never held whole: `update` takes the blob as it
+ * downloads and hands the plaintext (cut at `size`) to `output` at once; `final` checks the digest
+ * and the MAC and throws when either fails. The plaintext is handed out before that check, so the
+ * caller must keep it from anyone (write it to a file it discards on failure) until `final` passed.
+ */
+export class AttachmentDecryption {
+  private readonly iv = Buffer.alloc(IV_BYTES);
+  private ivFilled = 0;
+  /** The last bytes seen: they may be the MAC, so they are not deciphered yet. */
+  private held = Buffer.alloc(0);
+  private readonly hash = createHash('sha256');
+  private readonly mac: ReturnType<typeof createHmac>;
+  private decipher: ReturnType<typeof createDecipheriv> | null = null;
+  private total = 0;
+  private plaintextLength = 0;
+  private emitted = 0;
+
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly output: (plaintext: Uint8Array) => void,
+    private readonly expectedDigest?: Uint8Array,
+    private readonly size?: number,
+  ) {
+    if (key.length !== KEY_BYTES) throw new Error(`attachment key must be ${KEY_BYTES} bytes`);
+    this.mac = createHmac('sha256', key.subarray(32));
+  }
+
+  update(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    passedThrough(chunk.length);
+    this.total += chunk.length;
+    this.hash.update(chunk);
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (bytes.length < MAC_BYTES) {
+      // Rare (tiny network reads): joining costs little here.
+      const joined = Buffer.concat([this.held, bytes]);
+      const bodyEnd = Math.max(0, joined.length - MAC_BYTES);
+      this.held = joined.subarray(bodyEnd);
+      this.body(joined.subarray(0, bodyEnd));
+      return;
+    }
+    // What was held back is body after all (more bytes came); the chunk's last bytes are held now,
+    // copied, as the chunk may be a buffer its producer reuses.
+    const earlier = this.held;
+    this.held = Buffer.from(bytes.subarray(bytes.length - MAC_BYTES));
+    this.body(earlier);
+    this.body(bytes.subarray(0, bytes.length - MAC_BYTES));
+  }
+
+  private body(bytes: Buffer): void {
+    let body = bytes;
+    if (body.length === 0) return;
+    if (this.ivFilled < IV_BYTES) {
+      const n = Math.min(IV_BYTES - this.ivFilled, body.length);
+      body.copy(this.iv, this.ivFilled, 0, n);
+      this.ivFilled += n;
+      this.mac.update(body.subarray(0, n));
+      body = body.subarray(n);
+      if (this.ivFilled < IV_BYTES) return;
+    }
+    if (body.length === 0) return;
+    this.mac.update(body);
+    this.decipher ??= createDecipheriv('aes-256-cbc', this.key.subarray(0, 32), this.iv);
+    this.emit(this.decipher.update(body));
+  }
+
+  /** Checks the whole blob; throws (digest, MAC, padding, size) when it is not what the pointer promised. */
+  final(): void {
+    if (this.total < IV_BYTES + AES_BLOCK + MAC_BYTES) throw new Error('attachment is too short');
+    if (this.expectedDigest?.length) {
+      const digest = this.hash.digest();
+      if (digest.length !== this.expectedDigest.length || !timingSafeEqual(digest, this.expectedDigest)) throw new Error('attachment digest mismatch');
+    }
+    if (!timingSafeEqual(this.mac.digest(), this.held)) throw new Error('attachment MAC mismatch');
+    if ((this.total - IV_BYTES - MAC_BYTES) % AES_BLOCK !== 0) throw new Error('attachment ciphertext is not a whole number of AES blocks');
+    let last: Buffer;
+    try {
+      last = this.decipher!.final();
+    } catch {
+      throw new Error('attachment has invalid AES padding');
+    }
+    this.emit(last);
+    if (this.size !== undefined && this.size > this.plaintextLength) {
+      throw new Error(`attachment is shorter (${this.plaintextLength} bytes) than its declared size (${this.size})`);
+    }
+  }
+
+  private emit(plain: Buffer): void {
+    this.plaintextLength += plain.length;
+    const room = this.size === undefined ? plain.length : Math.max(0, Math.min(plain.length, this.size - this.emitted));
+    if (room === 0) return;
+    this.emitted += room;
+    this.output(plain.subarray(0, room));
+  }
 }

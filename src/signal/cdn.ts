@@ -38,18 +38,25 @@ export async function uploadBlob(chat: AuthenticatedChatConnection, https: Https
   return { cdnNumber: form.cdn, cdnKey: form.key };
 }
 
+/**
+ * Downloads a blob into `onChunk` as it arrives (never held whole). A throw from `onChunk` ends the
+ * download with that error. A failed attempt may have delivered some chunks already: the caller
+ * starts over on a retry.
+ */
 export async function downloadBlob(
   config: ServerConfig,
   https: HttpsClient,
   cdnNumber: number,
   key: string,
   maxBytes: number,
-): Promise<Buffer> {
+  onChunk: (chunk: Buffer) => void,
+): Promise<void> {
   const base = config.cdnUrls[String(cdnNumber)];
   if (!base) throw new Error(`no URL configured for CDN ${cdnNumber}`);
-  const res = await https({ method: 'GET', url: `${base}/attachments/${encodeURIComponent(key)}`, maxBodyBytes: maxBytes, timeoutMs: 120_000 });
+  const res = await https({ method: 'GET', url: `${base}/attachments/${encodeURIComponent(key)}`, maxBodyBytes: maxBytes, timeoutMs: 120_000, onBodyChunk: onChunk });
   if (res.status !== 200) throw new CdnStatusError(res.status);
-  return res.body;
+  // A client that does not stream (a test's) returns the body whole.
+  if (res.body.length > 0) onChunk(res.body);
 }
 
 /** The CDN answered, but not with the blob. */

@@ -18,6 +18,12 @@ export interface HttpsRequest {
   timeoutMs?: number;
   /** Refuse bodies beyond this size (bounded memory on hostile or broken servers). */
   maxBodyBytes?: number;
+  /**
+   * A 2xx body goes here chunk by chunk instead of into `body` (which is then empty), so a large
+   * download is never held whole; a throw ends the request with that error. Other statuses'
+   * bodies are collected as usual.
+   */
+  onBodyChunk?: (chunk: Buffer) => void;
 }
 
 function derToPem(der: Uint8Array): string {
@@ -40,9 +46,16 @@ export function httpsClient(config: ServerConfig): HttpsClient {
   return (req) =>
     new Promise<HttpsResponse>((resolve, reject) => {
       const r = request(req.url, { method: req.method, headers: req.headers, ca, timeout: req.timeoutMs ?? 60_000 }, (res) => {
-        const body = new BodyCollector(Number(res.headers['content-length']), req.maxBodyBytes);
+        const stream = req.onBodyChunk && (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300 ? req.onBodyChunk : null;
+        const body = new BodyCollector(stream ? 0 : Number(res.headers['content-length']), req.maxBodyBytes);
         res.on('data', (chunk: Buffer) => {
-          if (!body.add(chunk)) res.destroy(new Error(`response from ${new URL(req.url).host} exceeds ${req.maxBodyBytes} bytes`));
+          if (!body.add(chunk, stream !== null)) return res.destroy(new Error(`response from ${new URL(req.url).host} exceeds ${req.maxBodyBytes} bytes`));
+          if (!stream) return;
+          try {
+            stream(chunk);
+          } catch (err) {
+            res.destroy(err instanceof Error ? err : new Error(String(err)));
+          }
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body.result() }));
         res.on('error', reject);
@@ -90,10 +103,11 @@ class BodyCollector {
     this.whole = usable ? Buffer.allocUnsafe(declaredLength) : null;
   }
 
-  /** False when the body grew beyond the limit. */
-  add(chunk: Buffer): boolean {
+  /** False when the body grew beyond the limit; `countOnly` for a body streamed elsewhere. */
+  add(chunk: Buffer, countOnly = false): boolean {
     if (this.maxBytes !== undefined && this.size + chunk.length > this.maxBytes) return false;
     this.size += chunk.length;
+    if (countOnly) return true;
     if (this.whole && this.extra.length === 0 && this.filled + chunk.length <= this.whole.length) {
       chunk.copy(this.whole, this.filled);
       this.filled += chunk.length;

@@ -3,16 +3,17 @@
 // times over (the base64 string, the line containing it, the buffer written to the socket).
 // A VerbatimNumber (a numeric reqId) is written as the text the client sent.
 import { randomBytes } from 'node:crypto';
-import { AttachmentBytes } from '../messenger/api.js';
+import { AttachmentBytes, type AttachmentContent } from '../messenger/api.js';
 import { VerbatimNumber } from './verbatimNumber.js';
 
-export type AnswerPiece = string | Uint8Array;
+/** Text as it is, or attachment bytes to be read and written as base64 (`base64Slices`). */
+export type AnswerPiece = string | AttachmentContent;
 
 export function encodeAnswer(response: unknown): AnswerPiece[] {
-  const substitutes: (Uint8Array | VerbatimNumber)[] = [];
+  const substitutes: (AttachmentContent | VerbatimNumber)[] = [];
   // A per-answer nonce, made only when something is substituted: no text a contact sent can look like it.
   let marker = '';
-  const placeholderFor = (substitute: Uint8Array | VerbatimNumber) => {
+  const placeholderFor = (substitute: AttachmentContent | VerbatimNumber) => {
     marker ||= `sigsock-attachment-${randomBytes(8).toString('hex')}-`;
     substitutes.push(substitute);
     return `${marker}${substitutes.length - 1}`;
@@ -46,8 +47,8 @@ export function encodeAnswer(response: unknown): AnswerPiece[] {
  * containers are copied only when something inside them was replaced, so an answer without them is
  * not copied at all.
  */
-function withPlaceholders(value: unknown, placeholderFor: (substitute: Uint8Array | VerbatimNumber) => string): unknown {
-  if (value instanceof AttachmentBytes) return placeholderFor(value.bytes);
+function withPlaceholders(value: unknown, placeholderFor: (substitute: AttachmentContent | VerbatimNumber) => string): unknown {
+  if (value instanceof AttachmentBytes) return placeholderFor(value.content);
   if (value instanceof VerbatimNumber) return placeholderFor(value);
   if (Array.isArray(value)) {
     const mapped = value.map((v) => withPlaceholders(v, placeholderFor));
@@ -64,8 +65,18 @@ function withPlaceholders(value: unknown, placeholderFor: (substitute: Uint8Arra
   return value;
 }
 
-/** Base64 of `bytes` in slices that are whole 3-byte groups, so they concatenate to the whole. */
-export function* base64Slices(bytes: Uint8Array, sliceBytes = 3 * 64 * 1024): Generator<string> {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < buffer.length; i += sliceBytes) yield buffer.toString('base64', i, Math.min(buffer.length, i + sliceBytes));
+/**
+ * Base64 of the content in slices of whole 3-byte groups, so they concatenate to the whole; the
+ * content is read chunk by chunk as the slices are taken (a 1 or 2 byte rest waits for the next).
+ */
+export function* base64Slices(content: AttachmentContent | Uint8Array, sliceBytes = 3 * 64 * 1024): Generator<string> {
+  let rest: Buffer = Buffer.alloc(0);
+  for (const chunk of content instanceof Uint8Array ? [content] : content.chunks()) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buffer = rest.length === 0 ? bytes : Buffer.concat([rest, bytes]);
+    const whole = buffer.length - (buffer.length % 3);
+    for (let i = 0; i < whole; i += sliceBytes) yield buffer.toString('base64', i, Math.min(whole, i + sliceBytes));
+    rest = Buffer.from(buffer.subarray(whole));
+  }
+  if (rest.length > 0) yield rest.toString('base64');
 }

@@ -4,7 +4,9 @@
 // `decodeBase64Strict` (messenger/commands/validation.ts): standard or URL-safe alphabet, optional padding, line
 // breaks and spaces ignored; anything else makes the whole value invalid, not silently skipped.
 
+import type { AttachmentContent } from '../messenger/api.js';
 import { PreDecodedBase64 } from '../messenger/commands/attachments.js';
+import { passedThrough } from '../util/youngGarbage.js';
 
 const BODY = /^[A-Za-z0-9+/_-]*$/;
 const WHITESPACE = /\s/;
@@ -13,15 +15,15 @@ const WHITESPACE_RUNS = /\s+/g;
 /** The bytes of a base64 field, or the fact that its text was not base64; commands take it as decoded. */
 export class DecodedBase64 extends PreDecodedBase64 {
   constructor(
-    /** Null when the text was not valid base64. */
-    override readonly bytes: Buffer | null,
+    /** The decoded pieces, as they came (not joined: that would hold the bytes twice); null when the text was not valid base64. */
+    override readonly bytes: AttachmentContent | null,
   ) {
     super(bytes);
   }
 
   /** Never the bytes: a request that is logged or echoed must not carry the attachment. */
   toJSON(): string {
-    return this.bytes ? `<${this.bytes.length} bytes>` : '<invalid base64>';
+    return this.bytes ? `<${this.bytes.size} bytes>` : '<invalid base64>';
   }
 }
 
@@ -36,6 +38,8 @@ export class Base64StreamDecoder {
   /** More text of the value, in any split (ASCII; latin1 of the raw bytes is fine). */
   write(text: string): void {
     if (this.invalid || text.length === 0) return;
+    // The socket's reads that carried this text are garbage now.
+    passedThrough(text.length);
     const compact = WHITESPACE.test(text) ? text.replace(WHITESPACE_RUNS, '') : text;
     const firstPad = compact.indexOf('=');
     const body = firstPad < 0 ? compact : compact.slice(0, firstPad);
@@ -58,9 +62,9 @@ export class Base64StreamDecoder {
     if (this.padding > 0 && (this.bodyChars + this.padding) % 4 !== 0) return new DecodedBase64(null);
     if (this.bodyChars % 4 === 1) return new DecodedBase64(null);
     if (this.carry) this.parts.push(Buffer.from(this.carry, 'base64'));
-    const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
-    this.parts.length = 0;
-    return new DecodedBase64(bytes);
+    const parts = this.parts.splice(0);
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    return new DecodedBase64({ size, chunks: () => parts });
   }
 
   private fail(): void {

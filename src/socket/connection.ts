@@ -330,21 +330,29 @@ export class Connection {
     const written = (err: Error | null | undefined) => settle(!err && !this.closed && this.peerEnded === peerEndedBefore);
     // Attachment bytes go out as base64 slice by slice, each once the socket took the one before.
     // The line ends with text, so the last piece is a string: its write settles the lease.
-    for (const [index, piece] of pieces.entries()) {
-      const last = index === pieces.length - 1;
-      const slices = typeof piece === 'string' ? [piece] : base64Slices(piece);
-      for (const text of slices) {
-        const flushed = this.socket.write(text, last ? written : undefined);
-        this.touch();
-        if (flushed) continue;
-        if (last) {
-          this.waitingForDrain = true;
-          this.updateFlow();
-        } else {
-          await this.drained();
-          if (this.closed || !this.socket.writable) return settle(false);
+    try {
+      for (const [index, piece] of pieces.entries()) {
+        const last = index === pieces.length - 1;
+        const slices = typeof piece === 'string' ? [piece] : base64Slices(piece);
+        for (const text of slices) {
+          const flushed = this.socket.write(text, last ? written : undefined);
+          this.touch();
+          if (flushed) continue;
+          if (last) {
+            this.waitingForDrain = true;
+            this.updateFlow();
+          } else {
+            await this.drained();
+            if (this.closed || !this.socket.writable) return settle(false);
+          }
         }
       }
+    } catch (err) {
+      // An attachment file that stopped reading midway (changed on disk): the line is broken
+      // already, so the connection ends, and its entries go back to the queue.
+      this.options.log?.(`closing a connection: an answer could not be completed: ${err instanceof Error ? err.message : String(err)}`);
+      settle(false);
+      this.socket.destroy();
     }
   }
 

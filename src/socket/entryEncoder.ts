@@ -162,7 +162,7 @@ function encodeSentBy(origin: Origin): Partial<WireMessage> {
 
 function encodeAttachment(attachment: ReceivedAttachment, encoding: EntryEncoding): WireAttachment {
   const out: WireAttachment = { filename: attachment.filename, contentType: attachment.contentType, size: attachment.size };
-  if (attachment.data && encoding.attachmentData) out.base64Data = new AttachmentBytes(attachment.data);
+  if (attachment.content && encoding.attachmentData) out.base64Data = new AttachmentBytes(attachment.content);
   if (attachment.error) out.error = attachment.error;
   return out;
 }

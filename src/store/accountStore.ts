@@ -8,6 +8,7 @@ import { accountDbPath, ensureDataDir, loadDbKey } from './dataDirectory.js';
 import { blob, openDatabase, type Db } from './database.js';
 import { Groups } from './groups.js';
 import { Inbox } from './inbox.js';
+import { InboxFiles, inboxFilesDirectory } from './inboxFiles.js';
 import { OwnPreKeys } from './preKeyStore.js';
 import { ProtocolBatch, protocolCacheKey, TrustLevel, type CachedValue, type IdentityKind, type TrustMode } from './protocolStores.js';
 import { RecordCache } from './recordCache.js';
@@ -46,9 +47,14 @@ export class AccountStore {
     private readonly db: Db,
     private readonly lock: AccountLock,
     private readonly trustMode: TrustMode,
+    attachmentDirectory: string,
   ) {
     this.account = new AccountRecordStore(db);
-    this.inbox = new Inbox(db);
+    this.inbox = new Inbox(db, new InboxFiles(attachmentDirectory));
+    // Under the account lock, before anything downloads: blobs of an older version become files,
+    // and files a crash left unreferenced are deleted.
+    this.inbox.moveBlobsToFiles();
+    this.inbox.removeOrphanFiles();
     this.recipients = new Recipients(db);
     this.groups = new Groups(db);
     this.blockList = new BlockList(db);
@@ -80,6 +86,7 @@ export class AccountStore {
     const lock = AccountLock.acquire(`${path}.lock`, number);
     try {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+      new InboxFiles(inboxFilesDirectory(path)).removeAll();
     } finally {
       lock.release();
     }
@@ -90,7 +97,12 @@ export class AccountStore {
     const lock = AccountLock.acquire(`${path}.lock`, options.number);
     try {
       const db = openDatabase(path, options.key ?? loadDbKey(options.dataDir));
-      return new AccountStore(db, lock, options.trustMode);
+      try {
+        return new AccountStore(db, lock, options.trustMode, inboxFilesDirectory(path));
+      } catch (err) {
+        db.close();
+        throw err;
+      }
     } catch (err) {
       lock.release();
       throw err;

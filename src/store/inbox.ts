@@ -1,7 +1,10 @@
 // The durable queue of received messages, with their attachments, and the ids of envelopes
-// already handled (so a redelivery after a crash is dropped, not shown twice).
+// already handled (so a redelivery after a crash is dropped, not shown twice). An attachment's
+// bytes live in an encrypted file beside the database (inboxFiles.ts); its row holds the file's
+// name and key, committed only once the file is durable, and the file goes with its entry.
 import { blob, type Db } from './database.js';
 import { INBOX_FORMAT, InboxFormatError, type InboxRecord } from './inboxFormat.js';
+import { isInboxFileName, type InboxFileRef, type InboxFiles, type InboxFileWriter } from './inboxFiles.js';
 
 export interface NewAttachment {
   pointer: Uint8Array;
@@ -10,8 +13,14 @@ export interface NewAttachment {
   size: number | null;
 }
 
+/** An attachment's plaintext, read from its file chunk by chunk (or, for a test, held whole). */
+export interface StoredContent {
+  size: number;
+  chunks(): Iterable<Uint8Array>;
+}
+
 export interface StoredAttachment {
-  data: Uint8Array | null;
+  content: StoredContent | null;
   filename: string | null;
   contentType: string | null;
   size: number | null;
@@ -27,8 +36,13 @@ export interface StoredEntry {
 const SEEN_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const PAGE = 200;
 
+const MISSING_FILE = 'the attachment file is missing from the data directory';
+
 export class Inbox {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    readonly files: InboxFiles,
+  ) {}
 
   insertEntry(entry: InboxRecord, attachments: NewAttachment[]): number {
     const { lastInsertRowid } = this.db
@@ -49,13 +63,73 @@ export class Inbox {
       .map((r) => ({ inboxId: Number(r.inbox_id), idx: Number(r.idx), pointer: r.pointer as Uint8Array }));
   }
 
-  completeAttachment(inboxId: number, idx: number, result: Uint8Array | { error: string }): void {
-    this.db.transaction(() => {
-      const { changes } = this.db
-        .prepare('UPDATE inbox_attachment SET data = ?, error = ?, done = 1 WHERE inbox_id = ? AND idx = ? AND done = 0')
-        .run(result instanceof Uint8Array ? [blob(result), null, inboxId, idx] : [null, result.error, inboxId, idx]);
-      if (changes > 0) this.db.prepare('UPDATE inbox SET pending_attachments = pending_attachments - 1 WHERE id = ?').run([inboxId]);
-    })();
+  /** A new attachment file, for a download to write into before `completeAttachment` references it. */
+  createAttachmentFile(): InboxFileWriter {
+    return this.files.create();
+  }
+
+  /**
+   * Records a download's outcome: a file written and made durable by `files.create()…finish()`, its
+   * bytes (written to a file here; tests and the blob migration), or the error to deliver instead.
+   * A file that is not referenced once this commits (a crash, a second completion) is an orphan,
+   * removed by `removeOrphanFiles` at the next start.
+   */
+  completeAttachment(inboxId: number, idx: number, result: InboxFileRef | Uint8Array | { error: string }): void {
+    const file = result instanceof Uint8Array ? this.writeFile(result) : 'name' in result ? result : null;
+    const error = file === null && 'error' in result ? result.error : null;
+    let referenced = false;
+    try {
+      this.db.transaction(() => {
+        const { changes } = this.db
+          .prepare('UPDATE inbox_attachment SET file = ?, file_key = ?, file_size = ?, error = ?, done = 1 WHERE inbox_id = ? AND idx = ? AND done = 0')
+          .run([file?.name ?? null, file ? blob(file.key) : null, file?.size ?? null, error, inboxId, idx]);
+        if (changes > 0) this.db.prepare('UPDATE inbox SET pending_attachments = pending_attachments - 1 WHERE id = ?').run([inboxId]);
+        referenced = changes > 0;
+      })();
+    } finally {
+      // Not committed (a full disk) or not needed (completed already): the download is tried again.
+      if (file && !referenced) this.files.remove([file.name]);
+    }
+  }
+
+  private writeFile(bytes: Uint8Array): InboxFileRef {
+    const writer = this.files.create();
+    try {
+      writer.write(bytes);
+      return writer.finish();
+    } catch (err) {
+      writer.discard();
+      throw err;
+    }
+  }
+
+  /**
+   * Moves attachments stored as blobs in the database (schema versions before 5 kept them there) into
+   * files, one row per transaction, so an upgraded inbox is served like a new one. A crash midway
+   * leaves an orphan file at worst; the row keeps its blob until the file is referenced.
+   */
+  moveBlobsToFiles(): number {
+    let moved = 0;
+    const next = this.db.prepare('SELECT inbox_id, idx, data FROM inbox_attachment WHERE data IS NOT NULL LIMIT 1');
+    for (let row = next.get(); row; row = next.get()) {
+      const file = this.writeFile(row.data as Uint8Array);
+      this.db
+        .prepare('UPDATE inbox_attachment SET data = NULL, file = ?, file_key = ?, file_size = ? WHERE inbox_id = ? AND idx = ?')
+        .run([file.name, blob(file.key), file.size, Number(row.inbox_id), Number(row.idx)]);
+      moved++;
+    }
+    return moved;
+  }
+
+  /** Deletes attachment files no row references (see completeAttachment, deleteEntries). */
+  removeOrphanFiles(): number {
+    const referenced = new Set(
+      this.db
+        .prepare('SELECT file FROM inbox_attachment WHERE file IS NOT NULL')
+        .all()
+        .map((r) => String(r.file)),
+    );
+    return this.files.removeOrphans((name) => referenced.has(name));
   }
 
   /** Entries in arrival order, skipping `excludeIds`, stopping before one still downloading. */
@@ -75,19 +149,38 @@ export class Inbox {
       }
     }
     const attachments = this.db.prepare(
-      'SELECT data, filename, content_type, size, error FROM inbox_attachment WHERE inbox_id = ? ORDER BY idx',
+      'SELECT data, file, file_key, file_size, filename, content_type, size, error FROM inbox_attachment WHERE inbox_id = ? ORDER BY idx',
     );
     return picked.map((p) => ({
       id: p.id,
       entry: parseRecord(p.entry, p.format),
-      attachments: attachments.all([p.id]).map((a) => ({
-        data: (a.data as Uint8Array | null) ?? null,
-        filename: (a.filename as string | null) ?? null,
-        contentType: (a.content_type as string | null) ?? null,
-        size: a.size === null ? null : Number(a.size),
-        error: (a.error as string | null) ?? null,
-      })),
+      attachments: attachments.all([p.id]).map((a) => {
+        const found = this.contentOf(a);
+        const failed = found !== null && 'error' in found;
+        return {
+          content: failed ? null : found,
+          filename: (a.filename as string | null) ?? null,
+          contentType: (a.content_type as string | null) ?? null,
+          size: a.size === null ? null : Number(a.size),
+          error: failed ? found.error : ((a.error as string | null) ?? null),
+        };
+      }),
     }));
+  }
+
+  /**
+   * The plaintext of an attachment row: its file, or a blob not yet moved to one. A file that is
+   * gone (deleted by hand) is delivered as an error rather than failing the whole answer mid-write.
+   */
+  private contentOf(row: Record<string, unknown>): StoredContent | { error: string } | null {
+    if (row.data !== null && row.data !== undefined) {
+      const data = row.data as Uint8Array;
+      return { size: data.length, chunks: () => [data] };
+    }
+    if (row.file === null || row.file === undefined) return row.error === null ? null : { error: String(row.error) };
+    const ref: InboxFileRef = { name: String(row.file), key: row.file_key as Uint8Array, size: Number(row.file_size) };
+    if (!isInboxFileName(ref.name) || !this.files.exists(ref.name)) return { error: MISSING_FILE };
+    return { size: ref.size, chunks: () => this.files.chunks(ref) };
   }
 
   /**
@@ -98,7 +191,11 @@ export class Inbox {
    */
   deleteEntries(ids: number[]): void {
     if (ids.length === 0) return;
-    this.db.pragma('synchronous = NORMAL');
+    const files = this.filesOf(ids);
+    // Attachment files go once their rows are gone for good: a delete lost to a power cut would
+    // otherwise bring back entries whose files are deleted. So a delete that removes files keeps
+    // the fsync; a crash between the commit and the unlinks leaves orphans for the next start.
+    if (files.length === 0) this.db.pragma('synchronous = NORMAL');
     try {
       this.db.transaction(() => {
         const att = this.db.prepare('DELETE FROM inbox_attachment WHERE inbox_id = ?');
@@ -109,8 +206,14 @@ export class Inbox {
         }
       })();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      if (files.length === 0) this.db.pragma('synchronous = FULL');
     }
+    this.files.remove(files.filter(isInboxFileName));
+  }
+
+  private filesOf(ids: number[]): string[] {
+    const query = this.db.prepare('SELECT file FROM inbox_attachment WHERE inbox_id = ? AND file IS NOT NULL');
+    return ids.flatMap((id) => query.all([id]).map((r) => String(r.file)));
   }
 
   count(): number {

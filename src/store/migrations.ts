@@ -70,6 +70,14 @@ export const MIGRATIONS: Migration[] = [
   UPDATE recipient SET accepted = 1;
   CREATE TABLE blocked (kind TEXT NOT NULL, id TEXT NOT NULL, blocked_at INTEGER NOT NULL, PRIMARY KEY (kind, id));
   `,
+  // 6: received attachments in encrypted files beside the database (inboxFiles.ts): the row keeps
+  // the file's name, key and plaintext size; `data` stays for blobs not yet moved to files
+  // (Inbox.moveBlobsToFiles does that when the account opens).
+  `
+  ALTER TABLE inbox_attachment ADD COLUMN file TEXT;
+  ALTER TABLE inbox_attachment ADD COLUMN file_key BLOB;
+  ALTER TABLE inbox_attachment ADD COLUMN file_size INTEGER;
+  `,
 ];
 
 function convertInboxToFormat2(db: Db): void {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decryptAttachment } from '../../src/signal/attachmentCrypto.js';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
@@ -245,7 +245,9 @@ describe('the socket daemon', () => {
   it('keeps a received message encrypted at rest until a client takes it', async () => {
     const secret = `the eagle lands ${randomBytes(6).toString('hex')}`;
     await f.bob.sendText(f.device, secret); // resolves once the daemon committed and acked it
-    for (const name of readdirSync(f.dataDir)) {
+    // The attachment folder's files too (they are encrypted as well).
+    for (const name of readdirSync(f.dataDir, { recursive: true }) as string[]) {
+      if (!statSync(join(f.dataDir, name)).isFile()) continue;
       const bytes = readFileSync(join(f.dataDir, name));
       assert.equal(bytes.includes(Buffer.from(secret)), false, `${name} holds the message in plaintext`);
     }

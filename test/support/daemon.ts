@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { linkedAccount, type LinkedFixture } from './harness.js';
+import { linkedAccount, type LinkedFixture, type SpawnOptions } from './harness.js';
 import { client, type LineClient } from './lineClient.js';
 
 export interface Daemon {
@@ -14,12 +14,12 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = [], options?: { serverFile?: string }): Promise<Daemon> {
+export function startDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = [], options?: SpawnOptions): Promise<Daemon> {
   return spawnDaemon(f, ['socket', '--port', '0', ...extraArgs], /listening on (?:tcp|tls):\/\/[^\s]*:(\d+)/, options);
 }
 
 /** Runs `sigsock … args` and resolves once its log names the port it listens on (`listening`'s group 1). */
-export async function spawnDaemon(f: Pick<LinkedFixture, 'spawn'>, args: string[], listening: RegExp, options?: { serverFile?: string }): Promise<Daemon> {
+export async function spawnDaemon(f: Pick<LinkedFixture, 'spawn'>, args: string[], listening: RegExp, options?: SpawnOptions): Promise<Daemon> {
   const child = f.spawn(args, options);
   let stderr = '';
   const logListeners = new Set<() => void>();

@@ -21,7 +21,18 @@ import type {
   SendResult,
   SendTarget,
 } from '../../src/messenger/api.js';
-import type { ReceivedMessage } from '../../src/messenger/inboxEntry.js';
+import type { AttachmentContent, ReceivedMessage } from '../../src/messenger/inboxEntry.js';
+
+/** An outgoing attachment's bytes, whole, however the front-end handed them over. */
+export function bytesOf(attachment: OutgoingAttachment): Buffer {
+  const { data } = attachment;
+  return Buffer.isBuffer(data) ? data : Buffer.concat([...data.chunks()]);
+}
+
+/** Attachment bytes held in memory, as an entry's `content` (the inbox reads them from a file). */
+export function contentOf(bytes: Uint8Array): AttachmentContent {
+  return { size: bytes.length, chunks: () => [bytes] };
+}
 
 export interface FakeLease extends InboxLease {
   /** Resolves with how the lease ended. */

@@ -17,6 +17,11 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface SpawnOptions {
+  serverFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface LinkedFixture {
   network: MockNetwork;
   phone: MockPrimaryDevice;
@@ -32,7 +37,8 @@ export interface LinkedFixture {
    * replaces the fixture's own (e.g. a broken copy of it).
    */
   run(args: string[], options?: { account?: boolean; timeoutMs?: number; serverFile?: string }): Promise<RunResult>;
-  spawn(args: string[], options?: { serverFile?: string }): ChildProcess;
+  /** `env` adds to the test's environment (a test hook's variable). */
+  spawn(args: string[], options?: SpawnOptions): ChildProcess;
   /** Lets a mock contact start a session with the linked device (mock contacts cannot fetch prekeys themselves). */
   introduce(contact: MockPrimaryDevice): Promise<void>;
   close(): Promise<void>;
@@ -128,7 +134,7 @@ export async function linkedAccount(options: LinkedAccountOptions = {}): Promise
         ),
       spawn: (args, options) => {
         const spawnArgs = [BIN, ...globalArgs(dataDir, options?.serverFile ?? serverFile), '-a', number, ...args];
-        const spawned = spawn(process.execPath, spawnArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+        const spawned = spawn(process.execPath, spawnArgs, { stdio: ['ignore', 'pipe', 'pipe'], ...(options?.env && { env: { ...process.env, ...options.env } }) });
         children.add(spawned);
         spawned.on('exit', () => children.delete(spawned));
         return spawned;

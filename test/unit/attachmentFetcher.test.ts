@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { AttachmentFetcher, type RetryPolicy } from '../../src/messenger/attachmentFetcher.js';
+import { AttachmentFetcher, inMemory, type RetryPolicy } from '../../src/messenger/attachmentFetcher.js';
 import { encodeAttachmentPointer } from '../../src/proto/index.js';
 import { encryptAttachment } from '../../src/signal/attachmentCrypto.js';
 import type { HttpsClient, HttpsResponse } from '../../src/signal/https.js';
@@ -11,7 +11,10 @@ import type { ServerConfig } from '../../src/signal/serverConfig.js';
 
 const CONFIG = { cdnUrls: { '3': 'https://cdn.invalid' } } as unknown as ServerConfig;
 const FAST: RetryPolicy = { windowMs: 2_000, firstDelayMs: 5, maxDelayMs: 20 };
-const noSink = { pendingAttachments: () => [], completeAttachment: () => {} };
+const unusedFile = (): never => {
+  throw new Error('this test downloads into memory');
+};
+const noSink = { pendingAttachments: () => [], createAttachmentFile: unusedFile, completeAttachment: () => {} };
 
 function fixture() {
   const plaintext = randomBytes(3000);
@@ -37,7 +40,7 @@ test('network failures are retried until the CDN answers', async () => {
     return ok;
   };
   const fetcher = new AttachmentFetcher(noSink, CONFIG, https, () => {}, () => {}, FAST);
-  const result = await fetcher.fetchOne(pointer);
+  const result = await fetcher.fetchOne(pointer, inMemory);
   assert.ok(result instanceof Uint8Array, JSON.stringify(result));
   assert.deepEqual(Buffer.from(result), plaintext);
   assert.equal(calls, 4);
@@ -50,13 +53,13 @@ test('a permanent failure (404, a blob that does not verify) is not retried', as
     calls++;
     return { status: 404, headers: {}, body: Buffer.alloc(0) };
   };
-  const result = await new AttachmentFetcher(noSink, CONFIG, gone, () => {}, () => {}, FAST).fetchOne(pointer);
+  const result = await new AttachmentFetcher(noSink, CONFIG, gone, () => {}, () => {}, FAST).fetchOne(pointer, inMemory);
   assert.deepEqual(result, { error: 'attachment download failed: HTTP 404' });
   assert.equal(calls, 1);
 
   const tampered = Buffer.from(ok.body);
   tampered[20] ^= 1;
-  const bad = await new AttachmentFetcher(noSink, CONFIG, async () => ({ ...ok, body: tampered }), () => {}, () => {}, FAST).fetchOne(pointer);
+  const bad = await new AttachmentFetcher(noSink, CONFIG, async () => ({ ...ok, body: tampered }), () => {}, () => {}, FAST).fetchOne(pointer, inMemory);
   assert.match((bad as { error: string }).error, /digest|MAC/);
 });
 
@@ -67,7 +70,7 @@ test('a network failure that outlasts the window delivers the error', async () =
     calls++;
     throw networkError('ENOTFOUND');
   };
-  const result = await new AttachmentFetcher(noSink, CONFIG, down, () => {}, () => {}, { windowMs: 100, firstDelayMs: 10, maxDelayMs: 20 }).fetchOne(pointer);
+  const result = await new AttachmentFetcher(noSink, CONFIG, down, () => {}, () => {}, { windowMs: 100, firstDelayMs: 10, maxDelayMs: 20 }).fetchOne(pointer, inMemory);
   assert.match((result as { error: string }).error, /ENOTFOUND/);
   assert.ok(calls >= 3 && calls <= 12, `${calls} attempts in a 100 ms window`);
 });
@@ -77,6 +80,7 @@ test('stop() ends a retry wait at once and leaves the attachment pending', async
   const completed: unknown[] = [];
   const sink = {
     pendingAttachments: () => [{ inboxId: 1, idx: 0, pointer }],
+    createAttachmentFile: () => ({ write() {}, finish: () => ({ name: 'unused', key: new Uint8Array(32), size: 0 }), discard() {} }),
     completeAttachment: (_id: number, _idx: number, result: unknown) => completed.push(result),
   };
   let attempted!: () => void;
@@ -92,4 +96,51 @@ test('stop() ends a retry wait at once and leaves the attachment pending', async
   await fetcher.stop();
   assert.ok(Date.now() - started < 1_000, 'stop did not wait out the backoff');
   assert.deepEqual(completed, [], 'not failed: it is downloaded on the next start');
+});
+
+test('a download streamed in pieces is decrypted as it arrives; one that does not verify is discarded', async () => {
+  const plaintext = randomBytes(200_000);
+  const encrypted = encryptAttachment(plaintext);
+  const pointer = encodeAttachmentPointer({ cdnKey: 'k', cdnNumber: 3, key: encrypted.key, digest: encrypted.digest, size: plaintext.length });
+  const streaming =
+    (blob: Uint8Array): HttpsClient =>
+    async (req) => {
+      // Uneven pieces, as a network delivers them: the iv and the MAC split across pieces.
+      for (let at = 0, step = 7; at < blob.length; at += step, step = step * 3 + 1) req.onBodyChunk!(Buffer.from(blob.subarray(at, Math.min(blob.length, at + step))));
+      return { status: 200, headers: {}, body: Buffer.alloc(0) };
+    };
+  const events: string[] = [];
+  const target = () => {
+    const memory = inMemory();
+    return {
+      write: (chunk: Uint8Array) => memory.write(chunk),
+      finish: () => (events.push('finish'), memory.finish()),
+      discard: () => (events.push('discard'), memory.discard()),
+    };
+  };
+  const ok = await new AttachmentFetcher(noSink, CONFIG, streaming(encrypted.ciphertext), () => {}, () => {}, FAST).fetchOne(pointer, target);
+  assert.ok(ok instanceof Uint8Array);
+  assert.ok(Buffer.from(ok).equals(plaintext));
+  const tampered = Buffer.from(encrypted.ciphertext);
+  tampered[tampered.length - 40] ^= 1;
+  const bad = await new AttachmentFetcher(noSink, CONFIG, streaming(tampered), () => {}, () => {}, FAST).fetchOne(pointer, target);
+  assert.match((bad as { error: string }).error, /digest|MAC/);
+  assert.deepEqual(events, ['finish', 'discard']);
+});
+
+test('a disk with no room for the file leaves the attachment pending, not failed', async () => {
+  const { pointer, ok } = fixture();
+  const discarded: string[] = [];
+  const full = () => ({
+    write: () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+    finish: () => Buffer.alloc(0),
+    discard: () => discarded.push('discard'),
+  });
+  const logged: string[] = [];
+  const result = await new AttachmentFetcher(noSink, CONFIG, async () => ok, (line) => logged.push(line), () => {}, FAST).fetchOne(pointer, full);
+  assert.equal(result, null);
+  assert.deepEqual(discarded, ['discard']);
+  assert.match(logged.join('\n'), /disk is full/);
 });

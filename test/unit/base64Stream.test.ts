@@ -14,7 +14,8 @@ function decodeInPieces(text: string, cuts: number[]): Buffer | null {
     decoder.write(text.slice(at, cut));
     at = cut;
   }
-  return decoder.end().bytes;
+  const decoded = decoder.end().bytes;
+  return decoded && Buffer.concat([...decoded.chunks()]);
 }
 
 test('decodes like decodeBase64Strict however the text is split', () => {

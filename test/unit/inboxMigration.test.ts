@@ -3,16 +3,17 @@
 // them, through the socket (receive_messages) and through `sigsock receive` (text and --json).
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from '@signalapp/sqlcipher';
 import { formatEntry } from '../../src/cli/entryFormat.js';
 import { InboxQueue } from '../../src/messenger/inboxQueue.js';
-import { encodeAnswer } from '../../src/socket/answerEncoder.js';
+import { base64Slices, encodeAnswer } from '../../src/socket/answerEncoder.js';
 import { runCommand } from '../../src/socket/commands.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { Inbox } from '../../src/store/inbox.js';
+import { InboxFiles } from '../../src/store/inboxFiles.js';
 import { fromFormat1, InboxFormatError } from '../../src/store/inboxFormat.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { FakeEngine } from '../support/fakeEngine.js';
@@ -30,7 +31,7 @@ const KEY = 'cd'.repeat(32);
 /** The bytes a connection writes for an answer: text pieces as they are, attachment bytes as base64. */
 function answerBytes(response: unknown): string {
   return encodeAnswer(response)
-    .map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece).toString('base64')))
+    .map((piece) => (typeof piece === 'string' ? piece : [...base64Slices(piece)].join('')))
     .join('');
 }
 
@@ -38,12 +39,13 @@ describe('an inbox queued before the upgrade', () => {
   let dir: string;
   let db: Db;
   let queue: InboxQueue;
+  let inbox: Inbox;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'sigsock-inbox-v1-'));
     const path = join(dir, 'account.db');
     const pending = writeLegacyDatabase(path, KEY);
     db = openDatabase(path, KEY);
-    const inbox = new Inbox(db);
+    inbox = new Inbox(db, new InboxFiles(join(dir, 'account.attachments')));
     // A download that was still running when sigsock stopped finishes after the upgrade.
     for (const { inboxId, idx } of pending) inbox.completeAttachment(inboxId, idx, LATE_ATTACHMENT);
     queue = new InboxQueue(inbox, { log: () => {} });
@@ -61,6 +63,18 @@ describe('an inbox queued before the upgrade', () => {
     assert.deepEqual(formats, LEGACY_ROWS.map(() => 2));
     const kinds = db.prepare('SELECT entry FROM inbox ORDER BY id').all().map((r) => (JSON.parse(String(r.entry)) as { kind: string }).kind);
     assert.deepEqual(kinds, ['message', 'message', 'failure', 'failure', 'message', 'message']);
+  });
+
+  it('has its attachment blobs moved into encrypted files (as on opening the account), and is answered as before', async () => {
+    assert.equal(inbox.moveBlobsToFiles(), 1);
+    assert.equal(Number(db.prepare('SELECT count(*) AS n FROM inbox_attachment WHERE data IS NOT NULL').get()?.n), 0);
+    assert.equal(readdirSync(join(dir, 'account.attachments')).length, 2, 'the moved blob and the late download');
+    const messenger = new FakeEngine();
+    messenger.onTake = (timeoutMs, signal) => queue.take(timeoutMs, signal);
+    const outcome = await runCommand({ command: 'receive_messages', reqId: 'r' }, { messenger, limits: { maxAttachmentBytes: 1e9, maxReceiveTimeoutMs: 1000 } });
+    assert.equal(answerBytes(outcome.response), OLD_SOCKET_ANSWER);
+    outcome.lease!.commit();
+    assert.deepEqual(readdirSync(join(dir, 'account.attachments')), [], 'the files went with their entries');
   });
 
   it('is answered by receive_messages byte for byte as before, with and without attachment data', async () => {

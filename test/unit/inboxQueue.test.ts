@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { InboxEntry } from '../../src/messenger/api.js';
 import { InboxQueue, type InboxSource, type StoredInboxEntry } from '../../src/messenger/inboxQueue.js';
 import { textRecord, TEST_SENDER } from '../support/inboxRecords.js';
-import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
+import { contentOf, PLAIN_MESSAGE } from '../support/fakeEngine.js';
 
 function source(bodies: string[]) {
   const stored = new Map<number, StoredInboxEntry>();
@@ -92,12 +92,13 @@ describe('inbox queue', () => {
 
   it('turns stored records into the engine entries, attachments included; a record stored before the newer message parts reads as having none', () =>
     withQueue([], async (queue, s) => {
+      const file = contentOf(new Uint8Array([1, 2]));
       s.stored.set(7, {
         id: 7,
         entry: textRecord('with files', 7),
         attachments: [
-          { data: new Uint8Array([1, 2]), filename: 'f.bin', contentType: 'application/octet-stream', size: 2, error: null },
-          { data: null, filename: null, contentType: null, size: null, error: 'gone' },
+          { content: file, filename: 'f.bin', contentType: 'application/octet-stream', size: 2, error: null },
+          { content: null, filename: null, contentType: null, size: null, error: 'gone' },
         ],
       });
       s.stored.set(8, { id: 8, entry: { kind: 'failure', failure: 'undecryptable', senderServiceId: null, reason: 'no session' }, attachments: [] });
@@ -112,8 +113,8 @@ describe('inbox queue', () => {
           reaction: null,
           ...PLAIN_MESSAGE,
           attachments: [
-            { data: new Uint8Array([1, 2]), filename: 'f.bin', contentType: 'application/octet-stream', size: 2, error: null },
-            { data: null, filename: null, contentType: null, size: null, error: 'gone' },
+            { content: file, filename: 'f.bin', contentType: 'application/octet-stream', size: 2, error: null },
+            { content: null, filename: null, contentType: null, size: null, error: 'gone' },
           ],
         },
         { kind: 'failure', failure: 'undecryptable', senderServiceId: null, reason: 'no session' },

@@ -10,12 +10,12 @@ import type { InboxEntry } from '../../src/messenger/api.js';
 import { MessengerError, type MessengerErrorKind } from '../../src/messenger/errors.js';
 import { AuthGate, tokenCheck } from '../../src/socket/auth.js';
 import { errorResponse, runCommand, type CommandContext } from '../../src/socket/commands.js';
-import { encodeAnswer } from '../../src/socket/answerEncoder.js';
+import { base64Slices, encodeAnswer } from '../../src/socket/answerEncoder.js';
 import { Connection } from '../../src/socket/connection.js';
 import { LenientJsonReader, type ReaderEvent } from '../../src/socket/jsonReader.js';
 import { resolveLimits } from '../../src/socket/limits.js';
 import { VerbatimNumber } from '../../src/socket/verbatimNumber.js';
-import { FakeEngine, fakeLease, PLAIN_MESSAGE } from '../support/fakeEngine.js';
+import { contentOf, FakeEngine, fakeLease, PLAIN_MESSAGE } from '../support/fakeEngine.js';
 import { prng, Random } from '../support/random.js';
 
 const SEED = Number(process.env.SIGSOCK_FUZZ_SEED ?? 0x5eed5);
@@ -43,7 +43,7 @@ const ODD_ENTRIES: InboxEntry[] = [
     timestamp: 1,
     groupId: null,
     body: 'lone surrogate \ud800 and \u2028',
-    attachments: [{ data: Buffer.from('ABC'), filename: 'a"b\\c', contentType: 'x/y', size: 3, error: null }],
+    attachments: [{ content: contentOf(Buffer.from('ABC')), filename: 'a"b\\c', contentType: 'x/y', size: 3, error: null }],
     reaction: null,
   },
   { kind: 'failure', failure: 'unparseable', senderServiceId: null, reason: 'bad content' },
@@ -189,7 +189,7 @@ function checkEvents(events: ReaderEvent[], where: string): void {
 /** One answer: it must encode to one line of strict JSON with a documented status code. */
 function checkResponse(response: Record<string, unknown>, where: string): void {
   const pieces = encodeAnswer(response);
-  const line = pieces.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('base64'))).join('').slice(0, -1);
+  const line = pieces.map((p) => (typeof p === 'string' ? p : [...base64Slices(p)].join(''))).join('').slice(0, -1);
   assert.ok(!line.includes('\n'), where);
   // A numeric reqId comes back with the digits as sent.
   if (response.reqId instanceof VerbatimNumber) assert.ok(line.includes(`"reqId":${response.reqId.text},`), `${where}: ${line}`);

@@ -12,7 +12,7 @@ import { Connection } from '../../src/socket/connection.js';
 import { resolveLimits } from '../../src/socket/limits.js';
 import { startSocketServer } from '../../src/socket/server.js';
 import { StatusCode } from '../../src/socket/statusCodes.js';
-import { deferred, FakeEngine, fakeLease, PLAIN_MESSAGE, textEntry } from '../support/fakeEngine.js';
+import { bytesOf, contentOf, deferred, FakeEngine, fakeLease, PLAIN_MESSAGE, textEntry } from '../support/fakeEngine.js';
 import { LineClient as Client } from '../support/lineClient.js';
 import { withTempDir } from '../support/tempDir.js';
 import { withServer } from '../support/withServer.js';
@@ -162,7 +162,7 @@ test('send_message passes normalised fields to the messenger and answers with th
     assert.deepEqual(sent.target, { recipient: UUID_UPPER.toLowerCase() });
     assert.equal(sent.text, 'hello');
     assert.deepEqual(
-      sent.attachments.map((a) => [a.data.toString('latin1'), a.filename, a.contentType]),
+      sent.attachments.map((a) => [bytesOf(a).toString('latin1'), a.filename, a.contentType]),
       [
         ['hello', 'note.TXT', 'text/plain'],
         [Buffer.from([0xfb, 0xff, 0xfe, 1]).toString('latin1'), 'x.bin', 'application/octet-stream'],
@@ -234,6 +234,24 @@ test('a batch array is answered element by element, in order', async () => {
   });
 });
 
+test('an attachment that stops reading midway (its file changed on disk) ends the connection and gives the entries back', async () => {
+  await withServer({}, async ({ client, messenger }) => {
+    const breaking = {
+      size: 3 * 65536,
+      *chunks() {
+        yield randomBytes(65536);
+        throw new Error('the attachment file does not decrypt');
+      },
+    };
+    const entry = { ...(textEntry(1, 'x') as ReceivedMessage), attachments: [{ content: breaking, filename: null, contentType: null, size: breaking.size, error: null }] };
+    const lease = fakeLease([entry]);
+    messenger.onTake = async () => lease;
+    const c = await client();
+    await assert.rejects(c.request('{"command": "receive_messages"}'));
+    assert.equal(await lease.settled, 'released');
+  });
+});
+
 test('a large attachment is written in slices: a client that reads it whole commits, one that hangs up midway releases', async () => {
   await withServer({}, async ({ server, client, messenger }) => {
     const bytes = randomBytes(4 * 1024 * 1024);
@@ -244,7 +262,7 @@ test('a large attachment is written in slices: a client that reads it whole comm
       sender: { aci: UUID_UPPER.toLowerCase(), e164: PHONE },
       groupId: null,
       body: 'big',
-      attachments: [{ data: bytes, filename: 'big.bin', contentType: 'application/octet-stream', size: bytes.length, error: null }],
+      attachments: [{ content: contentOf(bytes), filename: 'big.bin', contentType: 'application/octet-stream', size: bytes.length, error: null }],
       reaction: null,
     });
     const whole = fakeLease([entry()]);
@@ -276,7 +294,7 @@ test('receive_messages hands out the lease entries and commits the lease after t
       sender: { aci: UUID_UPPER.toLowerCase(), e164: PHONE },
       groupId: null,
       body: 'hi',
-      attachments: [{ data: Buffer.from('QUJD', 'base64'), filename: 'a.txt', contentType: 'text/plain', size: 3, error: null }],
+      attachments: [{ content: contentOf(Buffer.from('QUJD', 'base64')), filename: 'a.txt', contentType: 'text/plain', size: 3, error: null }],
       reaction: null,
     };
     const lease = fakeLease([entry, { kind: 'failure', failure: 'unparseable', senderServiceId: null, reason: 'bad content' }]);
@@ -294,7 +312,7 @@ test('receive_messages hands out the lease entries and commits the lease after t
     });
     assert.equal(await lease.settled, 'committed');
     // The lease's own entries were not touched by ignoreAttachments.
-    assert.equal(Buffer.from((lease.entries[0] as ReceivedMessage).attachments[0].data!).toString('base64'), 'QUJD');
+    assert.equal(Buffer.concat([...(lease.entries[0] as ReceivedMessage).attachments[0].content!.chunks()]).toString('base64'), 'QUJD');
     assert.equal(messenger.takeCalls[0].timeoutMs, 1000);
   });
 });

@@ -186,7 +186,7 @@ describe('account store', () => {
     store.inbox.completeAttachment(b, 0, new Uint8Array([9, 9, 9]));
     const ready = store.inbox.readyEntries(10, new Set([a]));
     assert.deepEqual(ready.map((e) => (e.entry as { body: string }).body), ['b', 'c']);
-    assert.deepEqual([...ready[0]!.attachments[0]!.data!], [9, 9, 9]);
+    assert.deepEqual([...Buffer.concat([...ready[0]!.attachments[0]!.content!.chunks()])], [9, 9, 9]);
     store.inbox.deleteEntries([a, b]);
     assert.equal(store.inbox.count(), 1);
     store.inbox.markEnvelopeSeen('env-1');

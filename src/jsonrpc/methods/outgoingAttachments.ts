@@ -1,10 +1,11 @@
 // `attachments` as signal-cli takes them: a file path the daemon can read, or a data URI
 // (`data:<MIME-TYPE>;filename=<FILENAME>;base64,<DATA>`). Each becomes the engine's attachment
-// argument with its bytes already decoded.
-import { readFile, stat } from 'node:fs/promises';
+// argument with its bytes already decoded, or a file read chunk by chunk while it is sent.
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PreDecodedBase64 } from '../../messenger/commands/attachments.js';
 import { decodeBase64Strict } from '../../messenger/commands/validation.js';
+import { fileContent } from '../../util/fileContent.js';
 import { RpcError, USER_ERROR } from '../protocol.js';
 
 export interface AttachmentArgument {
@@ -43,7 +44,7 @@ async function fromFile(path: string, index: number, maxBytes: number): Promise<
     const info = await stat(path);
     if (!info.isFile()) throw fail(`${path} is not a file`);
     if (info.size > maxBytes) throw fail(`${path} has ${info.size} bytes, more than the limit of ${maxBytes} bytes`);
-    return { base64Data: new PreDecodedBase64(await readFile(path)), filename: basename(path) };
+    return { base64Data: new PreDecodedBase64(fileContent(path)), filename: basename(path) };
   } catch (err) {
     if (err instanceof RpcError) throw err;
     throw fail(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, err);

@@ -1,15 +1,16 @@
 // Outgoing attachments as any front-end gives them: base64 text, or bytes a front-end already has
 // (a file the CLI read, base64 the socket's reader decoded while it streamed in).
-import type { OutgoingAttachment } from '../api.js';
+import type { AttachmentContent, OutgoingAttachment } from '../api.js';
 import { invalid } from './arguments.js';
 import { decodeBase64Strict, isPlainObject } from './validation.js';
 
 /**
- * A base64Data value a front-end decoded already: the socket's reader decodes it as it streams in,
- * the CLI reads a file. `bytes` is null when the text was not base64.
+ * A base64Data value a front-end decoded already: the socket's reader decodes it as it streams in
+ * (keeping the decoded pieces), the CLI and JSON-RPC name a file (read when it is sent). `bytes`
+ * is null when the text was not base64.
  */
 export class PreDecodedBase64 {
-  constructor(readonly bytes: Uint8Array | null) {}
+  constructor(readonly bytes: Uint8Array | AttachmentContent | null) {}
 }
 
 export function parseAttachments(value: unknown, field: string, maxBytes: number): OutgoingAttachment[] {
@@ -29,15 +30,16 @@ function parseAttachment(item: unknown, index: number, maxBytes: number): Outgoi
   const tooLarge = (bytes: number) => fail(`${bytes} bytes is larger than the limit of ${maxBytes} bytes`);
   const data = decoded ? asBuffer(base64Data.bytes) : decodeBase64Strict(base64Data as string, maxBytes, tooLarge);
   if (!data) throw fail('base64Data is not valid base64');
-  if (data.length > maxBytes) throw tooLarge(data.length);
-  if (data.length === 0) throw fail('base64Data decodes to no data');
+  const size = data instanceof Uint8Array ? data.length : data.size;
+  if (size > maxBytes) throw tooLarge(size);
+  if (size === 0) throw fail('base64Data decodes to no data');
   const name = typeof filename === 'string' && filename.length > 0 ? filename : undefined;
   const type = typeof contentType === 'string' && contentType.length > 0 ? contentType : guessContentType(name);
   return name === undefined ? { data, contentType: type } : { data, filename: name, contentType: type };
 }
 
-function asBuffer(bytes: Uint8Array | null): Buffer | null {
-  return bytes === null || Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function asBuffer(bytes: Uint8Array | AttachmentContent | null): Buffer | AttachmentContent | null {
+  return bytes === null || Buffer.isBuffer(bytes) || !(bytes instanceof Uint8Array) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 const CONTENT_TYPES: Record<string, string> = {

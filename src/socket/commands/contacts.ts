@@ -54,5 +54,5 @@ export const sendMessageRequestResponse: Handler = async (request, ctx) => {
 
 export const getProfile: Handler = async (request, ctx) => {
   const profile = await profileCommand.run(ctx.messenger, profileCommand.parse(new CommandArguments({ recipient: request.recipient }), ctx.limits), {});
-  return { fields: { profile: { ...profile, avatar: profile.avatar && { base64Data: profile.avatar, size: profile.avatar.bytes.length } } } };
+  return { fields: { profile: { ...profile, avatar: profile.avatar && { base64Data: profile.avatar, size: profile.avatar.content.size } } } };
 };
