@@ -6,6 +6,7 @@ import { startSocketServer, type SocketServer } from '../socket/server.js';
 import { stderrLog } from '../util/log.js';
 import { dataDirOf, openMessenger, untilSignal } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
+import { RECEIVE_POLICY_OPTIONS, receivePolicyOf } from './receivePolicy.js';
 import { jsonRpcSettings, optionalValues, RECEIVE_OPTIONS, USE_DEFAULT } from './jsonRpcOptions.js';
 
 export const DEFAULT_JSONRPC_TCP = 'localhost:7583';
@@ -15,7 +16,7 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1)$/;
 export const daemonCommand: Command = {
   name: 'daemon',
   summary: "serve signal-cli's JSON-RPC (--tcp, --socket) and optionally the seed socket protocol",
-  usage: '-a +NUMBER daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--seed-socket[=PORT]] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]',
+  usage: '-a +NUMBER daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--seed-socket[=PORT]] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]\n         [--receive-stories] [--send-read-receipts]',
   details: [
     'A drop-in for `signal-cli -a NUMBER daemon`: same methods, parameters, answers and notifications (docs/jsonrpc.md).',
     'Several transports at once; at least one is needed. Messages wait in the encrypted inbox until a client has',
@@ -27,6 +28,7 @@ export const daemonCommand: Command = {
     socket: { type: 'string', valueName: 'PATH', description: 'JSON-RPC on a Unix socket, created 0600 (default $XDG_RUNTIME_DIR/sigsock/jsonrpc.sock, else DATA_DIR/jsonrpc.sock)' },
     'seed-socket': { type: 'string', valueName: 'PORT', description: `also serve the seed socket protocol on 127.0.0.1:PORT (default ${DEFAULT_SEED_PORT})` },
     ...RECEIVE_OPTIONS,
+    ...RECEIVE_POLICY_OPTIONS,
   },
   normalizeArgs: optionalValues(['tcp', 'socket', 'seed-socket']),
   async run(ctx) {
@@ -40,7 +42,7 @@ export const daemonCommand: Command = {
         log(`warning: JSON-RPC on ${e.tcp.host} has no authentication: anyone who can reach the port can read and send this account's messages. Bind localhost, or use --socket.`);
       }
     }
-    const engine = openMessenger(ctx, true);
+    const engine = openMessenger(ctx, true, { policy: receivePolicyOf(ctx) });
     const settings = jsonRpcSettings(ctx, engine, log);
     const signals = untilSignal();
     const listeners: (JsonRpcListener | SocketServer)[] = [];

@@ -28,6 +28,10 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
       const r = entry.reaction;
       if (r) parts.push(`reacted ${r.remove ? '(removed) ' : ''}${r.emoji} to ${r.targetTimestamp}`);
       for (const a of entry.attachments) parts.push(`[attachment ${a.filename ?? ''} ${a.contentType ?? ''} ${a.size ?? '?'} bytes${a.error ? `: ${a.error}` : ''}]`);
+      if (entry.viewOnce) parts.push('(view once)');
+      if (entry.sticker) parts.push(`[sticker ${entry.sticker.emoji ?? ''} ${entry.sticker.packId}:${entry.sticker.stickerId}]`);
+      for (const p of entry.previews) parts.push(`[preview ${p.url}${p.title ? ` "${p.title}"` : ''}]`);
+      for (const c of entry.sharedContacts) parts.push(`[contact ${[c.name.given, c.name.family].filter(Boolean).join(' ')} ${c.phone.map((f) => f.value).join(', ')}]`);
       return line(entry, parts.join(' '));
     }
     case 'remoteDelete':
@@ -38,6 +42,14 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
       return line(entry, `${entry.receipt} receipt for ${entry.targetTimestamps.join(', ')}`);
     case 'typing':
       return line(entry, `typing ${entry.action}`);
+    case 'readSync':
+      return line(entry, `${entry.receipt} on another device: ${entry.messages.map((m) => m.timestamp).join(', ')}`);
+    case 'call':
+      return line(entry, `call ${entry.event}${entry.media ? ` (${entry.media})` : ''}${entry.hangup ? ` (${entry.hangup})` : ''}`);
+    case 'payment':
+      return line(entry, `payment notification${entry.note ? `: ${entry.note}` : ''}`);
+    case 'story':
+      return line(entry, `story${entry.text !== null ? `: ${entry.text}` : ''}${entry.attachments.length ? ` [${entry.attachments[0]!.contentType ?? 'file'}]` : ''}`);
     case 'unsupported':
       return line(entry, `[${entry.contentKind}: not supported by sigsock]`);
     default:

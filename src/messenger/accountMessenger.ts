@@ -36,6 +36,15 @@ export interface OpenOptions {
   log: Log;
   /** How long attachment downloads ride out network failures (default 2 min). */
   attachmentRetryWindowMs?: number;
+  policy?: ReceivePolicy;
+}
+
+/** What the account does with what arrives, beyond storing it (daemon options). */
+export interface ReceivePolicy {
+  /** Stories become entries (`--receive-stories`). */
+  receiveStories?: boolean;
+  /** Senders get a read receipt once a client has taken their message (`--send-read-receipts`). */
+  sendReadReceipts?: boolean;
 }
 
 export class AccountMessenger implements Messenger {
@@ -44,7 +53,7 @@ export class AccountMessenger implements Messenger {
 
   static open(options: OpenOptions): AccountMessenger {
     const store = AccountStore.open({ dataDir: options.dataDir, number: options.number, trustMode: options.trustMode });
-    return new AccountMessenger(store, options.serverConfig, options.log, options.attachmentRetryWindowMs);
+    return new AccountMessenger(store, options.serverConfig, options.log, options.attachmentRetryWindowMs, options.policy);
   }
 
   constructor(
@@ -52,6 +61,7 @@ export class AccountMessenger implements Messenger {
     private readonly serverConfig: ServerConfig,
     log: Log,
     attachmentRetryWindowMs?: number,
+    private readonly policy: ReceivePolicy = {},
   ) {
     this.store = store;
     this.parts = wireAccount({
@@ -59,6 +69,7 @@ export class AccountMessenger implements Messenger {
       serverConfig,
       log,
       attachmentRetryWindowMs,
+      receiveStories: policy.receiveStories,
       afterCommit: (effects, envelopeType) => this.afterCommit(effects, envelopeType),
     });
   }
@@ -74,7 +85,7 @@ export class AccountMessenger implements Messenger {
   }
 
   async stop(): Promise<void> {
-    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts } = this.parts;
+    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts, readReceipts } = this.parts;
     maintenance.stop();
     groupArrivals.stop();
     receiver.stop();
@@ -84,6 +95,7 @@ export class AccountMessenger implements Messenger {
     await receiver.idle();
     // With the connections closed, receipts under way settle at once; none may touch the store after it closes.
     await deliveryReceipts.stop();
+    await readReceipts.stop();
     await attachments.stop();
     this.store.close();
   }
@@ -139,8 +151,9 @@ export class AccountMessenger implements Messenger {
     return this.parts.groupArrivals.when(groupId, timeoutMs);
   }
 
-  takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
-    return this.parts.inbox.take(timeoutMs, signal);
+  async takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
+    const lease = await this.parts.inbox.take(timeoutMs, signal);
+    return this.policy.sendReadReceipts ? this.parts.readReceipts.onCommit(lease) : lease;
   }
 
   // ---- sending

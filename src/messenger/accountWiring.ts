@@ -26,6 +26,7 @@ import { Receiver } from './receiver.js';
 import { ReceiveRecorder } from './receiveRecorder.js';
 import { knownRecipient, RecipientResolver } from './recipientResolver.js';
 import { DeliveryReceipts } from './deliveryReceipts.js';
+import { ReadReceipts } from './readReceipts.js';
 import { SendPath } from './sendPath.js';
 import { ServerQueueEmpty } from './serverQueueEmpty.js';
 
@@ -35,6 +36,8 @@ export interface WiringOptions {
   log: Log;
   /** How long attachment downloads ride out network failures (default 2 min). */
   attachmentRetryWindowMs?: number;
+  /** Stories become entries (off by default: bots rarely want them). */
+  receiveStories?: boolean;
   /** After each receive commit. */
   afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
@@ -58,6 +61,7 @@ export interface AccountParts {
   identities: Identities;
   sendPath: SendPath;
   deliveryReceipts: DeliveryReceipts;
+  readReceipts: ReadReceipts;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -86,6 +90,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     trustRoots: serverConfig.serverTrustRoots.map((root) => PublicKey.deserialize(new Uint8Array(root))),
     log,
     afterCommit: (effects, envelopeType) => options.afterCommit(effects, envelopeType),
+    receiveStories: options.receiveStories ?? false,
   });
 
   const chat = new KeptConnection<AuthenticatedChatConnection>(
@@ -140,6 +145,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     resolve: (member) => resolver.resolve(member),
     log,
   });
+  const sendPath = new SendPath({ outbox, groups, resolver, account });
   return {
     account,
     chat,
@@ -156,8 +162,9 @@ export function wireAccount(options: WiringOptions): AccountParts {
     resolver,
     maintenance,
     identities: new Identities({ store, account, resolver }),
-    sendPath: new SendPath({ outbox, groups, resolver, account }),
+    sendPath,
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
+    readReceipts: new ReadReceipts({ send: (aci, timestamps) => sendPath.sendReceipt(aci, timestamps, 'read'), localAci: () => account().aci, log }),
   };
 }
 

@@ -55,6 +55,53 @@ export interface TextStyle {
   length: number;
 }
 
+/** A sticker: its pack (ids as hex, as Signal's sticker links write them), its id in the pack, its image. */
+export interface Sticker<Image = ReceivedAttachment | null> {
+  packId: string;
+  packKey: string;
+  stickerId: number;
+  emoji: string | null;
+  /** The sticker's image, downloaded like an attachment; null when the sender sent none. */
+  image: Image;
+}
+
+/** A link preview the sender's app made for a url in the body. */
+export interface LinkPreview<Image = ReceivedAttachment | null> {
+  url: string;
+  title: string | null;
+  description: string | null;
+  /** When the page was published (ms since the epoch), when the sender's app knew it. */
+  date: number | null;
+  image: Image;
+}
+
+export interface ContactField {
+  value: string;
+  type: 'HOME' | 'MOBILE' | 'WORK' | 'CUSTOM';
+  label: string | null;
+}
+
+export interface ContactAddress {
+  type: 'HOME' | 'WORK' | 'CUSTOM';
+  label: string | null;
+  street: string | null;
+  pobox: string | null;
+  neighborhood: string | null;
+  city: string | null;
+  region: string | null;
+  postcode: string | null;
+  country: string | null;
+}
+
+/** A contact card shared in a message (its avatar image is not carried). */
+export interface SharedContact {
+  name: { given: string | null; family: string | null; prefix: string | null; suffix: string | null; middle: string | null; nickname: string | null };
+  phone: ContactField[];
+  email: ContactField[];
+  address: ContactAddress[];
+  organization: string | null;
+}
+
 /** What a Signal message carries. */
 export interface MessageParts {
   body: string | null;
@@ -65,6 +112,11 @@ export interface MessageParts {
   textStyles: TextStyle[];
   /** The conversation's disappearing-message timer the message carries; 0: none. */
   expiresInSeconds: number;
+  sticker: Sticker | null;
+  previews: LinkPreview[];
+  /** The sender's app shows the attachments once, then hides them. */
+  viewOnce: boolean;
+  sharedContacts: SharedContact[];
 }
 
 /**
@@ -119,6 +171,52 @@ export interface Receipt {
   targetTimestamps: number[];
 }
 
+/** The owner read or viewed these messages on another of this account's devices. */
+export interface ReadSync {
+  kind: 'readSync';
+  /** This account. */
+  sender: Party;
+  timestamp: number;
+  receipt: 'read' | 'viewed';
+  /** Each message by its author and sent timestamp. */
+  messages: { author: Party; timestamp: number }[];
+}
+
+/**
+ * Someone calls, answered, is busy or hung up (metadata only: sigsock takes no calls). `callId` ties
+ * the events of one call together (a decimal string: a random 64-bit number).
+ */
+export interface CallEvent {
+  kind: 'call';
+  sender: Party;
+  timestamp: number;
+  event: 'offer' | 'answer' | 'busy' | 'hangup';
+  callId: string | null;
+  /** For an offer. */
+  media: 'audio' | 'video' | null;
+  /** For a hangup. */
+  hangup: 'normal' | 'accepted' | 'declined' | 'busy' | 'needPermission' | null;
+}
+
+/** A MobileCoin payment notification: its note and receipt (base64); sigsock cannot redeem it. */
+export interface PaymentNotification extends Origin {
+  kind: 'payment';
+  note: string | null;
+  receipt: string | null;
+}
+
+/** A story: only when the daemon was asked to receive stories. */
+export interface Story {
+  kind: 'story';
+  sender: Party;
+  timestamp: number;
+  groupId: string | null;
+  /** A text story's text; null for a file story (its file is the attachment). */
+  text: string | null;
+  allowsReplies: boolean;
+  attachments: ReceivedAttachment[];
+}
+
 export interface Typing {
   kind: 'typing';
   sender: Party;
@@ -156,10 +254,22 @@ export interface ReceiveFailure {
   reason: string;
 }
 
-export type InboxEntry = ReceivedMessage | MessageEdit | RemoteDelete | TimerChange | Receipt | Typing | Unsupported | ReceiveFailure;
+export type InboxEntry =
+  | ReceivedMessage
+  | MessageEdit
+  | RemoteDelete
+  | TimerChange
+  | Receipt
+  | ReadSync
+  | Typing
+  | CallEvent
+  | PaymentNotification
+  | Story
+  | Unsupported
+  | ReceiveFailure;
 
 /** The kinds that carry attachments. */
-export type EntryWithAttachments = ReceivedMessage | MessageEdit;
+export type EntryWithAttachments = ReceivedMessage | MessageEdit | Story;
 
 export type InboxEntryKind = InboxEntry['kind'];
 

@@ -81,10 +81,15 @@ export class ReceiveRecorder {
     switch (value.kind) {
       case 'receipt':
       case 'typing':
+      case 'call':
+      case 'story':
       case 'unsupported':
         return { ...value, sender };
+      case 'readSync':
+        return { ...value, sender, messages: value.messages.map((m) => ({ ...m, author: party(m.author) })) };
       case 'remoteDelete':
       case 'timerChange':
+      case 'payment':
         return { ...value, sender, destination: value.destination && party(value.destination) };
       case 'message':
       case 'edit': {

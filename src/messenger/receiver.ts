@@ -43,6 +43,8 @@ export interface ReceiverDeps {
   /** Replaceable for tests: libsignal's decryption over the batch's stores by default. */
   decrypt?: DecryptFn;
   log: Log;
+  /** Stories become entries only when asked for. */
+  receiveStories?: boolean;
   /** After each commit: wake `receive_messages` waiters, start attachment downloads, etc. */
   afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
@@ -179,7 +181,7 @@ export class Receiver {
       let effects: ContentEffects;
       try {
         const content = decodeContent(decrypted.content);
-        effects = interpretContent(content, decrypted, { serverTimestamp: env.serverTimestamp ?? 0, clientTimestamp: env.clientTimestamp ?? 0, localAci: this.deps.local.aci });
+        effects = interpretContent(content, decrypted, { serverTimestamp: env.serverTimestamp ?? 0, clientTimestamp: env.clientTimestamp ?? 0, localAci: this.deps.local.aci, receiveStories: this.deps.receiveStories });
       } catch (err) {
         const failure = receiveFailure('unparseable', decrypted.senderAci, `could not parse a message from ${decrypted.senderAci}: ${describe(err)}`);
         recorder.commit(batch, id, { kind: 'failed', failure });

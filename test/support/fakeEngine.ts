@@ -31,11 +31,18 @@ export function fakeLease(entries: InboxEntry[]): FakeLease {
 export const TEST_ACI = 'a1b2c3d4-0000-4000-8000-00000000abcd';
 
 /** The parts of a message entry that a plain message sent to this account leaves empty. */
-export const PLAIN_MESSAGE: Pick<ReceivedMessage, 'quote' | 'mentions' | 'textStyles' | 'expiresInSeconds' | 'sentByThisAccount' | 'destination'> = {
+export const PLAIN_MESSAGE: Pick<ReceivedMessage, 'quote' | 'mentions' | 'textStyles' | 'expiresInSeconds' | 'viewOnce' | 'sharedContacts' | 'sentByThisAccount' | 'destination'> & {
+  sticker: null;
+  previews: never[];
+} = {
   quote: null,
   mentions: [],
   textStyles: [],
   expiresInSeconds: 0,
+  sticker: null,
+  previews: [],
+  viewOnce: false,
+  sharedContacts: [],
   sentByThisAccount: false,
   destination: null,
 };
