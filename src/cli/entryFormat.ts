@@ -3,7 +3,7 @@
 // cannot drift apart. The human line names a failure by the same status code.
 import type { InboxEntry } from '../messenger/api.js';
 import { unhandledKind } from '../messenger/inboxEntry.js';
-import { encodeEntry } from '../socket/entryEncoder.js';
+import { encodeEntry, encodeGroupChange } from '../socket/entryEncoder.js';
 
 export interface EntryFormat {
   json: boolean;
@@ -42,6 +42,8 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
       return line(entry, `${entry.receipt} receipt for ${entry.targetTimestamps.join(', ')}`);
     case 'typing':
       return line(entry, `typing ${entry.action}`);
+    case 'groupChange':
+      return line(entry, `changed the group (revision ${entry.revision}): ${JSON.stringify(encodeGroupChange(entry))}`);
     case 'readSync':
       return line(entry, `${entry.receipt} on another device: ${entry.messages.map((m) => m.timestamp).join(', ')}`);
     case 'call':

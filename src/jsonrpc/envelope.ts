@@ -2,7 +2,7 @@
 // the engine's inbox entries: the one encoder of JSON-RPC's `receive` notifications and of the
 // `receive` method's result. Fields sigsock does not know yet are left out rather than invented
 // (docs/jsonrpc.md lists them).
-import { unhandledKind, type CallEvent, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment, type SharedContact } from '../messenger/inboxEntry.js';
+import { unhandledKind, type GroupChangeDetails, type CallEvent, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment, type SharedContact } from '../messenger/inboxEntry.js';
 import type { AttachmentFiles } from './attachmentFiles.js';
 
 export interface EnvelopeEncoding {
@@ -37,6 +37,9 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
       if (entry.groupId !== null) typingMessage.groupId = entry.groupId;
       return wrap({ ...source(entry.sender, entry.timestamp), typingMessage });
     }
+    case 'groupChange':
+      // signal-cli says only that the group was updated (groupInfo.type UPDATE); `groupChange`, what changed, is sigsock's addition.
+      return wrap(fromOrigin(entry, { timestamp: entry.timestamp, groupInfo: { groupId: entry.groupId, type: 'UPDATE', revision: entry.revision }, groupChange: groupChange(entry) }));
     case 'readSync': {
       const messages = entry.messages.map((m) => ({ sender: m.author.e164 ?? m.author.aci, senderNumber: m.author.e164, senderUuid: m.author.aci, timestamp: m.timestamp }));
       return wrap({ ...source(entry.sender, entry.timestamp), syncMessage: { [entry.receipt === 'read' ? 'readMessages' : 'viewedMessages']: messages } });
@@ -132,6 +135,21 @@ function dataMessage(parts: MessageParts, origin: Origin, encoding: EnvelopeEnco
   if (parts.sharedContacts.length > 0) data.contacts = parts.sharedContacts.map(sharedContact);
   if (origin.groupId !== null) data.groupInfo = { groupId: origin.groupId, type: 'DELIVER' };
   return data;
+}
+
+/** What a group change did, addresses as signal-cli writes recipients (`JsonRecipientAddress`); only what changed. */
+function groupChange(change: GroupChangeDetails): Record<string, unknown> {
+  const address = (p: Party) => ({ uuid: p.aci, number: p.e164 });
+  const out: Record<string, unknown> = { revision: change.revision };
+  if (change.editor) out.editor = address(change.editor);
+  if (change.title !== null) out.title = change.title;
+  if (change.description !== null) out.description = change.description;
+  if (change.expiresInSeconds !== null) out.expiresInSeconds = change.expiresInSeconds;
+  for (const key of ['membersAdded', 'membersRemoved', 'membersInvited', 'invitationsRevoked', 'membersJoined'] as const) {
+    if (change[key].length > 0) out[key] = change[key].map(address);
+  }
+  if (change.roles.length > 0) out.roles = change.roles.map((r) => ({ ...address(r.member), role: r.role === 'administrator' ? 'ADMINISTRATOR' : 'DEFAULT' }));
+  return out;
 }
 
 function sharedContact(card: SharedContact): Record<string, unknown> {

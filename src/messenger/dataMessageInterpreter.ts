@@ -6,6 +6,7 @@ import { BodyRangeStyle, DataMessageFlags, encodeAttachmentPointer, type Attachm
 import type { Mention, Origin, Quote, Reaction, TextStyle, TextStyleKind } from './inboxEntry.js';
 import type { EntryValue, InterpretedParts, PendingAttachment } from './contentInterpreter.js';
 import { sharedContactOf } from './sharedContacts.js';
+import { interpretGroupChange } from './groupChangeInterpreter.js';
 import { groupIdFromMasterKey } from './groupIds.js';
 import { serviceIdFromBinary } from './serviceIds.js';
 
@@ -49,6 +50,10 @@ export function interpretData(data: DataMessage, origin: Omit<Origin, 'groupId'>
   if (payment) {
     const receipt = payment.mobileCoin?.receipt;
     return { value: { kind: 'payment', ...at, note: payment.note ?? null, receipt: receipt?.length ? Buffer.from(receipt).toString('base64') : null }, attachments: [] };
+  }
+  const group = data.groupV2;
+  if (group?.groupChange?.length && group.masterKey?.length === 32) {
+    return { value: { kind: 'groupChange', ...at, ...interpretGroupChange(group.masterKey, group.revision ?? 0, group.groupChange) }, attachments: [] };
   }
   const { parts, attachments } = messageContent(data);
   const empty = parts.body === null && attachments.length === 0 && !parts.reaction && !parts.quote && parts.sharedContacts.length === 0 && !parts.sticker;

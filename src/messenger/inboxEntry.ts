@@ -171,6 +171,33 @@ export interface Receipt {
   targetTimestamps: number[];
 }
 
+/**
+ * What one group change did, as its group-update message tells it: who made it (`editor`; null when
+ * the message did not say) and each thing changed (null or empty: unchanged). `revision` is the
+ * group's revision after the change. The group's state itself is `list_groups`'.
+ */
+export interface GroupChangeDetails {
+  revision: number;
+  editor: Party | null;
+  title: string | null;
+  description: string | null;
+  /** The group's disappearing-message timer, when the change set it (0: off). */
+  expiresInSeconds: number | null;
+  membersAdded: Party[];
+  membersRemoved: Party[];
+  membersInvited: Party[];
+  /** Invitations taken back or declined. */
+  invitationsRevoked: Party[];
+  /** Invited members who accepted. */
+  membersJoined: Party[];
+  roles: { member: Party; role: 'administrator' | 'member' }[];
+}
+
+/** A group changed (title, members, invitations, timer, roles); `groupId` names it. */
+export interface GroupChange extends Origin, GroupChangeDetails {
+  kind: 'groupChange';
+}
+
 /** The owner read or viewed these messages on another of this account's devices. */
 export interface ReadSync {
   kind: 'readSync';
@@ -259,6 +286,7 @@ export type InboxEntry =
   | MessageEdit
   | RemoteDelete
   | TimerChange
+  | GroupChange
   | Receipt
   | ReadSync
   | Typing

@@ -182,6 +182,7 @@ function toInboxEntry(row: StoredInboxEntry): InboxEntry {
       return record;
     case 'remoteDelete':
     case 'timerChange':
+    case 'groupChange':
     case 'payment':
       return { ...record, ...originDefaults(record) };
     case 'story':

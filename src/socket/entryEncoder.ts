@@ -2,7 +2,7 @@
 // the one place that turns the engine's inbox entries into the protocol's field names and status
 // codes. `sigsock receive --json` prints the same shape (cli/entryFormat.ts uses this function).
 import { AttachmentBytes } from '../messenger/api.js';
-import { unhandledKind, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment, type SharedContact } from '../messenger/inboxEntry.js';
+import { unhandledKind, type GroupChangeDetails, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment, type SharedContact } from '../messenger/inboxEntry.js';
 import { StatusCode } from './statusCodes.js';
 
 export interface WireAttachment {
@@ -72,6 +72,7 @@ export interface WireMessage {
   remoteDelete?: { timestamp: number };
   receiptMessage?: { type: 'DELIVERY' | 'READ' | 'VIEWED'; timestamps: number[] };
   typingMessage?: { action: 'STARTED' | 'STOPPED' };
+  groupChange?: WireGroupChange;
   readMessages?: WireReadMessage[];
   viewedMessages?: WireReadMessage[];
   callMessage?: WireCall;
@@ -111,6 +112,26 @@ export interface WireReadMessage {
   timestamp: number;
 }
 
+export interface WireParty {
+  number: string | null;
+  uuid: string;
+}
+
+/** Only what changed: absent keys were not changed. */
+export interface WireGroupChange {
+  revision: number;
+  editor?: WireParty;
+  title?: string;
+  description?: string;
+  expiresInSeconds?: number;
+  membersAdded?: WireParty[];
+  membersRemoved?: WireParty[];
+  membersInvited?: WireParty[];
+  invitationsRevoked?: WireParty[];
+  membersJoined?: WireParty[];
+  roles?: (WireParty & { role: 'ADMINISTRATOR' | 'DEFAULT' })[];
+}
+
 export interface WireFailure {
   statusCode: number;
   errorMessage: string;
@@ -146,6 +167,8 @@ export function encodeEntry(entry: InboxEntry, encoding: EntryEncoding): WireEnt
       return { ...encodeHead({ ...entry, groupId: null }, null, encoding), receiptMessage: { type: RECEIPT_TYPES[entry.receipt], timestamps: entry.targetTimestamps } };
     case 'typing':
       return { ...encodeHead(entry, null, encoding), typingMessage: { action: entry.action === 'started' ? 'STARTED' : 'STOPPED' } };
+    case 'groupChange':
+      return { ...encodeHead(entry, null, encoding), ...encodeSentBy(entry), groupChange: encodeGroupChange(entry) };
     case 'readSync': {
       const messages = entry.messages.map((m) => ({ sender: m.author.e164, senderUuid: m.author.aci, timestamp: m.timestamp }));
       return { ...encodeHead({ ...entry, groupId: null }, null, encoding), ...(entry.receipt === 'read' ? { readMessages: messages } : { viewedMessages: messages }) };
@@ -190,6 +213,25 @@ function encodeHead(at: { timestamp: number; sender: Party; groupId: string | nu
       },
     }),
     attachments: (parts?.attachments ?? []).map((a) => encodeAttachment(a, encoding)),
+  };
+}
+
+export function encodeGroupChange(change: GroupChangeDetails): WireGroupChange {
+  const party = (p: Party): WireParty => ({ number: p.e164, uuid: p.aci });
+  const list = (key: 'membersAdded' | 'membersRemoved' | 'membersInvited' | 'invitationsRevoked' | 'membersJoined') =>
+    change[key].length > 0 ? { [key]: change[key].map(party) } : {};
+  return {
+    revision: change.revision,
+    ...(change.editor && { editor: party(change.editor) }),
+    ...(change.title !== null && { title: change.title }),
+    ...(change.description !== null && { description: change.description }),
+    ...(change.expiresInSeconds !== null && { expiresInSeconds: change.expiresInSeconds }),
+    ...list('membersAdded'),
+    ...list('membersRemoved'),
+    ...list('membersInvited'),
+    ...list('invitationsRevoked'),
+    ...list('membersJoined'),
+    ...(change.roles.length > 0 && { roles: change.roles.map((r) => ({ ...party(r.member), role: r.role === 'administrator' ? ('ADMINISTRATOR' as const) : ('DEFAULT' as const) })) }),
   };
 }
 

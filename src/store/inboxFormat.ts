@@ -133,6 +133,21 @@ export interface ReceiptRecord {
   targetTimestamps: number[];
 }
 
+export interface GroupChangeRecord extends OriginRecord {
+  kind: 'groupChange';
+  revision: number;
+  editor: PartyRecord | null;
+  title: string | null;
+  description: string | null;
+  expiresInSeconds: number | null;
+  membersAdded: PartyRecord[];
+  membersRemoved: PartyRecord[];
+  membersInvited: PartyRecord[];
+  invitationsRevoked: PartyRecord[];
+  membersJoined: PartyRecord[];
+  roles: { member: PartyRecord; role: 'administrator' | 'member' }[];
+}
+
 export interface ReadSyncRecord {
   kind: 'readSync';
   sender: PartyRecord;
@@ -195,6 +210,7 @@ export type InboxRecord =
   | EditRecord
   | RemoteDeleteRecord
   | TimerChangeRecord
+  | GroupChangeRecord
   | ReceiptRecord
   | ReadSyncRecord
   | TypingRecord

@@ -11,7 +11,7 @@ import { GroupMasterKey, GroupSecretParams } from '@signalapp/libsignal-client/z
 import { decryptGroupState, type GroupState } from '../../src/signal/groupsApi.js';
 import type { Group } from '../../src/proto/index.js';
 import { linkedAccount, type LinkedFixture, type RunResult } from '../support/harness.js';
-import { startDaemon } from '../support/daemon.js';
+import { receiveAll, startDaemon } from '../support/daemon.js';
 import { client } from '../support/lineClient.js';
 import { assertNothingBeforeMarker, nextMessage } from '../support/contactActions.js';
 
@@ -224,6 +224,13 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
       assert.equal(listed?.title, "Bob's crew");
       assert.deepEqual(listed!.members.map((m: { uuid: string }) => m.uuid).sort(), [f.phone.device.aci, f.bob.device.aci].sort());
       assert.deepEqual(listed!.pendingMembers, []);
+      // The client also sees the change as an entry: who made it and what it did.
+      let entry: Record<string, any> | undefined;
+      while (!entry?.groupChange) [entry] = (await receiveAll(c, 1)) as Record<string, any>[];
+      assert.deepEqual([entry.senderUuid, entry.groupId, entry.body], [f.bob.device.aci, groupId, null]);
+      const { membersRemoved, ...change } = entry.groupChange;
+      assert.deepEqual(change, { revision, editor: { number: bobNumber, uuid: f.bob.device.aci }, title: "Bob's crew" });
+      assert.deepEqual(membersRemoved.map((m: { uuid: string }) => m.uuid), [dave.device.aci]);
     } finally {
       c.close();
       await daemon.stop();
