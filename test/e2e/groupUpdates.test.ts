@@ -228,8 +228,8 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
       let entry: Record<string, any> | undefined;
       while (!entry?.groupChange) [entry] = (await receiveAll(c, 1)) as Record<string, any>[];
       assert.deepEqual([entry.senderUuid, entry.groupId, entry.body], [f.bob.device.aci, groupId, null]);
-      const { membersRemoved, ...change } = entry.groupChange;
-      assert.deepEqual(change, { revision, editor: { number: bobNumber, uuid: f.bob.device.aci }, title: "Bob's crew" });
+      const { membersRemoved, ...changed } = entry.groupChange;
+      assert.deepEqual(changed, { revision, editor: { number: bobNumber, uuid: f.bob.device.aci }, title: "Bob's crew" });
       assert.deepEqual(membersRemoved.map((m: { uuid: string }) => m.uuid), [dave.device.aci]);
     } finally {
       c.close();
