@@ -57,6 +57,31 @@ export interface MessageExtras {
   textStyles?: TextStyleRequest[];
   /** Sent timestamp of an earlier message of this account to the same conversation: this message replaces its content. */
   editTimestamp?: number;
+  /** A sticker, sent alone (no text, no attachments), as Signal apps send it. */
+  sticker?: StickerRequest;
+  /** The recipient's app shows the attachments once. */
+  viewOnce?: boolean;
+  /** Link previews for urls in the text. */
+  previews?: PreviewRequest[];
+}
+
+/** sigsock keeps no sticker packs: the caller names the pack (id and key, hex) and gives the sticker's image. */
+export interface StickerRequest {
+  packId: string;
+  packKey: string;
+  stickerId: number;
+  emoji?: string;
+  image: OutgoingAttachment;
+}
+
+export interface PreviewRequest {
+  /** Must appear in the message text (Signal apps drop a preview whose url is not in the text). */
+  url: string;
+  title?: string;
+  description?: string;
+  /** When the page was published (ms since the epoch). */
+  date?: number;
+  image?: OutgoingAttachment;
 }
 
 /** A receipt a client sends for messages it received: `read` (the default in signal-cli) or `viewed`. */

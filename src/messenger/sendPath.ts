@@ -21,7 +21,7 @@ export interface SendPathDeps {
 }
 
 /** What a kind of data message adds to the common fields (timestamp, profile key, group context). */
-type MessageParts = Pick<DataMessageInput, 'body' | 'attachments' | 'reaction' | 'quote' | 'bodyRanges' | 'deleteTarget'>;
+type MessageParts = Pick<DataMessageInput, 'body' | 'attachments' | 'reaction' | 'quote' | 'bodyRanges' | 'deleteTarget' | 'sticker' | 'viewOnce' | 'previews'>;
 
 type Destination = { group: SendableGroup } | { recipient: KnownRecipient; label: string };
 
@@ -37,11 +37,24 @@ export class SendPath {
         );
         const styles = (extras.textStyles ?? []).map((s): BodyRange => ({ start: s.start, length: s.length, style: BodyRangeStyle[s.style] }));
         const quote = extras.quote;
+        const upload = async (a: OutgoingAttachment) => (await this.deps.outbox.uploadAttachments([a]))[0];
+        const sticker = extras.sticker;
         return {
           body: text,
           attachments: await this.deps.outbox.uploadAttachments(attachments),
           quote: quote ? { id: quote.timestamp, authorAciBinary: await this.aciBinaryOf(quote.author), text: quote.text, type: 0 } : undefined,
           bodyRanges: [...mentions, ...styles],
+          sticker: sticker && {
+            packId: Buffer.from(sticker.packId, 'hex'),
+            packKey: Buffer.from(sticker.packKey, 'hex'),
+            stickerId: sticker.stickerId,
+            emoji: sticker.emoji,
+            data: await upload(sticker.image),
+          },
+          viewOnce: extras.viewOnce,
+          previews: await Promise.all(
+            (extras.previews ?? []).map(async (p) => ({ url: p.url, title: p.title, description: p.description, date: p.date, image: p.image && (await upload(p.image)) })),
+          ),
         };
       },
       extras.editTimestamp,

@@ -187,7 +187,7 @@ describe('JSON-RPC sessions', () => {
 
   it('refuses what it cannot honour, and reports a send that reached nobody with its results', async () => {
     const t = session();
-    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: BOB, message: 'x', sticker: 'pack:1' }, id: 1 }));
+    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: BOB, message: 'x', endSession: true }, id: 1 }));
     assert.deepEqual((await t.next()).error.code, -1);
     assert.equal(t.sends.length, 0, 'nothing was sent');
     t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: '+15550009999', message: 'x' }, id: 2 }));

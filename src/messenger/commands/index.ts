@@ -43,7 +43,7 @@ export {
 };
 export { CommandArguments, InvalidCommandError, type ParseLimits } from './arguments.js';
 export { parseTarget } from './target.js';
-export { rangeNotation } from './messageExtras.js';
+export { rangeNotation, stickerNotation } from './messageExtras.js';
 export { unreadGroupSendWarning } from './sendMessage.js';
 export { onlyInvitedWarning } from './updateGroup.js';
 export { isPlainObject } from './validation.js';
