@@ -18,6 +18,7 @@ import { daemonCommand } from './daemon.js';
 import { jsonRpcCommand } from './jsonRpc.js';
 import { trustCommand } from './trust.js';
 import { updateGroupCommand } from './updateGroup.js';
+import { updateContactCommand } from './updateContact.js';
 import { unregisterCommand } from './unregister.js';
 import { updateProfileCommand } from './updateProfile.js';
 import { verifyCommand } from './verify.js';
@@ -34,6 +35,7 @@ export const COMMANDS: Command[] = [
   remoteDeleteCommand,
   sendTypingCommand,
   sendReceiptCommand,
+  updateContactCommand,
   receiveCommand,
   trustCommand,
   listIdentitiesCommand,

@@ -136,6 +136,7 @@ export class AccountMessenger implements Messenger {
     const { inbox, maintenance, attachments, groups, groupArrivals, deliveryReceipts } = this.parts;
     inbox.notify();
     deliveryReceipts.stored(effects);
+    if (effects?.timer) this.parts.timers.learn(effects.timer);
     // A new session may have used one of our one-time prekeys (sealed envelopes may hide one).
     if (envelopeType === EnvelopeType.PREKEY_BUNDLE || envelopeType === EnvelopeType.UNIDENTIFIED_SENDER) maintenance.sessionStarted();
     if (effects?.entry?.attachments.length) attachments.kick();
@@ -176,6 +177,10 @@ export class AccountMessenger implements Messenger {
 
   sendReceipt(recipient: string, timestamps: number[], kind: ReceiptKind): Promise<SendResult> {
     return this.parts.sendPath.sendReceipt(recipient, timestamps, kind);
+  }
+
+  setExpiration(target: SendTarget, seconds: number): Promise<SendResult> {
+    return this.parts.sendPath.setExpiration(target, seconds);
   }
 
   // ---- identities

@@ -27,6 +27,7 @@ import { ReceiveRecorder } from './receiveRecorder.js';
 import { knownRecipient, RecipientResolver } from './recipientResolver.js';
 import { DeliveryReceipts } from './deliveryReceipts.js';
 import { ReadReceipts } from './readReceipts.js';
+import { ConversationTimers } from './conversationTimers.js';
 import { SendPath } from './sendPath.js';
 import { ServerQueueEmpty } from './serverQueueEmpty.js';
 
@@ -62,6 +63,7 @@ export interface AccountParts {
   sendPath: SendPath;
   deliveryReceipts: DeliveryReceipts;
   readReceipts: ReadReceipts;
+  timers: ConversationTimers;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -145,7 +147,8 @@ export function wireAccount(options: WiringOptions): AccountParts {
     resolve: (member) => resolver.resolve(member),
     log,
   });
-  const sendPath = new SendPath({ outbox, groups, resolver, account });
+  const timers = new ConversationTimers(store.account);
+  const sendPath = new SendPath({ outbox, groups, resolver, account, timers });
   return {
     account,
     chat,
@@ -163,6 +166,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     maintenance,
     identities: new Identities({ store, account, resolver }),
     sendPath,
+    timers,
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
     readReceipts: new ReadReceipts({ send: (aci, timestamps) => sendPath.sendReceipt(aci, timestamps, 'read'), localAci: () => account().aci, log }),
   };

@@ -180,6 +180,8 @@ export interface Messenger {
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult>;
   /** Takes back ("delete for everyone") this account's message sent at `targetTimestamp` to the target. */
   remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult>;
+  /** Sets a direct conversation's disappearing-message timer (0: off) and tells the contact. */
+  setExpiration(target: SendTarget, seconds: number): Promise<SendResult>;
   /** Shows (or, with `stop`, hides) the typing indicator in the target's conversation with this account. */
   sendTyping(target: SendTarget, stop: boolean): Promise<SendResult>;
   /** Tells `recipient` that its messages sent at `timestamps` were read or viewed. */

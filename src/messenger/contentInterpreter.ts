@@ -1,10 +1,11 @@
 // What a decrypted Content means for the account: an inbox entry, facts learned about the
 // sender, or work for later (contact sync, sender keys, groups). Pure: no I/O.
-import { encodeAttachmentPointer, ReceiptType, TypingAction, type Content, type EditMessage, type MessageRef, type SyncMessage } from '../proto/index.js';
+import { DataMessageFlags, encodeAttachmentPointer, ReceiptType, TypingAction, type Content, type DataMessage, type EditMessage, type MessageRef, type SyncMessage } from '../proto/index.js';
 import { groupOf, interpretData, messageContent } from './dataMessageInterpreter.js';
 import type { InboxEntry, LinkPreview, MessageParts, Origin, Party, ReceiptKind, ReceiveFailure, Sticker } from './inboxEntry.js';
 import { interpretCall } from './callInterpreter.js';
 import { interpretStory } from './storyInterpreter.js';
+import { groupConversation, type TimerObservation } from './conversationTimers.js';
 import type { DecryptedEnvelope } from './envelopeDecryptor.js';
 import { serviceIdFromBinary } from './serviceIds.js';
 
@@ -49,6 +50,8 @@ export interface ContentEffects {
   contactSyncBlob: Uint8Array | null;
   senderKeyDistribution: Uint8Array | null;
   group: { masterKey: Uint8Array; revision: number; groupId: string } | null;
+  /** What the content says about its conversation's disappearing-message timer (conversationTimers.ts). */
+  timer?: TimerObservation | null;
 }
 
 export interface EnvelopeMeta {
@@ -99,6 +102,7 @@ export function interpretContent(content: Content, from: DecryptedEnvelope, meta
     if (data.profileKey?.length === 32 && !fromOwnDevice) effects.sender.profileKey = data.profileKey;
     effects.group = groupOf(data);
     effects.entry = interpretData(data, origin(data.timestamp));
+    effects.timer = timerOf(data, effects.entry?.value, fromOwnDevice ? meta.localAci : from.senderAci);
     return effects;
   }
   if (content.editMessage) {
@@ -159,6 +163,7 @@ function interpretSync(sync: SyncMessage, self: Party, envelopeTime: number, eff
   if (sent.isRecipientUpdate) return;
   const destination = destinationId && !effects.group ? { aci: destinationId, e164: sent.destinationE164 ?? null } : null;
   const origin = { sender: self, timestamp: sent.timestamp ?? 0, sentByThisAccount: true, destination };
+  if (sent.message) effects.timer = timerOf(sent.message, null, destinationId);
   if (sent.editMessage) effects.entry = interpretEdit(sent.editMessage, { ...origin, timestamp: sent.editMessage.dataMessage?.timestamp || origin.timestamp || envelopeTime });
   else if (sent.message) effects.entry = interpretData(sent.message, { ...origin, timestamp: origin.timestamp || sent.message.timestamp || envelopeTime });
 }
@@ -166,4 +171,21 @@ function interpretSync(sync: SyncMessage, self: Party, envelopeTime: number, eff
 function messageRef(ref: MessageRef): { author: Party; timestamp: number }[] {
   const aci = ref.senderAciBinary?.length ? serviceIdFromBinary(ref.senderAciBinary) : (ref.senderAci ?? null);
   return aci && ref.timestamp ? [{ author: { aci, e164: null }, timestamp: ref.timestamp }] : [];
+}
+
+/**
+ * The timer a message tells of: a message (not a reaction) or a timer change carries its
+ * conversation's timer; a group change may set the group's. Null for what carries none.
+ */
+function timerOf(data: DataMessage, value: EntryValue | null | undefined, directPeer: string | null): TimerObservation | null {
+  const groupId = groupOf(data)?.groupId ?? null;
+  if (value?.kind === 'groupChange') {
+    return value.expiresInSeconds === null || !groupId ? null : { conversation: groupConversation(groupId), seconds: value.expiresInSeconds, version: null };
+  }
+  const carriesTimer = value === null || value === undefined || (value.kind === 'message' && !value.reaction) || value.kind === 'timerChange';
+  const isTimerUpdate = ((data.flags ?? 0) & DataMessageFlags.EXPIRATION_TIMER_UPDATE) !== 0;
+  if (!carriesTimer || (value === null && !isTimerUpdate && !data.body && !data.attachments?.length)) return null;
+  if (groupId) return { conversation: groupConversation(groupId), seconds: data.expireTimer ?? 0, version: null };
+  if (!directPeer) return null;
+  return { conversation: directPeer, seconds: data.expireTimer ?? 0, version: data.expireTimerVersion ?? null };
 }

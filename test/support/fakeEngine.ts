@@ -79,7 +79,12 @@ export class FakeEngine implements Messenger {
   calls = 0;
   sent: { target: SendTarget; text: string | undefined; attachments: OutgoingAttachment[]; extras?: MessageExtras }[] = [];
   /** Remote deletes, typing indicators and receipts, in the order asked. */
-  signals: ({ remoteDelete: number; target: SendTarget } | { typing: 'start' | 'stop'; target: SendTarget } | { receipt: ReceiptKind; recipient: string; timestamps: number[] })[] = [];
+  signals: (
+    | { remoteDelete: number; target: SendTarget }
+    | { typing: 'start' | 'stop'; target: SendTarget }
+    | { receipt: ReceiptKind; recipient: string; timestamps: number[] }
+    | { expiration: number; target: SendTarget }
+  )[] = [];
   reactions: { target: SendTarget; reaction: ReactionRequest }[] = [];
   groupUpdates: GroupUpdateRequest[] = [];
   takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
@@ -104,6 +109,10 @@ export class FakeEngine implements Messenger {
 
   async remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult> {
     return this.signal({ remoteDelete: targetTimestamp, target });
+  }
+
+  async setExpiration(target: SendTarget, seconds: number): Promise<SendResult> {
+    return this.signal({ expiration: seconds, target });
   }
 
   async sendTyping(target: SendTarget, stop: boolean): Promise<SendResult> {

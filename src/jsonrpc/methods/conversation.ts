@@ -1,6 +1,6 @@
 // remoteDelete, sendTyping and sendReceipt as signal-cli's JSON-RPC takes them, over the engine's
 // commands; results in `send`'s shape ({timestamp, results}), a send that reached nobody an error.
-import { CommandArguments, remoteDelete, sendReceipt, sendTyping } from '../../messenger/commands/index.js';
+import { CommandArguments, remoteDelete, sendReceipt, sendTyping, setExpiration } from '../../messenger/commands/index.js';
 import { RpcError, USER_ERROR } from '../protocol.js';
 import type { Method } from './context.js';
 import { destinationsOf, LABELS, sendToEach } from './send.js';
@@ -14,6 +14,15 @@ export const remoteDeleteMethod: Method = async (params, ctx) => {
   // Every destination is checked before anything is sent.
   const parsed = destinations.map((d) => remoteDelete.parse(new CommandArguments({ ...d, targetTimestamp }, LABELS), NO_LIMITS));
   return sendToEach(parsed.map((p) => () => remoteDelete.run(ctx.engine, p, {})), destinations);
+};
+
+/** signal-cli's updateContact: sigsock keeps no contact names, so only `expiration` (the conversation's timer). */
+export const updateContactMethod: Method = async (params, ctx) => {
+  params.refuseUnsupported('updateContact', ['name', 'givenName', 'familyName', 'nickGivenName', 'nickFamilyName', 'note']);
+  if (!params.has('expiration')) throw new RpcError(USER_ERROR, 'updateContact: sigsock keeps no contact names; give expiration (seconds) to set the conversation\'s timer');
+  const parsed = setExpiration.parse(new CommandArguments({ recipient: params.get('recipient'), expiration: params.get('expiration') }, LABELS), NO_LIMITS);
+  const result = await setExpiration.run(ctx.engine, parsed, {});
+  return { timestamp: result.timestamp };
 };
 
 export const sendTypingMethod: Method = async (params, ctx) => {

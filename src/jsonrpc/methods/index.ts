@@ -6,7 +6,7 @@ import { METHOD_NOT_FOUND, RpcError } from '../protocol.js';
 import { getAttachmentMethod, listAccountsMethod, listDevicesMethod, listIdentitiesMethod, removeDeviceMethod, trustMethod, updateProfileMethod, versionMethod } from './account.js';
 import type { Method } from './context.js';
 import { listGroupsMethod, quitGroupMethod, updateGroupMethod } from './groups.js';
-import { remoteDeleteMethod, sendReceiptMethod, sendTypingMethod } from './conversation.js';
+import { remoteDeleteMethod, sendReceiptMethod, sendTypingMethod, updateContactMethod } from './conversation.js';
 import { send, sendReactionMethod } from './send.js';
 
 export type { Method, MethodContext } from './context.js';
@@ -17,6 +17,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
   remoteDelete: remoteDeleteMethod,
   sendTyping: sendTypingMethod,
   sendReceipt: sendReceiptMethod,
+  updateContact: updateContactMethod,
   listGroups: listGroupsMethod,
   updateGroup: updateGroupMethod,
   quitGroup: quitGroupMethod,
@@ -38,7 +39,7 @@ export const NOT_YET_SUPPORTED: readonly string[] = [
   'sendMessageRequestResponse', 'sendPaymentNotification', 'sendPinMessage', 'sendPollCreate', 'sendPollTerminate',
   'sendPollVote', 'sendStory', 'sendSyncRequest', 'sendUnpinMessage', 'setPin', 'startCall',
   'startChangeNumber', 'startLink', 'submitRateLimitChallenge', 'subscribeCallEvents', 'unsubscribeCallEvents', 'unblock',
-  'unregister', 'updateAccount', 'updateConfiguration', 'updateContact', 'updateDevice', 'uploadStickerPack', 'verify',
+  'unregister', 'updateAccount', 'updateConfiguration', 'updateDevice', 'uploadStickerPack', 'verify',
 ];
 
 /** The error for a method sigsock does not serve: signal-cli's code, and whether signal-cli has it. */

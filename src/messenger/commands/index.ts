@@ -15,6 +15,7 @@ import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
 import { sendReceipt } from './sendReceipt.js';
 import { sendTyping } from './sendTyping.js';
+import { setExpiration } from './setExpiration.js';
 import { trust } from './trust.js';
 import { unregister } from './unregister.js';
 import { updateGroup } from './updateGroup.js';
@@ -35,6 +36,7 @@ export {
   sendReaction,
   sendReceipt,
   sendTyping,
+  setExpiration,
   trust,
   unregister,
   updateGroup,
@@ -55,6 +57,7 @@ export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   remoteDelete,
   sendTyping,
   sendReceipt,
+  setExpiration,
   receive,
   listGroups,
   updateGroup,

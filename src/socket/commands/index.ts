@@ -10,6 +10,7 @@ import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
 import { sendReceipt } from './sendReceipt.js';
 import { sendTyping } from './sendTyping.js';
+import { setExpiration } from './setExpiration.js';
 import { trust } from './trust.js';
 import { updateGroup } from './updateGroup.js';
 
@@ -26,4 +27,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   remote_delete: remoteDelete,
   send_typing: sendTyping,
   send_receipt: sendReceipt,
+  set_expiration: setExpiration,
 };
