@@ -24,6 +24,7 @@ import { listAccountDevices, removeAccountDevice, unregisterAccount } from './ac
 import { wireAccount, type AccountParts } from './accountWiring.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
+import { groupConversation } from './conversationTimers.js';
 import type { IdentitySummary } from './identities.js';
 
 export type { IdentitySummary } from './identities.js';
@@ -243,7 +244,12 @@ export class AccountMessenger implements Messenger {
    * key is unknown) and removed. Then tells the members with a group-update message.
    */
   async updateGroup(req: GroupUpdateRequest): Promise<GroupUpdateResult> {
-    return this.parts.outbox.announce(await this.parts.groupEditor.update(req));
+    const outcome = await this.parts.groupEditor.update(req);
+    // The group's messages carry its timer from now on (as its members' apps learn from the change).
+    if (req.expirationSeconds !== undefined && !outcome.unchanged) {
+      this.parts.timers.learn({ conversation: groupConversation(outcome.groupId), seconds: req.expirationSeconds, version: null });
+    }
+    return this.parts.outbox.announce(outcome);
   }
 
   /** Leaves the group, making `newAdmins` administrators first when this account is the only one. */

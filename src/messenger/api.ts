@@ -142,6 +142,8 @@ export interface GroupUpdateRequest {
   /** Phone numbers (+E.164) or ACIs. */
   addMembers?: string[];
   removeMembers?: string[];
+  /** The group's disappearing-message timer in seconds (0: off). */
+  expirationSeconds?: number;
 }
 
 /** What `updateGroup` / `quitGroup` did. Member lists hold the members as the caller named them. */

@@ -89,7 +89,7 @@ export class SendPath {
    */
   setExpiration(target: SendTarget, seconds: number): Promise<SendResult> {
     if (target.groupId) {
-      return Promise.reject(new MessengerError('INVALID_ARGUMENT', "a group's timer is changed on the group server, which sigsock does not do yet; set it from a Signal app"));
+      return Promise.reject(new MessengerError('INVALID_ARGUMENT', "a group's timer is part of the group: change it with update_group's expiration (updateGroup -e)"));
     }
     return this.send(target, () => Promise.resolve({ timerUpdate: true }), undefined, seconds);
   }

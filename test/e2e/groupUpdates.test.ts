@@ -237,6 +237,19 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
     }
   });
 
+  it("sets the group's timer (updateGroup -e): Bob gets the change, and later group messages carry it", async () => {
+    ok(await f.run(['updateGroup', '-g', groupId, '-e', '3600']), 'updateGroup -e');
+    const update = await nextMessage(f.bob, 'Bob to get the timer change');
+    const change = Proto.GroupChange.decode(update.dataMessage.groupV2!.groupChange!);
+    assert.ok(Proto.GroupChange.Actions.decode(change.actions!).modifyDisappearingMessageTimer?.timer?.length, 'the change sets the timer');
+    ok(await f.run(['send', '-g', groupId, '-m', 'this disappears']), 'send -g');
+    const got = await nextMessage(f.bob, 'Bob to get the message');
+    assert.deepEqual([got.body, got.dataMessage.expireTimer], ['this disappears', 3600]);
+    const refused = await f.run(['updateGroup', '-g', groupId, '-e', 'soon']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /-e SECONDS must be the timer in whole seconds/);
+  });
+
   it('quitGroup: refused while the account is the only administrator; with --admin it leaves, and sending answers 7', async () => {
     const refused = await f.run(['quitGroup', '-g', groupId]);
     assert.equal(refused.code, 1, refused.stderr);

@@ -21,7 +21,7 @@ export const setExpiration: CommandDeclaration<Pick<Messenger, 'setExpiration'>,
   parse(args) {
     const target = parseTarget(args);
     if (target.groupId !== undefined) {
-      throw invalid('INVALID_ARGUMENT', "a group's timer is kept by the group server, which sigsock does not change yet: set it from a Signal app");
+      throw invalid('INVALID_ARGUMENT', "a group's timer is part of the group: change it with update_group's expiration (updateGroup -e)");
     }
     const seconds = args.get('expiration');
     if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_SECONDS) {
