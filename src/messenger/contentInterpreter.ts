@@ -52,6 +52,8 @@ export interface ContentEffects {
   group: { masterKey: Uint8Array; revision: number; groupId: string } | null;
   /** What the content says about its conversation's disappearing-message timer (conversationTimers.ts). */
   timer?: TimerObservation | null;
+  /** The sender's app ended its session (END_SESSION): handled (archived), not shown. */
+  endSession?: boolean;
 }
 
 export interface EnvelopeMeta {
@@ -100,6 +102,7 @@ export function interpretContent(content: Content, from: DecryptedEnvelope, meta
   if (content.dataMessage) {
     const data = content.dataMessage;
     if (data.profileKey?.length === 32 && !fromOwnDevice) effects.sender.profileKey = data.profileKey;
+    if ((data.flags ?? 0) & DataMessageFlags.END_SESSION && !fromOwnDevice) effects.endSession = true;
     effects.group = groupOf(data);
     effects.entry = interpretData(data, origin(data.timestamp));
     effects.timer = timerOf(data, effects.entry?.value, fromOwnDevice ? meta.localAci : from.senderAci);

@@ -18,6 +18,7 @@ import { DiskFullError } from '../store/diskFull.js';
 import type { ProtocolBatch } from '../store/protocolStores.js';
 import { EnvelopeType, decryptEnvelope, type DecryptedEnvelope, type EnvelopeInput, type LocalIdentity } from './envelopeDecryptor.js';
 import { interpretContent, type ContentEffects } from './contentInterpreter.js';
+import { archiveSession } from './endSession.js';
 import type { FailureKind, ReceiveFailure } from './inboxEntry.js';
 import type { ReceiveOutcome } from './receiveRecorder.js';
 import { serviceIdFromBinary } from './serviceIds.js';
@@ -199,6 +200,7 @@ export class Receiver {
           this.deps.log(`receive: a sender key distribution message from ${decrypted.senderAci} was not usable: ${describe(err)}`);
         }
       }
+      if (effects.endSession) await archiveSession(batch.stores.session, decrypted, this.deps.log);
       recorder.commit(batch, id, { kind: 'interpreted', effects });
       return effects;
     });
