@@ -13,7 +13,7 @@ import type { Group } from '../../src/proto/index.js';
 import { linkedAccount, type LinkedFixture, type RunResult } from '../support/harness.js';
 import { receiveAll, startDaemon } from '../support/daemon.js';
 import { client } from '../support/lineClient.js';
-import { assertNothingBeforeMarker, nextMessage } from '../support/contactActions.js';
+import { assertNothingBeforeMarker, nextMessage, within } from '../support/contactActions.js';
 
 // The mock's own libsignal (0.100): its objects must come from there, never from ours.
 const mockZk = createRequire(createRequire(import.meta.url).resolve('@signalapp/mock-server'))('@signalapp/libsignal-client/zkgroup') as {
@@ -201,11 +201,12 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
     const daemon = await startDaemon(f);
     const c = await client(daemon.port);
     try {
+      const updateTimestamp = Date.now();
       await f.bob.sendRaw(f.device, {
         content: {
           dataMessage: {
             ...EMPTY_DATA_MESSAGE,
-            timestamp: BigInt(Date.now()),
+            timestamp: BigInt(updateTimestamp),
             groupV2: { masterKey: Buffer.from(masterKey), revision, groupChange: Proto.GroupChange.encode(change.signedChange!) },
           },
         },
@@ -231,6 +232,14 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
       const { membersRemoved, ...changed } = entry.groupChange;
       assert.deepEqual(changed, { revision, editor: { number: bobNumber, uuid: f.bob.device.aci }, title: "Bob's crew" });
       assert.deepEqual(membersRemoved.map((m: { uuid: string }) => m.uuid), [dave.device.aci]);
+      // Bob's app learns the update was delivered, as for any message (receipts for earlier messages are passed over).
+      const deliveredUpdate = async () => {
+        for (;;) {
+          const { receiptMessage } = await f.bob.waitForReceipt();
+          if (receiptMessage.type === 0 && receiptMessage.timestamp?.map(Number).includes(updateTimestamp)) return;
+        }
+      };
+      await within(deliveredUpdate(), 20_000, "the delivery receipt for Bob's group update");
     } finally {
       c.close();
       await daemon.stop();
