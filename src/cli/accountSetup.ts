@@ -1,6 +1,6 @@
 // What every account command needs first: the data directory, the server, the account; and how an
 // engine command's parameters and failures become usage errors and exit codes.
-import { AccountMessenger } from '../messenger/accountMessenger.js';
+import { AccountMessenger, type ReceivePolicy } from '../messenger/accountMessenger.js';
 import { dataDirectory, listAccounts, serverConfig, type ServerConfig } from '../messenger/accountFiles.js';
 import { InvalidCommandError, type AccountEngine, type CommandArguments, type CommandDeclaration, type DataDirectoryEnvironment } from '../messenger/commands/index.js';
 import { isE164 } from '../messenger/commands/validation.js';
@@ -54,7 +54,7 @@ export function parseArguments<P>(declaration: CommandDeclaration<never, P, unkn
   }
 }
 
-export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbose, extra: { attachmentRetryWindowMs?: number } = {}): AccountEngine {
+export function openMessenger(ctx: CommandContext, logEnabled = ctx.global.verbose, extra: { attachmentRetryWindowMs?: number; policy?: ReceivePolicy } = {}): AccountEngine {
   return AccountMessenger.open({
     dataDir: dataDirOf(ctx),
     number: requireAccount(ctx),

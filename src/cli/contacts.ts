@@ -2,7 +2,7 @@
 // block list, and who is on Signal, as signal-cli has them.
 import type { ContactSummary } from '../messenger/api.js';
 import { writeFile } from 'node:fs/promises';
-import { block, CommandArguments, getProfile, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from '../messenger/commands/index.js';
+import { block, CommandArguments, getProfile, getUserStatus, listContacts, sendMessageRequestResponse, setExpiration, unblock, updateContact } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 
@@ -109,24 +109,35 @@ export const getUserStatusCommand: Command = {
 
 export const updateContactCommand: Command = {
   name: 'updateContact',
-  summary: "set the name this device shows for a contact (the phone's contact list is not changed)",
-  usage: '-a +NUMBER updateContact RECIPIENT (-n NAME | --given-name NAME) [--family-name NAME]',
-  details: 'An empty name clears it, so the name from the phone shows again.',
+  summary: "set the name this device shows for a contact (the phone's contact list is not changed) and/or the conversation's disappearing timer",
+  usage: '-a +NUMBER updateContact RECIPIENT [-n NAME | --given-name NAME] [--family-name NAME] [-e SECONDS]',
+  details: [
+    'An empty name clears it, so the name from the phone shows again.',
+    '-e SECONDS sets the disappearing-message timer (0: off) and tells the contact; its timestamp is printed.',
+  ].join('\n'),
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the name (signal-cli: --name or --given-name)' },
     'given-name': { type: 'string', valueName: 'NAME', description: 'the same as --name' },
     'family-name': { type: 'string', valueName: 'NAME', description: 'appended to the given name' },
+    expiration: { type: 'string', short: 'e', valueName: 'SECONDS', description: 'the disappearing-message timer in seconds (0 turns it off)' },
   },
   async run(ctx) {
     if (ctx.positionals.length !== 1) throw new UsageError('updateContact needs exactly one RECIPIENT (+NUMBER or ACI)');
+    const recipient = ctx.positionals[0];
     const given = (ctx.values.name ?? ctx.values['given-name']) as string | undefined;
     const family = ctx.values['family-name'] as string | undefined;
     const name = given === undefined && family === undefined ? undefined : [given, family].filter(Boolean).join(' ');
-    const params = parseArguments(updateContact, new CommandArguments({ recipient: ctx.positionals[0], name }, { recipient: 'RECIPIENT', name: '--name' }));
+    const seconds = ctx.values.expiration as string | undefined;
+    // Both are checked before either runs: a bad timer does not leave a name half-applied.
+    const timer = seconds === undefined ? undefined : parseArguments(setExpiration, new CommandArguments({ recipient, expiration: /^\d+$/.test(seconds) ? Number(seconds) : seconds }, { recipient: 'RECIPIENT', expiration: '-e SECONDS' }));
+    const naming = name !== undefined || !timer ? parseArguments(updateContact, new CommandArguments({ recipient, name }, { recipient: 'RECIPIENT', name: '--name' })) : undefined;
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
-      const contact = await updateContact.run(messenger, params, {});
-      ctx.stdout.write(`${contact.number ?? contact.uuid}: ${contact.name ?? '(no name)'}\n`);
+      if (naming) {
+        const contact = await updateContact.run(messenger, naming, {});
+        ctx.stdout.write(`${contact.number ?? contact.uuid}: ${contact.name ?? '(no name)'}\n`);
+      }
+      if (timer) ctx.stdout.write(`${(await setExpiration.run(messenger, timer, {})).timestamp}\n`);
       return 0;
     });
   },

@@ -11,6 +11,7 @@ import { UsageError, type Command, type CommandContext } from './command.js';
 import { optionalValues, RECEIVE_OPTIONS, USE_DEFAULT } from './jsonRpcOptions.js';
 import { readAuthToken, readTls, SECURITY_OPTIONS, warnAboutExposure } from './securityOptions.js';
 import { isMultiAccount, openServedAccounts } from './servedAccounts.js';
+import { RECEIVE_POLICY_OPTIONS, receivePolicyOf } from './receivePolicy.js';
 
 export const DEFAULT_JSONRPC_TCP = 'localhost:7583';
 const DEFAULT_SEED_PORT = 6789;
@@ -18,7 +19,7 @@ const DEFAULT_SEED_PORT = 6789;
 export const daemonCommand: Command = {
   name: 'daemon',
   summary: "serve signal-cli's JSON-RPC (--tcp, --socket, --http) and optionally the seed socket protocol",
-  usage: '[-a +NUMBER] daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--http[=HOST:PORT]] [--seed-socket[=PORT]] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]',
+  usage: '[-a +NUMBER] daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--http[=HOST:PORT]] [--seed-socket[=PORT]] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]\n         [--receive-stories] [--send-read-receipts]',
   details: [
     'A drop-in for `signal-cli -a NUMBER daemon`: same methods, parameters, answers and notifications (docs/jsonrpc.md).',
     'HTTP: POST /api/v1/rpc, GET /api/v1/events (SSE), GET /api/v1/check. --auth-token-file and --tls-* apply to TCP,',
@@ -36,6 +37,7 @@ export const daemonCommand: Command = {
     'seed-socket': { type: 'string', valueName: 'PORT', description: `also serve the seed socket protocol on 127.0.0.1:PORT (default ${DEFAULT_SEED_PORT})` },
     ...SECURITY_OPTIONS,
     ...RECEIVE_OPTIONS,
+    ...RECEIVE_POLICY_OPTIONS,
   },
   normalizeArgs: optionalValues(['tcp', 'socket', 'http', 'seed-socket']),
   async run(ctx) {
@@ -49,7 +51,7 @@ export const daemonCommand: Command = {
     const { security, authToken } = securityOf(ctx, log);
     for (const e of endpoints) if ('tcp' in e) warnAboutExposure(e.tcp.host, security.token !== undefined, security.tls !== undefined, log);
     if (http) warnAboutExposure(http.host, security.token !== undefined, security.tls !== undefined, log);
-    const served = openServedAccounts(ctx, log, true);
+    const served = openServedAccounts(ctx, log, true, receivePolicyOf(ctx));
     const { settings, engine } = served;
     const signals = untilSignal();
     const listeners: (JsonRpcListener | SocketServer)[] = [];

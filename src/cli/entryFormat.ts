@@ -4,7 +4,7 @@
 import type { InboxEntry } from '../messenger/api.js';
 import { unhandledKind } from '../messenger/inboxEntry.js';
 import { encodeAnswer, type AnswerPiece } from '../socket/answerEncoder.js';
-import { encodeEntry } from '../socket/entryEncoder.js';
+import { encodeEntry, encodeGroupChange } from '../socket/entryEncoder.js';
 
 export interface EntryFormat {
   json: boolean;
@@ -38,6 +38,10 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
       const r = entry.reaction;
       if (r) parts.push(`reacted ${r.remove ? '(removed) ' : ''}${r.emoji} to ${r.targetTimestamp}`);
       for (const a of entry.attachments) parts.push(`[attachment ${a.filename ?? ''} ${a.contentType ?? ''} ${a.size ?? '?'} bytes${a.error ? `: ${a.error}` : ''}]`);
+      if (entry.viewOnce) parts.push('(view once)');
+      if (entry.sticker) parts.push(`[sticker ${entry.sticker.emoji ?? ''} ${entry.sticker.packId}:${entry.sticker.stickerId}]`);
+      for (const p of entry.previews) parts.push(`[preview ${p.url}${p.title ? ` "${p.title}"` : ''}]`);
+      for (const c of entry.sharedContacts) parts.push(`[contact ${[c.name.given, c.name.family].filter(Boolean).join(' ')} ${c.phone.map((f) => f.value).join(', ')}]`);
       return line(entry, parts.join(' '));
     }
     case 'remoteDelete':
@@ -48,6 +52,16 @@ export function formatEntry(entry: InboxEntry, format: EntryFormat): string {
       return line(entry, `${entry.receipt} receipt for ${entry.targetTimestamps.join(', ')}`);
     case 'typing':
       return line(entry, `typing ${entry.action}`);
+    case 'groupChange':
+      return line(entry, `changed the group (revision ${entry.revision}): ${JSON.stringify(encodeGroupChange(entry))}`);
+    case 'readSync':
+      return line(entry, `${entry.receipt} on another device: ${entry.messages.map((m) => m.timestamp).join(', ')}`);
+    case 'call':
+      return line(entry, `call ${entry.event}${entry.media ? ` (${entry.media})` : ''}${entry.hangup ? ` (${entry.hangup})` : ''}`);
+    case 'payment':
+      return line(entry, `payment notification${entry.note ? `: ${entry.note}` : ''}`);
+    case 'story':
+      return line(entry, `story${entry.text !== null ? `: ${entry.text}` : ''}${entry.attachments.length ? ` [${entry.attachments[0]!.contentType ?? 'file'}]` : ''}`);
     case 'unsupported':
       return line(entry, `[${entry.contentKind}: not supported by sigsock]`);
     default:

@@ -6,11 +6,12 @@ import { openMessenger, untilSignal } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 import { advisingOnPortInUse } from './portAdvice.js';
 import { readAuthToken, readTls, SECURITY_OPTIONS, warnAboutExposure } from './securityOptions.js';
+import { RECEIVE_POLICY_OPTIONS, receivePolicyOf } from './receivePolicy.js';
 
 export const socketCommand: Command = {
   name: 'socket',
   summary: 'run the daemon: stay connected to Signal and serve the JSON socket protocol',
-  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]\n         [--max-connections N] [--idle-timeout SEC] [--attachment-retry SEC]',
+  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]\n         [--max-connections N] [--idle-timeout SEC] [--attachment-retry SEC]\n         [--receive-stories] [--send-read-receipts]',
   details: [
     'Clients send JSON commands (send_message, send_reaction, receive_messages, list_groups);',
     "try: echo \"{command:'receive_messages'}\" | socat -t 2 - TCP:localhost:6789",
@@ -38,6 +39,7 @@ export const socketCommand: Command = {
       valueName: 'SEC',
       description: `retry an attachment download through network failures this long before delivering its message with an error; later messages wait meanwhile (default ${DEFAULT_RETRY.windowMs / 1000})`,
     },
+    ...RECEIVE_POLICY_OPTIONS,
   },
   async run(ctx) {
     const port = ctx.values.port === undefined ? 6789 : Number(ctx.values.port);
@@ -53,7 +55,7 @@ export const socketCommand: Command = {
     const tls = readTls(ctx, path, log);
     if (!path) warnAboutExposure(host, authToken !== undefined, tls !== undefined, log);
 
-    const messenger = openMessenger(ctx, true, { attachmentRetryWindowMs: attachmentRetrySec === undefined ? undefined : attachmentRetrySec * 1000 });
+    const messenger = openMessenger(ctx, true, { attachmentRetryWindowMs: attachmentRetrySec === undefined ? undefined : attachmentRetrySec * 1000, policy: receivePolicyOf(ctx) });
     const signals = untilSignal();
     try {
       messenger.start();

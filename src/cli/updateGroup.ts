@@ -3,7 +3,7 @@ import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 import { reportGroupChange } from './groupReport.js';
 
-const LABELS = { groupId: '-g GROUP_ID', name: '-n NAME', addMembers: '-m MEMBER', removeMembers: '-r MEMBER' };
+const LABELS = { groupId: '-g GROUP_ID', name: '-n NAME', addMembers: '-m MEMBER', removeMembers: '-r MEMBER', expiration: '-e SECONDS' };
 
 /**
  * Members after -m/-r, signal-cli style: `-m +49… +49…` as well as `-m +49… -m +49…`. Node's
@@ -28,7 +28,7 @@ function memberLists(ctx: CommandContext): { add: string[]; remove: string[] } {
 export const updateGroupCommand: Command = {
   name: 'updateGroup',
   summary: 'create a group, or rename it and add or remove members',
-  usage: '-a +NUMBER updateGroup [-g GROUP_ID] [-n NAME] [-m MEMBER...] [-r MEMBER...]',
+  usage: '-a +NUMBER updateGroup [-g GROUP_ID] [-n NAME] [-m MEMBER...] [-r MEMBER...] [-e SECONDS]',
   details: [
     'Without -g a new group is created (-n is required) with this account as its administrator, and',
     'its id is printed. MEMBER is a phone number (+49…) or an ACI. A contact whose profile key this',
@@ -41,10 +41,13 @@ export const updateGroupCommand: Command = {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the group name' },
     member: { type: 'string', short: 'm', multiple: true, valueName: 'MEMBER', description: 'add members (repeatable, or several after one -m)' },
     'remove-member': { type: 'string', short: 'r', multiple: true, valueName: 'MEMBER', description: 'remove members (repeatable, or several after one -r)' },
+    expiration: { type: 'string', short: 'e', valueName: 'SECONDS', description: "the group's disappearing-message timer (0 turns it off)" },
   },
   async run(ctx) {
     const { add, remove } = memberLists(ctx);
-    const args = new CommandArguments({ groupId: ctx.values['group-id'], name: ctx.values.name, addMembers: add, removeMembers: remove }, LABELS);
+    const given = ctx.values.expiration as string | undefined;
+    const expiration = given !== undefined && /^\d+$/.test(given) ? Number(given) : given;
+    const args = new CommandArguments({ groupId: ctx.values['group-id'], name: ctx.values.name, addMembers: add, removeMembers: remove, expiration }, LABELS);
     const params = parseArguments(updateGroup, args);
     return withMessenger(ctx, async (messenger) => {
       messenger.start();

@@ -2,7 +2,7 @@
 // the engine's inbox entries: the one encoder of JSON-RPC's `receive` notifications and of the
 // `receive` method's result. Fields sigsock does not know yet are left out rather than invented
 // (docs/jsonrpc.md lists them).
-import { unhandledKind, type Delivery, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment } from '../messenger/inboxEntry.js';
+import { unhandledKind, type CallEvent, type Delivery, type GroupChangeDetails, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment, type SharedContact } from '../messenger/inboxEntry.js';
 import type { AttachmentFiles } from './attachmentFiles.js';
 
 export interface EnvelopeEncoding {
@@ -37,6 +37,25 @@ export function encodeReceived(entry: InboxEntry, encoding: EnvelopeEncoding): R
       const typingMessage: Record<string, unknown> = { action: entry.action === 'started' ? 'STARTED' : 'STOPPED', timestamp: entry.timestamp };
       if (entry.groupId !== null) typingMessage.groupId = entry.groupId;
       return wrap({ ...source(entry.sender, entry.timestamp, entry.delivery), typingMessage });
+    }
+    case 'groupChange':
+      // signal-cli says only that the group was updated (groupInfo.type UPDATE); `groupChange`, what changed, is sigsock's addition.
+      return wrap(fromOrigin(entry, { timestamp: entry.timestamp, groupInfo: { groupId: entry.groupId, type: 'UPDATE', revision: entry.revision }, groupChange: groupChange(entry) }));
+    case 'readSync': {
+      const messages = entry.messages.map((m) => ({ sender: m.author.e164 ?? m.author.aci, senderNumber: m.author.e164, senderUuid: m.author.aci, timestamp: m.timestamp }));
+      return wrap({ ...source(entry.sender, entry.timestamp, entry.delivery), syncMessage: { [entry.receipt === 'read' ? 'readMessages' : 'viewedMessages']: messages } });
+    }
+    case 'call':
+      return wrap({ ...source(entry.sender, entry.timestamp, entry.delivery), callMessage: callMessage(entry) });
+    case 'payment':
+      return wrap(fromOrigin(entry, { ...baseData(entry), payment: { note: entry.note, receipt: entry.receipt } }));
+    case 'story': {
+      const storyMessage: Record<string, unknown> = { allowsReplies: entry.allowsReplies };
+      if (entry.groupId !== null) storyMessage.groupId = entry.groupId;
+      const file = entry.attachments[0];
+      if (file) storyMessage.fileAttachment = encodeAttachment(file, encoding);
+      if (entry.text !== null) storyMessage.textAttachment = { text: entry.text };
+      return wrap({ ...source(entry.sender, entry.timestamp, entry.delivery), storyMessage });
     }
     case 'unsupported':
       // signal-cli has no shape for this: sigsock's own key, which its clients ignore.
@@ -91,7 +110,7 @@ function dataMessage(parts: MessageParts, origin: Origin, encoding: EnvelopeEnco
     timestamp: origin.timestamp,
     message: parts.body,
     expiresInSeconds: parts.expiresInSeconds,
-    viewOnce: false,
+    viewOnce: parts.viewOnce,
   };
   const { reaction, quote } = parts;
   if (reaction) {
@@ -113,9 +132,59 @@ function dataMessage(parts: MessageParts, origin: Origin, encoding: EnvelopeEnco
     data.mentions = parts.mentions.map((m) => ({ name: m.mentioned.e164 ?? m.mentioned.aci, number: m.mentioned.e164, uuid: m.mentioned.aci, start: m.start, length: m.length }));
   }
   if (parts.textStyles.length > 0) data.textStyles = parts.textStyles.map((t) => ({ style: t.style.toUpperCase(), start: t.start, length: t.length }));
+  if (parts.previews.length > 0) {
+    data.previews = parts.previews.map((p) => ({ url: p.url, title: p.title, description: p.description, image: p.image && encodeAttachment(p.image, encoding) }));
+  }
   if (parts.attachments.length > 0) data.attachments = parts.attachments.map((a) => encodeAttachment(a, encoding));
+  const { sticker } = parts;
+  // `attachment` is sigsock's addition: signal-cli names the sticker only.
+  if (sticker) data.sticker = { packId: sticker.packId, stickerId: sticker.stickerId, attachment: sticker.image && encodeAttachment(sticker.image, encoding) };
+  if (parts.sharedContacts.length > 0) data.contacts = parts.sharedContacts.map(sharedContact);
   if (origin.groupId !== null) data.groupInfo = { groupId: origin.groupId, type: 'DELIVER' };
   return data;
+}
+
+/** What a group change did, addresses as signal-cli writes recipients (`JsonRecipientAddress`); only what changed. */
+function groupChange(change: GroupChangeDetails): Record<string, unknown> {
+  const address = (p: Party) => ({ uuid: p.aci, number: p.e164 });
+  const out: Record<string, unknown> = { revision: change.revision };
+  if (change.editor) out.editor = address(change.editor);
+  if (change.title !== null) out.title = change.title;
+  if (change.description !== null) out.description = change.description;
+  if (change.expiresInSeconds !== null) out.expiresInSeconds = change.expiresInSeconds;
+  for (const key of ['membersAdded', 'membersRemoved', 'membersInvited', 'invitationsRevoked', 'membersJoined'] as const) {
+    if (change[key].length > 0) out[key] = change[key].map(address);
+  }
+  if (change.roles.length > 0) out.roles = change.roles.map((r) => ({ ...address(r.member), role: r.role === 'administrator' ? 'ADMINISTRATOR' : 'DEFAULT' }));
+  return out;
+}
+
+function sharedContact(card: SharedContact): Record<string, unknown> {
+  const n = card.name;
+  const display = [n.prefix, n.given, n.middle, n.family, n.suffix].filter(Boolean).join(' ') || null;
+  return {
+    name: { nickname: n.nickname, given: n.given, family: n.family, prefix: n.prefix, suffix: n.suffix, middle: n.middle, display },
+    phone: card.phone,
+    email: card.email,
+    address: card.address,
+    organization: card.organization,
+  };
+}
+
+const HANGUP_TYPES = { normal: 'NORMAL', accepted: 'ACCEPTED', declined: 'DECLINED', busy: 'BUSY', needPermission: 'NEED_PERMISSION' } as const;
+
+function callMessage(call: CallEvent): Record<string, unknown> {
+  const id = call.callId;
+  switch (call.event) {
+    case 'offer':
+      return { offerMessage: { id, type: call.media === 'video' ? 'VIDEO_CALL' : 'AUDIO_CALL' } };
+    case 'answer':
+      return { answerMessage: { id } };
+    case 'busy':
+      return { busyMessage: { id } };
+    case 'hangup':
+      return { hangupMessage: { id, type: HANGUP_TYPES[call.hangup ?? 'normal'] } };
+  }
 }
 
 function encodeAttachment(attachment: ReceivedAttachment, encoding: EnvelopeEncoding): Record<string, unknown> {

@@ -31,6 +31,7 @@ import { listAccountDevices, removeAccountDevice, unregisterAccount } from './ac
 import { wireAccount, type AccountParts } from './accountWiring.js';
 import type { ContentEffects } from './contentInterpreter.js';
 import { EnvelopeType } from './envelopeDecryptor.js';
+import { groupConversation } from './conversationTimers.js';
 import type { IdentitySummary } from './identities.js';
 import { readContactProfile } from './contactProfiles.js';
 
@@ -44,6 +45,15 @@ export interface OpenOptions {
   log: Log;
   /** How long attachment downloads ride out network failures (default 2 min). */
   attachmentRetryWindowMs?: number;
+  policy?: ReceivePolicy;
+}
+
+/** What the account does with what arrives, beyond storing it (daemon options). */
+export interface ReceivePolicy {
+  /** Stories become entries (`--receive-stories`). */
+  receiveStories?: boolean;
+  /** Senders get a read receipt once a client has taken their message (`--send-read-receipts`). */
+  sendReadReceipts?: boolean;
 }
 
 export class AccountMessenger implements Messenger {
@@ -52,7 +62,7 @@ export class AccountMessenger implements Messenger {
 
   static open(options: OpenOptions): AccountMessenger {
     const store = AccountStore.open({ dataDir: options.dataDir, number: options.number, trustMode: options.trustMode });
-    return new AccountMessenger(store, options.serverConfig, options.log, options.attachmentRetryWindowMs);
+    return new AccountMessenger(store, options.serverConfig, options.log, options.attachmentRetryWindowMs, options.policy);
   }
 
   constructor(
@@ -60,6 +70,7 @@ export class AccountMessenger implements Messenger {
     private readonly serverConfig: ServerConfig,
     log: Log,
     attachmentRetryWindowMs?: number,
+    private readonly policy: ReceivePolicy = {},
   ) {
     this.store = store;
     this.parts = wireAccount({
@@ -67,6 +78,7 @@ export class AccountMessenger implements Messenger {
       serverConfig,
       log,
       attachmentRetryWindowMs,
+      receiveStories: policy.receiveStories,
       afterCommit: (effects, envelopeType) => this.afterCommit(effects, envelopeType),
     });
   }
@@ -82,7 +94,7 @@ export class AccountMessenger implements Messenger {
   }
 
   async stop(): Promise<void> {
-    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts } = this.parts;
+    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts, readReceipts } = this.parts;
     maintenance.stop();
     groupArrivals.stop();
     const profileFetches = this.parts.profileNames.stop();
@@ -94,6 +106,7 @@ export class AccountMessenger implements Messenger {
     await profileFetches;
     // With the connections closed, receipts under way settle at once; none may touch the store after it closes.
     await deliveryReceipts.stop();
+    await readReceipts.stop();
     await attachments.stop();
     this.store.close();
   }
@@ -134,6 +147,7 @@ export class AccountMessenger implements Messenger {
     const { inbox, maintenance, attachments, groups, groupArrivals, deliveryReceipts } = this.parts;
     inbox.notify();
     deliveryReceipts.stored(effects);
+    if (effects?.timer) this.parts.timers.learn(effects.timer);
     // A new session may have used one of our one-time prekeys (sealed envelopes may hide one).
     if (envelopeType === EnvelopeType.PREKEY_BUNDLE || envelopeType === EnvelopeType.UNIDENTIFIED_SENDER) maintenance.sessionStarted();
     if (effects?.entry?.attachments.length) attachments.kick();
@@ -155,12 +169,13 @@ export class AccountMessenger implements Messenger {
     const lease = await this.parts.inbox.take(timeoutMs, signal);
     if (lease.entries.length === 0) return lease;
     const { contacts, profileNames } = this.parts;
-    return withSenderNames(lease, this.account.aci, (aci) => {
+    const named = withSenderNames(lease, this.account.aci, (aci) => {
       const name = contacts.senderName(aci);
       // Not known yet: fetched now, shown on the sender's next entries.
       if (name === null) profileNames.want(aci);
       return name;
     });
+    return this.policy.sendReadReceipts ? this.parts.readReceipts.onCommit(named) : named;
   }
 
   // ---- sending
@@ -216,6 +231,10 @@ export class AccountMessenger implements Messenger {
     this.store.recipients.setLocalName(known.aci, known.e164, name);
     this.parts.messageRequests.wroteTo(known.aci);
     return this.parts.contacts.list({ recipients: [known.aci] })[0]!;
+  }
+
+  setExpiration(target: SendTarget, seconds: number): Promise<SendResult> {
+    return this.parts.sendPath.setExpiration(target, seconds);
   }
 
   // ---- identities
@@ -279,7 +298,12 @@ export class AccountMessenger implements Messenger {
    * key is unknown) and removed. Then tells the members with a group-update message.
    */
   async updateGroup(req: GroupUpdateRequest): Promise<GroupUpdateResult> {
-    return this.parts.outbox.announce(await this.parts.groupEditor.update(req));
+    const outcome = await this.parts.groupEditor.update(req);
+    // The group's messages carry its timer from now on (as its members' apps learn from the change).
+    if (req.expirationSeconds !== undefined && !outcome.unchanged) {
+      this.parts.timers.learn({ conversation: groupConversation(outcome.groupId), seconds: req.expirationSeconds, version: null });
+    }
+    return this.parts.outbox.announce(outcome);
   }
 
   /** Leaves the group, making `newAdmins` administrators first when this account is the only one. */

@@ -5,7 +5,7 @@
 import type { ServerConfig } from '../signal/serverConfig.js';
 import type { TrustMode } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
-import { AccountMessenger } from './accountMessenger.js';
+import { AccountMessenger, type ReceivePolicy } from './accountMessenger.js';
 import { listAccounts } from './accountFiles.js';
 import type { AccountEngine } from './commands/index.js';
 import { MessengerError } from './errors.js';
@@ -17,6 +17,8 @@ export interface RegistryOptions {
   serverConfig: ServerConfig;
   trustMode: TrustMode;
   log: Log;
+  /** What every account served does with what arrives (stories, read receipts). */
+  policy?: ReceivePolicy;
 }
 
 /** Opens one account; a seam for tests. */

@@ -31,6 +31,8 @@ import { Receiver } from './receiver.js';
 import { ReceiveRecorder } from './receiveRecorder.js';
 import { knownRecipient, RecipientResolver } from './recipientResolver.js';
 import { DeliveryReceipts } from './deliveryReceipts.js';
+import { ReadReceipts } from './readReceipts.js';
+import { ConversationTimers } from './conversationTimers.js';
 import { SendPath } from './sendPath.js';
 import { ServerQueueEmpty } from './serverQueueEmpty.js';
 
@@ -40,6 +42,8 @@ export interface WiringOptions {
   log: Log;
   /** How long attachment downloads ride out network failures (default 2 min). */
   attachmentRetryWindowMs?: number;
+  /** Stories become entries (off by default: bots rarely want them). */
+  receiveStories?: boolean;
   /** After each receive commit. */
   afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
@@ -67,6 +71,8 @@ export interface AccountParts {
   profileNames: ProfileNames;
   messageRequests: MessageRequests;
   directory: UserDirectory;
+  readReceipts: ReadReceipts;
+  timers: ConversationTimers;
 }
 
 export function wireAccount(options: WiringOptions): AccountParts {
@@ -110,6 +116,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     log,
     screen: (effects) => messageRequests.flag(blockFilter.screen(effects)),
     afterCommit: (effects, envelopeType) => options.afterCommit(effects, envelopeType),
+    receiveStories: options.receiveStories ?? false,
   });
 
   const chat = new KeptConnection<AuthenticatedChatConnection>(
@@ -164,6 +171,8 @@ export function wireAccount(options: WiringOptions): AccountParts {
     resolve: (member) => resolver.resolve(member),
     log,
   });
+  const timers = new ConversationTimers(store.account);
+  const sendPath = new SendPath({ outbox, groups, resolver, account, timers });
   return {
     account,
     chat,
@@ -180,7 +189,8 @@ export function wireAccount(options: WiringOptions): AccountParts {
     resolver,
     maintenance,
     identities: new Identities({ store, account, resolver }),
-    sendPath: new SendPath({ outbox, groups, resolver, account }),
+    sendPath,
+    timers,
     contacts,
     directory: new UserDirectory({
       discover: offersContactDiscovery(serverConfig) ? async (e164s) => discoverAcis(net, await chat.get(), e164s, contactDiscoveryProtocol(serverConfig)) : null,
@@ -189,6 +199,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     messageRequests,
     profileNames: new ProfileNames({ recipients: store.recipients, chat: () => chat.get(), log }),
     deliveryReceipts: new DeliveryReceipts({ send: (aci, timestamps) => outbox.sendDeliveryReceipt(aci, timestamps), localAci: () => account().aci, log }),
+    readReceipts: new ReadReceipts({ send: (aci, timestamps) => sendPath.sendReceipt(aci, timestamps, 'read'), localAci: () => account().aci, log }),
   };
 }
 

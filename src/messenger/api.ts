@@ -58,6 +58,31 @@ export interface MessageExtras {
   textStyles?: TextStyleRequest[];
   /** Sent timestamp of an earlier message of this account to the same conversation: this message replaces its content. */
   editTimestamp?: number;
+  /** A sticker, sent alone (no text, no attachments), as Signal apps send it. */
+  sticker?: StickerRequest;
+  /** The recipient's app shows the attachments once. */
+  viewOnce?: boolean;
+  /** Link previews for urls in the text. */
+  previews?: PreviewRequest[];
+}
+
+/** sigsock keeps no sticker packs: the caller names the pack (id and key, hex) and gives the sticker's image. */
+export interface StickerRequest {
+  packId: string;
+  packKey: string;
+  stickerId: number;
+  emoji?: string;
+  image: OutgoingAttachment;
+}
+
+export interface PreviewRequest {
+  /** Must appear in the message text (Signal apps drop a preview whose url is not in the text). */
+  url: string;
+  title?: string;
+  description?: string;
+  /** When the page was published (ms since the epoch). */
+  date?: number;
+  image?: OutgoingAttachment;
 }
 
 /** A receipt a client sends for messages it received: `read` (the default in signal-cli) or `viewed`. */
@@ -125,6 +150,8 @@ export interface GroupUpdateRequest {
   /** Phone numbers (+E.164) or ACIs. */
   addMembers?: string[];
   removeMembers?: string[];
+  /** The group's disappearing-message timer in seconds (0: off). */
+  expirationSeconds?: number;
 }
 
 /** What `updateGroup` / `quitGroup` did. Member lists hold the members as the caller named them. */
@@ -238,6 +265,8 @@ export interface Messenger {
   sendReaction(target: SendTarget, reaction: ReactionRequest): Promise<SendResult>;
   /** Takes back ("delete for everyone") this account's message sent at `targetTimestamp` to the target. */
   remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult>;
+  /** Sets a direct conversation's disappearing-message timer (0: off) and tells the contact. */
+  setExpiration(target: SendTarget, seconds: number): Promise<SendResult>;
   /** Shows (or, with `stop`, hides) the typing indicator in the target's conversation with this account. */
   sendTyping(target: SendTarget, stop: boolean): Promise<SendResult>;
   /** Tells `recipient` that its messages sent at `timestamps` were read or viewed. */

@@ -1,8 +1,11 @@
 // What a decrypted Content means for the account: an inbox entry, facts learned about the
 // sender, or work for later (contact sync, sender keys, groups). Pure: no I/O.
-import { encodeAttachmentPointer, ReceiptType, TypingAction, type Content, type EditMessage, type SyncMessage } from '../proto/index.js';
-import { groupOf, interpretData, messageParts, pendingAttachments } from './dataMessageInterpreter.js';
-import type { InboxEntry, Origin, Party, ReceiptKind, ReceiveFailure } from './inboxEntry.js';
+import { DataMessageFlags, encodeAttachmentPointer, ReceiptType, TypingAction, type Content, type DataMessage, type EditMessage, type MessageRef, type SyncMessage } from '../proto/index.js';
+import { groupOf, interpretData, messageContent } from './dataMessageInterpreter.js';
+import type { InboxEntry, LinkPreview, MessageParts, Origin, Party, ReceiptKind, ReceiveFailure, Sticker } from './inboxEntry.js';
+import { interpretCall } from './callInterpreter.js';
+import { interpretStory } from './storyInterpreter.js';
+import { groupConversation, type TimerObservation } from './conversationTimers.js';
 import type { DecryptedEnvelope } from './envelopeDecryptor.js';
 import { serviceIdFromBinary } from './serviceIds.js';
 import { blockedFromSync, type BlockedEntries } from './blockedListSync.js';
@@ -14,7 +17,17 @@ export interface PendingAttachment {
   size: number | null;
 }
 
-type WithoutAttachments<T> = T extends unknown ? Omit<T, 'attachments'> : never;
+/** A message's parts before the download: the sticker's and previews' images are indexes into the entry's attachments. */
+export type InterpretedParts = Omit<MessageParts, 'attachments' | 'sticker' | 'previews'> & {
+  sticker: Sticker<number | null> | null;
+  previews: LinkPreview<number | null>[];
+};
+
+type WithoutAttachments<T> = T extends MessageParts
+  ? Omit<T, keyof MessageParts> & InterpretedParts
+  : T extends { attachments: unknown }
+    ? Omit<T, 'attachments'>
+    : T;
 
 /** An inbox entry as interpreted, before its attachments are downloaded. */
 export type EntryValue = WithoutAttachments<Exclude<InboxEntry, ReceiveFailure>>;
@@ -40,12 +53,18 @@ export interface ContentEffects {
   group: { masterKey: Uint8Array; revision: number; groupId: string } | null;
   /** The phone's block list (a Blocked sync message): it replaces this account's. */
   blockedList?: BlockedEntries;
+  /** What the content says about its conversation's disappearing-message timer (conversationTimers.ts). */
+  timer?: TimerObservation | null;
+  /** The sender's app ended its session (END_SESSION): handled (archived), not shown. */
+  endSession?: boolean;
 }
 
 export interface EnvelopeMeta {
   serverTimestamp: number;
   clientTimestamp: number;
   localAci: string;
+  /** Stories become entries only when the daemon was asked for them (`--receive-stories`). */
+  receiveStories?: boolean;
 }
 
 /**
@@ -53,8 +72,8 @@ export interface EnvelopeMeta {
  * from another device), edits, remote deletes, timer changes, receipts, typing, and anything not
  * interpreted yet as `unsupported`. Not shown, because they are handled: sender keys, null and PNI
  * signature messages, end session, profile key updates, group updates, and the sync messages that
- * only update state (contacts, keys, configuration, blocked lists, requests). Stories are not shown:
- * a bot does not receive them unless it asks, and sigsock has no way to ask yet.
+ * only update state (contacts, keys, configuration, blocked lists, requests), call signalling that
+ * is not an offer, answer, busy or hangup. Stories are shown only when asked for (`receiveStories`).
  */
 export function interpretContent(content: Content, from: DecryptedEnvelope, meta: EnvelopeMeta): ContentEffects {
   const effects: ContentEffects = {
@@ -86,8 +105,10 @@ export function interpretContent(content: Content, from: DecryptedEnvelope, meta
   if (content.dataMessage) {
     const data = content.dataMessage;
     if (data.profileKey?.length === 32 && !fromOwnDevice) effects.sender.profileKey = data.profileKey;
+    if ((data.flags ?? 0) & DataMessageFlags.END_SESSION && !fromOwnDevice) effects.endSession = true;
     effects.group = groupOf(data);
     effects.entry = interpretData(data, origin(data.timestamp));
+    effects.timer = timerOf(data, effects.entry?.value, fromOwnDevice ? meta.localAci : from.senderAci);
     return effects;
   }
   if (content.editMessage) {
@@ -107,9 +128,13 @@ export function interpretContent(content: Content, from: DecryptedEnvelope, meta
     effects.entry = { value: { kind: 'typing', sender, timestamp: typing.timestamp || envelopeTime, action, groupId }, attachments: [] };
     return effects;
   }
-  if (content.callMessage) effects.entry = unsupported('callMessage');
-  else if (content.decryptionErrorMessage) effects.entry = unsupported('decryptionErrorMessage');
-  else if (content.storyMessage || content.nullMessage || content.pniSignatureMessage || effects.senderKeyDistribution) return effects;
+  if (content.callMessage) {
+    const call = interpretCall(content.callMessage, sender, envelopeTime);
+    effects.entry = call === 'unknown' ? unsupported('callMessage') : call && { value: call, attachments: [] };
+  } else if (content.storyMessage) {
+    if (meta.receiveStories) effects.entry = interpretStory(content.storyMessage, sender, envelopeTime);
+  } else if (content.decryptionErrorMessage) effects.entry = unsupported('decryptionErrorMessage');
+  else if (content.nullMessage || content.pniSignatureMessage || effects.senderKeyDistribution) return effects;
   else effects.entry = unsupported('unknown');
   return effects;
 }
@@ -120,18 +145,18 @@ function interpretEdit(edit: EditMessage, origin: Omit<Origin, 'groupId'>): Inte
   const data = edit.dataMessage;
   if (!data || !edit.targetSentTimestamp) return null;
   const groupId = groupOf(data)?.groupId ?? null;
-  return {
-    value: { kind: 'edit', ...origin, groupId, targetTimestamp: edit.targetSentTimestamp, ...messageParts(data), reaction: null },
-    attachments: pendingAttachments(data),
-  };
+  const { parts, attachments } = messageContent(data);
+  return { value: { kind: 'edit', ...origin, groupId, targetTimestamp: edit.targetSentTimestamp, ...parts, reaction: null }, attachments };
 }
 
 /** A sync message from one of this account's own devices. */
 function interpretSync(sync: SyncMessage, self: Party, envelopeTime: number, effects: ContentEffects): void {
   if (sync.contacts?.blob) effects.contactSyncBlob = encodeAttachmentPointer(sync.contacts.blob);
   if (sync.blocked) effects.blockedList = blockedFromSync(sync.blocked);
-  if (sync.read?.length || sync.viewed?.length) {
-    effects.entry = { value: { kind: 'unsupported', sender: self, timestamp: envelopeTime, contentKind: sync.read?.length ? 'readSync' : 'viewedSync' }, attachments: [] };
+  const read = sync.read?.length ? sync.read : sync.viewed;
+  if (read?.length) {
+    const messages = read.flatMap(messageRef);
+    effects.entry = { value: { kind: 'readSync', sender: self, timestamp: envelopeTime, receipt: sync.read?.length ? 'read' : 'viewed', messages }, attachments: [] };
   }
   const sent = sync.sent;
   if (!sent) return;
@@ -145,6 +170,29 @@ function interpretSync(sync: SyncMessage, self: Party, envelopeTime: number, eff
   if (sent.isRecipientUpdate) return;
   const destination = destinationId && !effects.group ? { aci: destinationId, e164: sent.destinationE164 ?? null } : null;
   const origin = { sender: self, timestamp: sent.timestamp ?? 0, sentByThisAccount: true, destination };
+  if (sent.message) effects.timer = timerOf(sent.message, null, destinationId);
   if (sent.editMessage) effects.entry = interpretEdit(sent.editMessage, { ...origin, timestamp: sent.editMessage.dataMessage?.timestamp || origin.timestamp || envelopeTime });
   else if (sent.message) effects.entry = interpretData(sent.message, { ...origin, timestamp: origin.timestamp || sent.message.timestamp || envelopeTime });
+}
+
+function messageRef(ref: MessageRef): { author: Party; timestamp: number }[] {
+  const aci = ref.senderAciBinary?.length ? serviceIdFromBinary(ref.senderAciBinary) : (ref.senderAci ?? null);
+  return aci && ref.timestamp ? [{ author: { aci, e164: null }, timestamp: ref.timestamp }] : [];
+}
+
+/**
+ * The timer a message tells of: a message (not a reaction) or a timer change carries its
+ * conversation's timer; a group change may set the group's. Null for what carries none.
+ */
+function timerOf(data: DataMessage, value: EntryValue | null | undefined, directPeer: string | null): TimerObservation | null {
+  const groupId = groupOf(data)?.groupId ?? null;
+  if (value?.kind === 'groupChange') {
+    return value.expiresInSeconds === null || !groupId ? null : { conversation: groupConversation(groupId), seconds: value.expiresInSeconds, version: null };
+  }
+  const carriesTimer = value === null || value === undefined || (value.kind === 'message' && !value.reaction) || value.kind === 'timerChange';
+  const isTimerUpdate = ((data.flags ?? 0) & DataMessageFlags.EXPIRATION_TIMER_UPDATE) !== 0;
+  if (!carriesTimer || (value === null && !isTimerUpdate && !data.body && !data.attachments?.length)) return null;
+  if (groupId) return { conversation: groupConversation(groupId), seconds: data.expireTimer ?? 0, version: null };
+  if (!directPeer) return null;
+  return { conversation: directPeer, seconds: data.expireTimer ?? 0, version: data.expireTimerVersion ?? null };
 }

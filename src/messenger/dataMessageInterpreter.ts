@@ -2,9 +2,11 @@
 // its parts, a remote delete, a timer change, or nothing a client needs to see. Pure: no I/O.
 // The origin is the sender's for what a contact sent, this account's for a sync transcript of
 // what it sent from another device.
-import { BodyRangeStyle, DataMessageFlags, encodeAttachmentPointer, type BodyRange, type DataMessage } from '../proto/index.js';
-import type { Mention, MessageParts, Origin, Quote, Reaction, TextStyle, TextStyleKind } from './inboxEntry.js';
-import type { EntryValue, PendingAttachment } from './contentInterpreter.js';
+import { BodyRangeStyle, DataMessageFlags, encodeAttachmentPointer, type AttachmentPointer, type BodyRange, type DataMessage } from '../proto/index.js';
+import type { Mention, Origin, Quote, Reaction, TextStyle, TextStyleKind } from './inboxEntry.js';
+import type { EntryValue, InterpretedParts, PendingAttachment } from './contentInterpreter.js';
+import { sharedContactOf } from './sharedContacts.js';
+import { interpretGroupChange } from './groupChangeInterpreter.js';
 import { groupIdFromMasterKey } from './groupIds.js';
 import { serviceIdFromBinary } from './serviceIds.js';
 
@@ -44,26 +46,60 @@ export function interpretData(data: DataMessage, origin: Omit<Origin, 'groupId'>
   if (flags & DataMessageFlags.EXPIRATION_TIMER_UPDATE) {
     return { value: { kind: 'timerChange', ...at, expiresInSeconds: data.expireTimer ?? 0 }, attachments: [] };
   }
-  const attachments = pendingAttachments(data);
-  const parts = messageParts(data);
-  if (parts.body === null && attachments.length === 0 && !parts.reaction && !parts.quote) {
+  const payment = data.payment?.notification;
+  if (payment) {
+    const receipt = payment.mobileCoin?.receipt;
+    return { value: { kind: 'payment', ...at, note: payment.note ?? null, receipt: receipt?.length ? Buffer.from(receipt).toString('base64') : null }, attachments: [] };
+  }
+  const group = data.groupV2;
+  if (group?.groupChange?.length && group.masterKey?.length === 32) {
+    return { value: { kind: 'groupChange', ...at, ...interpretGroupChange(group.masterKey, group.revision ?? 0, group.groupChange) }, attachments: [] };
+  }
+  const { parts, attachments } = messageContent(data);
+  const empty = parts.body === null && attachments.length === 0 && !parts.reaction && !parts.quote && parts.sharedContacts.length === 0 && !parts.sticker;
+  if (empty) {
     if (flags & DataMessageFlags.PROFILE_KEY_UPDATE || data.groupV2) return null;
-    const contentKind = data.sticker ? 'sticker' : 'dataMessage';
+    const contentKind = data.payment ? 'paymentActivation' : data.groupCallUpdate ? 'groupCallUpdate' : data.giftBadge ? 'giftBadge' : 'dataMessage';
     return { value: { kind: 'unsupported', sender: at.sender, timestamp: at.timestamp, contentKind }, attachments: [] };
   }
   return { value: { kind: 'message', ...at, ...parts }, attachments };
 }
 
-export function pendingAttachments(data: DataMessage): PendingAttachment[] {
-  return (data.attachments ?? []).map((a) => ({
-    pointer: encodeAttachmentPointer(a),
-    filename: a.fileName ?? null,
-    contentType: a.contentType ?? null,
-    size: a.size ?? null,
-  }));
+function pendingAttachment(a: AttachmentPointer): PendingAttachment {
+  return { pointer: encodeAttachmentPointer(a), filename: a.fileName ?? null, contentType: a.contentType ?? null, size: a.size ?? null };
 }
 
-export function messageParts(data: DataMessage): Omit<MessageParts, 'attachments'> {
+/**
+ * A message's parts and the attachments to download: its own first, then the sticker's image and
+ * the previews' images, which the parts name by their index in that list.
+ */
+export function messageContent(data: DataMessage): { parts: InterpretedParts; attachments: PendingAttachment[] } {
+  const attachments = (data.attachments ?? []).map(pendingAttachment);
+  const imageIndex = (pointer: AttachmentPointer | undefined): number | null => {
+    if (!pointer) return null;
+    attachments.push(pendingAttachment(pointer));
+    return attachments.length - 1;
+  };
+  const sticker = data.sticker;
+  const parts: InterpretedParts = {
+    ...textParts(data),
+    sticker: sticker?.packId?.length
+      ? { packId: hex(sticker.packId), packKey: hex(sticker.packKey), stickerId: sticker.stickerId ?? 0, emoji: sticker.emoji || null, image: imageIndex(sticker.data) }
+      : null,
+    previews: (data.preview ?? [])
+      .filter((p) => p.url)
+      .map((p) => ({ url: p.url!, title: p.title || null, description: p.description || null, date: p.date || null, image: imageIndex(p.image) })),
+    viewOnce: data.isViewOnce ?? false,
+    sharedContacts: (data.contact ?? []).map(sharedContactOf),
+  };
+  return { parts, attachments };
+}
+
+function hex(bytes: Uint8Array | undefined): string {
+  return bytes ? Buffer.from(bytes).toString('hex') : '';
+}
+
+function textParts(data: DataMessage): Omit<InterpretedParts, 'sticker' | 'previews' | 'viewOnce' | 'sharedContacts'> {
   const mentions: Mention[] = [];
   const textStyles: TextStyle[] = [];
   for (const range of data.bodyRanges ?? []) {

@@ -1,13 +1,13 @@
 // Delivery receipts for what arrives, as every Signal app sends them: once a data message from
-// someone else (a message, an edit, a remote delete, a timer change, or one sigsock cannot show) is
+// someone else (a message, an edit, a remote delete, a timer change, a group change, a payment, or one sigsock cannot show) is
 // stored, so it cannot be lost, its sender's app learns it was delivered ("✓✓"). Receipts for one
 // sender stored in the same turn of the event loop go in one ReceiptMessage, as Signal apps batch
 // them. A receipt that cannot be sent is logged and dropped: the message itself is safe.
 import type { Log } from '../util/log.js';
 import type { ContentEffects } from './contentInterpreter.js';
 
-const DATA_MESSAGE_KINDS = new Set(['message', 'edit', 'remoteDelete', 'timerChange']);
-const UNSHOWN_DATA_MESSAGES = new Set(['dataMessage', 'sticker']);
+const DATA_MESSAGE_KINDS = new Set(['message', 'edit', 'remoteDelete', 'timerChange', 'groupChange', 'payment']);
+const UNSHOWN_DATA_MESSAGES = new Set(['dataMessage', 'paymentActivation', 'groupCallUpdate', 'giftBadge']);
 
 export class DeliveryReceipts {
   private readonly pending = new Map<string, number[]>();

@@ -165,6 +165,10 @@ export class GroupEditor {
       if (title !== undefined && title !== before.title) {
         actions.modifyTitle = { title: cipher.encryptBlob(new Uint8Array(encodeGroupAttributeBlob({ title }))) };
       }
+      if (req.expirationSeconds !== undefined) {
+        // The group state sigsock keeps has no timer to compare with: the change is always made.
+        actions.modifyDisappearingMessageTimer = { timer: cipher.encryptBlob(new Uint8Array(encodeGroupAttributeBlob({ disappearingMessagesDuration: req.expirationSeconds }))) };
+      }
       for (const t of toAdd) {
         const aci = t.recipient.aci;
         if (before.members.includes(aci) || before.pendingMembers.includes(aci)) continue;

@@ -38,7 +38,7 @@ export interface GroupSenderDeps {
   groups: Groups;
   serverPublicParams: Uint8Array;
   /** 1:1 delivery of `content` to every device of one member (sessions set up as needed). */
-  sendOneToOne(aci: string, content: Uint8Array, timestamp: number): Promise<MemberResult>;
+  sendOneToOne(aci: string, content: Uint8Array, timestamp: number, urgent?: boolean): Promise<MemberResult>;
   /** The member's phone number, when known. */
   numberOf(aci: string): string | null;
   log: Log;
@@ -60,17 +60,21 @@ export class GroupSender {
 
   constructor(private readonly deps: GroupSenderDeps) {}
 
-  /** Results in the order of `recipients` (member ACIs, not including the account). */
-  async send(group: SendableGroup, recipients: string[], content: Uint8Array, timestamp: number): Promise<MemberResult[]> {
+  /**
+   * Results in the order of `recipients` (member ACIs, not including the account). Not `urgent`
+   * (typing): the server wakes no phone with a push for it.
+   */
+  async send(group: SendableGroup, recipients: string[], content: Uint8Array, timestamp: number, urgent = true): Promise<MemberResult[]> {
     if (recipients.length === 0) return [];
+    const fallback = (targets: string[], reason: string) => this.fallback(targets, content, timestamp, reason, urgent);
     if (!group.endorsements) {
-      return this.fallback(recipients, content, timestamp, 'the group server sent no send endorsements for the current member list');
+      return fallback(recipients, 'the group server sent no send endorsements for the current member list');
     }
     let prepared: Prepared;
     try {
       prepared = this.prepareToken(group, recipients);
     } catch (err) {
-      return this.fallback(recipients, content, timestamp, `the group send endorsements are not usable: ${describe(err)}`);
+      return fallback(recipients, `the group send endorsements are not usable: ${describe(err)}`);
     }
     const distributionId = this.distributionIdFor(group);
     const failed = new Map<string, MemberResult>();
@@ -78,26 +82,26 @@ export class GroupSender {
     try {
       newlyShared = await this.distributeKey(distributionId, recipients, failed);
     } catch (err) {
-      return this.fallback(recipients, content, timestamp, `could not share our sender key: ${describe(err)}`);
+      return fallback(recipients, `could not share our sender key: ${describe(err)}`);
     }
     const targets = recipients.filter((aci) => !failed.has(aci));
     let sent: MemberResult[] = [];
     if (targets.length > 0) {
       try {
-        sent = await this.sendMultiRecipient(group, prepared, distributionId, targets, content, timestamp, newlyShared);
+        sent = await this.sendMultiRecipient(group, prepared, distributionId, targets, content, timestamp, newlyShared, urgent);
       } catch (err) {
         const reason = err instanceof FallbackReason ? err.message : `the multi-recipient send failed: ${describe(err)}`;
-        sent = await this.fallback(targets, content, timestamp, reason);
+        sent = await fallback(targets, reason);
       }
     }
     const byAci = new Map(sent.map((r) => [r.aci!, r]));
     return recipients.map((aci) => failed.get(aci) ?? byAci.get(aci)!);
   }
 
-  private async fallback(recipients: string[], content: Uint8Array, timestamp: number, reason: string): Promise<MemberResult[]> {
+  private async fallback(recipients: string[], content: Uint8Array, timestamp: number, reason: string, urgent: boolean): Promise<MemberResult[]> {
     this.stats.fallbacks++;
     this.deps.log(`group send: 1:1 delivery to ${recipients.length} member(s) instead of sender keys: ${reason}`);
-    return Promise.all(recipients.map((aci) => this.deps.sendOneToOne(aci, content, timestamp)));
+    return Promise.all(recipients.map((aci) => this.deps.sendOneToOne(aci, content, timestamp, urgent)));
   }
 
   private prepareToken(group: SendableGroup, recipients: string[]): Prepared {
@@ -179,6 +183,7 @@ export class GroupSender {
     content: Uint8Array,
     timestamp: number,
     newlyShared: number,
+    urgent: boolean,
   ): Promise<MemberResult[]> {
     const env = this.deps.delivery();
     const certificate = await env.senderCertificate();
@@ -215,7 +220,7 @@ export class GroupSender {
         timestamp,
         auth: token,
         onlineOnly: false,
-        urgent: true,
+        urgent,
       });
       unregistered = response.unregisteredIds.map((id) => id.getServiceIdString());
     } catch (err) {

@@ -71,6 +71,53 @@ export interface TextStyle {
   length: number;
 }
 
+/** A sticker: its pack (ids as hex, as Signal's sticker links write them), its id in the pack, its image. */
+export interface Sticker<Image = ReceivedAttachment | null> {
+  packId: string;
+  packKey: string;
+  stickerId: number;
+  emoji: string | null;
+  /** The sticker's image, downloaded like an attachment; null when the sender sent none. */
+  image: Image;
+}
+
+/** A link preview the sender's app made for a url in the body. */
+export interface LinkPreview<Image = ReceivedAttachment | null> {
+  url: string;
+  title: string | null;
+  description: string | null;
+  /** When the page was published (ms since the epoch), when the sender's app knew it. */
+  date: number | null;
+  image: Image;
+}
+
+export interface ContactField {
+  value: string;
+  type: 'HOME' | 'MOBILE' | 'WORK' | 'CUSTOM';
+  label: string | null;
+}
+
+export interface ContactAddress {
+  type: 'HOME' | 'WORK' | 'CUSTOM';
+  label: string | null;
+  street: string | null;
+  pobox: string | null;
+  neighborhood: string | null;
+  city: string | null;
+  region: string | null;
+  postcode: string | null;
+  country: string | null;
+}
+
+/** A contact card shared in a message (its avatar image is not carried). */
+export interface SharedContact {
+  name: { given: string | null; family: string | null; prefix: string | null; suffix: string | null; middle: string | null; nickname: string | null };
+  phone: ContactField[];
+  email: ContactField[];
+  address: ContactAddress[];
+  organization: string | null;
+}
+
 /** What a Signal message carries. */
 export interface MessageParts {
   body: string | null;
@@ -81,6 +128,11 @@ export interface MessageParts {
   textStyles: TextStyle[];
   /** The conversation's disappearing-message timer the message carries; 0: none. */
   expiresInSeconds: number;
+  sticker: Sticker | null;
+  previews: LinkPreview[];
+  /** The sender's app shows the attachments once, then hides them. */
+  viewOnce: boolean;
+  sharedContacts: SharedContact[];
 }
 
 /**
@@ -153,6 +205,82 @@ export interface Receipt {
   targetTimestamps: number[];
 }
 
+/**
+ * What one group change did, as its group-update message tells it: who made it (`editor`; null when
+ * the message did not say) and each thing changed (null or empty: unchanged). `revision` is the
+ * group's revision after the change. The group's state itself is `list_groups`'.
+ */
+export interface GroupChangeDetails {
+  revision: number;
+  editor: Party | null;
+  title: string | null;
+  description: string | null;
+  /** The group's disappearing-message timer, when the change set it (0: off). */
+  expiresInSeconds: number | null;
+  membersAdded: Party[];
+  membersRemoved: Party[];
+  membersInvited: Party[];
+  /** Invitations taken back or declined. */
+  invitationsRevoked: Party[];
+  /** Invited members who accepted. */
+  membersJoined: Party[];
+  roles: { member: Party; role: 'administrator' | 'member' }[];
+}
+
+/** A group changed (title, members, invitations, timer, roles); `groupId` names it. */
+export interface GroupChange extends Origin, GroupChangeDetails {
+  kind: 'groupChange';
+}
+
+/** The owner read or viewed these messages on another of this account's devices. */
+export interface ReadSync {
+  kind: 'readSync';
+  /** This account. */
+  sender: Party;
+  delivery?: Delivery;
+  timestamp: number;
+  receipt: 'read' | 'viewed';
+  /** Each message by its author and sent timestamp. */
+  messages: { author: Party; timestamp: number }[];
+}
+
+/**
+ * Someone calls, answered, is busy or hung up (metadata only: sigsock takes no calls). `callId` ties
+ * the events of one call together (a decimal string: a random 64-bit number).
+ */
+export interface CallEvent {
+  kind: 'call';
+  sender: Party;
+  delivery?: Delivery;
+  timestamp: number;
+  event: 'offer' | 'answer' | 'busy' | 'hangup';
+  callId: string | null;
+  /** For an offer. */
+  media: 'audio' | 'video' | null;
+  /** For a hangup. */
+  hangup: 'normal' | 'accepted' | 'declined' | 'busy' | 'needPermission' | null;
+}
+
+/** A MobileCoin payment notification: its note and receipt (base64); sigsock cannot redeem it. */
+export interface PaymentNotification extends Origin {
+  kind: 'payment';
+  note: string | null;
+  receipt: string | null;
+}
+
+/** A story: only when the daemon was asked to receive stories. */
+export interface Story {
+  kind: 'story';
+  sender: Party;
+  delivery?: Delivery;
+  timestamp: number;
+  groupId: string | null;
+  /** A text story's text; null for a file story (its file is the attachment). */
+  text: string | null;
+  allowsReplies: boolean;
+  attachments: ReceivedAttachment[];
+}
+
 export interface Typing {
   kind: 'typing';
   sender: Party;
@@ -192,10 +320,23 @@ export interface ReceiveFailure {
   reason: string;
 }
 
-export type InboxEntry = ReceivedMessage | MessageEdit | RemoteDelete | TimerChange | Receipt | Typing | Unsupported | ReceiveFailure;
+export type InboxEntry =
+  | ReceivedMessage
+  | MessageEdit
+  | RemoteDelete
+  | TimerChange
+  | GroupChange
+  | Receipt
+  | ReadSync
+  | Typing
+  | CallEvent
+  | PaymentNotification
+  | Story
+  | Unsupported
+  | ReceiveFailure;
 
 /** The kinds that carry attachments. */
-export type EntryWithAttachments = ReceivedMessage | MessageEdit;
+export type EntryWithAttachments = ReceivedMessage | MessageEdit | Story;
 
 export type InboxEntryKind = InboxEntry['kind'];
 

@@ -3,7 +3,8 @@
 import type { InboxRecord, OriginRecord } from '../store/inboxFormat.js';
 import type { Log } from '../util/log.js';
 import type { InboxLease } from './api.js';
-import { unhandledKind, type AttachmentContent, type InboxEntry, type Origin } from './inboxEntry.js';
+import { unhandledKind, type AttachmentContent, type InboxEntry, type Origin, type ReceivedAttachment } from './inboxEntry.js';
+import { partsWithImages } from './partImages.js';
 
 export interface StoredInboxEntry {
   id: number;
@@ -174,12 +175,18 @@ function toInboxEntry(row: StoredInboxEntry): InboxEntry {
   switch (record.kind) {
     case 'failure':
     case 'receipt':
+    case 'readSync':
     case 'typing':
+    case 'call':
     case 'unsupported':
       return record;
     case 'remoteDelete':
     case 'timerChange':
+    case 'groupChange':
+    case 'payment':
       return { ...record, ...originDefaults(record) };
+    case 'story':
+      return { ...record, attachments: row.attachments.map(receivedAttachment) };
     case 'message':
     case 'edit':
       return {
@@ -189,11 +196,15 @@ function toInboxEntry(row: StoredInboxEntry): InboxEntry {
         mentions: record.mentions ?? [],
         textStyles: record.textStyles ?? [],
         expiresInSeconds: record.expiresInSeconds ?? 0,
-        attachments: row.attachments.map((a) => ({ content: a.content ?? null, filename: a.filename, contentType: a.contentType, size: a.size, error: a.error ?? null })),
+        ...partsWithImages(record, row.attachments.map(receivedAttachment)),
       };
     default:
       return unhandledKind(record);
   }
+}
+
+function receivedAttachment(a: StoredInboxEntry['attachments'][number]): ReceivedAttachment {
+  return { content: a.content ?? null, filename: a.filename, contentType: a.contentType, size: a.size, error: a.error ?? null };
 }
 
 /** Entries stored before sync transcripts were kept lack these: they were all sent to this account. */

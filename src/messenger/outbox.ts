@@ -68,7 +68,7 @@ export class Outbox {
       delivery: () => this.deliveryEnvironment(),
       groups: this.store.groups,
       serverPublicParams: options.serverPublicParams,
-      sendOneToOne: (aci, content, timestamp) => this.sendToAci(aci, content, timestamp),
+      sendOneToOne: (aci, content, timestamp, urgent) => this.sendToAci(aci, content, timestamp, urgent),
       numberOf: (aci) => this.store.recipients.byAci(aci)?.e164 ?? null,
       log: this.log,
     });
@@ -150,13 +150,13 @@ export class Outbox {
   }
 
   /**
-   * A typing indicator, 1:1 (not urgent: no push notification) or to a group (the group send path,
-   * urgent as every group send). Not synced: Signal apps show typing only from others.
+   * A typing indicator, 1:1 or to a group (the group send path), not urgent: no push notification.
+   * Not synced: Signal apps show typing only from others.
    */
   async sendTyping(destination: { recipient: KnownRecipient; label: string } | { group: SendableGroup }, stop: boolean, timestamp: number): Promise<SendResult> {
     if ('group' in destination) {
       const groupId = Buffer.from(destination.group.groupId, 'base64');
-      const { results } = await this.sendToGroup(destination.group, typingContent(timestamp, stop, groupId), timestamp);
+      const { results } = await this.sendToGroup(destination.group, typingContent(timestamp, stop, groupId), timestamp, false);
       return { timestamp, results: results.map(({ fatal: _fatal, ...plain }) => plain) };
     }
     const result = await this.sendToRecipient(destination.recipient, destination.label, typingContent(timestamp, stop, undefined), timestamp, false);
@@ -186,9 +186,14 @@ export class Outbox {
     return { timestamp, results: [plain] };
   }
 
-  private async sendToGroup(group: SendableGroup, content: Uint8Array, timestamp: number): Promise<{ results: (RecipientResult & { fatal?: Error })[]; delivered: RecipientResult[] }> {
+  private async sendToGroup(
+    group: SendableGroup,
+    content: Uint8Array,
+    timestamp: number,
+    urgent = true,
+  ): Promise<{ results: (RecipientResult & { fatal?: Error })[]; delivered: RecipientResult[] }> {
     const members = group.members.filter((m) => m !== this.account.aci && !m.startsWith('PNI:'));
-    const results = await this.groupSender.send(group, members, content, timestamp);
+    const results = await this.groupSender.send(group, members, content, timestamp, urgent);
     const delivered = results.filter((r) => r.success);
     if (members.length > 0 && delivered.length === 0) throw results[0].fatal ?? new MessengerError('UNKNOWN', 'no group member could be reached');
     return { results, delivered };

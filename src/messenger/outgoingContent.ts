@@ -1,7 +1,7 @@
 // Builds the Content protos we send: data messages (text, attachments, reactions, quotes, mentions,
 // styles, remote deletes, group context), edits of them, the sync transcript for our own devices,
 // typing indicators, receipts with their read/viewed sync, and sync requests to the phone.
-import { encodeContent, ReceiptType, TypingAction, type AttachmentPointer, type BodyRange, type DataMessage, type Quote } from '../proto/index.js';
+import { DataMessageFlags, encodeContent, ReceiptType, TypingAction, type AttachmentPointer, type BodyRange, type DataMessage, type Preview, type Quote, type Sticker } from '../proto/index.js';
 import { randomBytes } from 'node:crypto';
 
 export interface DataMessageInput {
@@ -14,6 +14,13 @@ export interface DataMessageInput {
   bodyRanges?: BodyRange[];
   /** Remote delete ("delete for everyone") of the message sent at this timestamp. */
   deleteTarget?: number;
+  sticker?: Sticker;
+  viewOnce?: boolean;
+  previews?: Preview[];
+  /** The conversation's disappearing-message timer (a group's has no version). */
+  timer?: { seconds: number; version?: number };
+  /** The message announces a timer change (EXPIRATION_TIMER_UPDATE). */
+  timerUpdate?: boolean;
   profileKey: Uint8Array | null;
   groupV2?: { masterKey: Uint8Array; revision: number; groupChange?: Uint8Array };
 }
@@ -26,6 +33,12 @@ export function buildDataMessage(input: DataMessageInput): DataMessage {
   if (input.quote) message.quote = input.quote;
   if (input.bodyRanges?.length) message.bodyRanges = input.bodyRanges;
   if (input.deleteTarget !== undefined) message.delete = { targetSentTimestamp: input.deleteTarget };
+  if (input.sticker) message.sticker = input.sticker;
+  if (input.viewOnce) message.isViewOnce = true;
+  if (input.previews?.length) message.preview = input.previews;
+  if (input.timer && (input.timer.seconds > 0 || input.timerUpdate)) message.expireTimer = input.timer.seconds;
+  if (input.timer?.version !== undefined) message.expireTimerVersion = input.timer.version;
+  if (input.timerUpdate) message.flags = (message.flags ?? 0) | DataMessageFlags.EXPIRATION_TIMER_UPDATE;
   // Sharing our profile key lets the recipient answer with sealed sender.
   if (input.profileKey) message.profileKey = input.profileKey;
   if (input.groupV2) message.groupV2 = input.groupV2;

@@ -81,10 +81,30 @@ export class ReceiveRecorder {
     switch (value.kind) {
       case 'receipt':
       case 'typing':
+      case 'call':
+      case 'story':
       case 'unsupported':
         return { ...value, sender };
+      case 'groupChange': {
+        const parties = (list: Party[]) => list.map(party);
+        return {
+          ...value,
+          sender,
+          destination: value.destination && party(value.destination),
+          editor: value.editor && party(value.editor),
+          membersAdded: parties(value.membersAdded),
+          membersRemoved: parties(value.membersRemoved),
+          membersInvited: parties(value.membersInvited),
+          invitationsRevoked: parties(value.invitationsRevoked),
+          membersJoined: parties(value.membersJoined),
+          roles: value.roles.map((r) => ({ ...r, member: party(r.member) })),
+        };
+      }
+      case 'readSync':
+        return { ...value, sender, messages: value.messages.map((m) => ({ ...m, author: party(m.author) })) };
       case 'remoteDelete':
       case 'timerChange':
+      case 'payment':
         return { ...value, sender, destination: value.destination && party(value.destination) };
       case 'message':
       case 'edit': {

@@ -18,6 +18,7 @@ import { DiskFullError } from '../store/diskFull.js';
 import type { ProtocolBatch } from '../store/protocolStores.js';
 import { EnvelopeType, decryptEnvelope, type DecryptedEnvelope, type EnvelopeInput, type LocalIdentity } from './envelopeDecryptor.js';
 import { interpretContent, type ContentEffects } from './contentInterpreter.js';
+import { archiveSession } from './endSession.js';
 import type { FailureKind, ReceiveFailure } from './inboxEntry.js';
 import type { ReceiveOutcome } from './receiveRecorder.js';
 import { serviceIdFromBinary } from './serviceIds.js';
@@ -45,6 +46,8 @@ export interface ReceiverDeps {
   log: Log;
   /** Before each commit: drops what must not reach the queue (blocked senders, blockFilter.ts). */
   screen?(effects: ContentEffects): ContentEffects;
+  /** Stories become entries only when asked for. */
+  receiveStories?: boolean;
   /** After each commit: wake `receive_messages` waiters, start attachment downloads, etc. */
   afterCommit(effects: ContentEffects | null, envelopeType: number): void;
 }
@@ -181,7 +184,7 @@ export class Receiver {
       let effects: ContentEffects;
       try {
         const content = decodeContent(decrypted.content);
-        effects = interpretContent(content, decrypted, { serverTimestamp: env.serverTimestamp ?? 0, clientTimestamp: env.clientTimestamp ?? 0, localAci: this.deps.local.aci });
+        effects = interpretContent(content, decrypted, { serverTimestamp: env.serverTimestamp ?? 0, clientTimestamp: env.clientTimestamp ?? 0, localAci: this.deps.local.aci, receiveStories: this.deps.receiveStories });
         if (effects.entry) {
           effects.entry.value.delivery = { senderDevice: decrypted.senderDevice, serverReceivedTimestamp: env.serverTimestamp ?? 0, serverDeliveredTimestamp: deliveredTimestamp };
         }
@@ -202,6 +205,7 @@ export class Receiver {
           this.deps.log(`receive: a sender key distribution message from ${decrypted.senderAci} was not usable: ${describe(err)}`);
         }
       }
+      if (effects.endSession) await archiveSession(batch.stores.session, decrypted, this.deps.log);
       if (this.deps.screen) effects = this.deps.screen(effects);
       recorder.commit(batch, id, { kind: 'interpreted', effects });
       return effects;

@@ -8,9 +8,11 @@ import type { AccountRecord } from '../store/accountRecord.js';
 import { BodyRangeStyle, type BodyRange } from '../proto/index.js';
 import type { MessageExtras, OutgoingAttachment, ReactionRequest, ReceiptKind, SendResult, SendTarget } from './api.js';
 import type { GroupDirectory, SendableGroup } from './groupDirectory.js';
+import { MessengerError } from './errors.js';
 import type { Outbox } from './outbox.js';
 import type { DataMessageInput } from './outgoingContent.js';
 import { buildDataMessage } from './outgoingContent.js';
+import { groupConversation, type ConversationTimers } from './conversationTimers.js';
 import type { KnownRecipient, RecipientResolver } from './recipientResolver.js';
 
 export interface SendPathDeps {
@@ -18,10 +20,17 @@ export interface SendPathDeps {
   groups: GroupDirectory;
   resolver: RecipientResolver;
   account: () => AccountRecord;
+  timers: ConversationTimers;
 }
 
 /** What a kind of data message adds to the common fields (timestamp, profile key, group context). */
-type MessageParts = Pick<DataMessageInput, 'body' | 'attachments' | 'reaction' | 'quote' | 'bodyRanges' | 'deleteTarget'>;
+type MessageParts = Pick<
+  DataMessageInput,
+  'body' | 'attachments' | 'reaction' | 'quote' | 'bodyRanges' | 'deleteTarget' | 'sticker' | 'viewOnce' | 'previews' | 'timer' | 'timerUpdate'
+> & {
+  /** The message carries its conversation's disappearing-message timer (a message does; a reaction, a delete do not). */
+  withTimer?: boolean;
+};
 
 type Destination = { group: SendableGroup } | { recipient: KnownRecipient; label: string };
 
@@ -37,11 +46,25 @@ export class SendPath {
         );
         const styles = (extras.textStyles ?? []).map((s): BodyRange => ({ start: s.start, length: s.length, style: BodyRangeStyle[s.style] }));
         const quote = extras.quote;
+        const upload = async (a: OutgoingAttachment) => (await this.deps.outbox.uploadAttachments([a]))[0];
+        const sticker = extras.sticker;
         return {
           body: text,
           attachments: await this.deps.outbox.uploadAttachments(attachments),
           quote: quote ? { id: quote.timestamp, authorAciBinary: await this.aciBinaryOf(quote.author), text: quote.text, type: 0 } : undefined,
           bodyRanges: [...mentions, ...styles],
+          sticker: sticker && {
+            packId: Buffer.from(sticker.packId, 'hex'),
+            packKey: Buffer.from(sticker.packKey, 'hex'),
+            stickerId: sticker.stickerId,
+            emoji: sticker.emoji,
+            data: await upload(sticker.image),
+          },
+          viewOnce: extras.viewOnce,
+          previews: await Promise.all(
+            (extras.previews ?? []).map(async (p) => ({ url: p.url, title: p.title, description: p.description, date: p.date, image: p.image && (await upload(p.image)) })),
+          ),
+          withTimer: true,
         };
       },
       extras.editTimestamp,
@@ -57,6 +80,18 @@ export class SendPath {
         targetSentTimestamp: reaction.timestamp,
       },
     }));
+  }
+
+  /**
+   * Sets a direct conversation's disappearing-message timer (0: off) and announces it as Signal apps
+   * do: a data message flagged EXPIRATION_TIMER_UPDATE with the timer and its new version. A group's
+   * timer is part of the group's state on the group server (not changed here).
+   */
+  setExpiration(target: SendTarget, seconds: number): Promise<SendResult> {
+    if (target.groupId) {
+      return Promise.reject(new MessengerError('INVALID_ARGUMENT', "a group's timer is part of the group: change it with update_group's expiration (updateGroup -e)"));
+    }
+    return this.send(target, () => Promise.resolve({ timerUpdate: true }), undefined, seconds);
   }
 
   remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult> {
@@ -79,13 +114,17 @@ export class SendPath {
     return Aci.fromUuid(aci).getServiceIdBinary();
   }
 
-  private async send(target: SendTarget, prepare: () => Promise<MessageParts>, editTarget?: number): Promise<SendResult> {
+  private async send(target: SendTarget, prepare: () => Promise<MessageParts>, editTarget?: number, newTimer?: number): Promise<SendResult> {
     const destination = await this.destination(target);
-    const parts = await prepare();
+    const { withTimer, ...parts } = await prepare();
     const timestamp = Date.now();
     const group = 'group' in destination ? destination.group : null;
+    const conversation = group ? groupConversation(group.groupId) : (destination as { recipient: KnownRecipient }).recipient.aci;
+    const { timers } = this.deps;
+    const timer = newTimer !== undefined ? timers.change(conversation, newTimer) : withTimer ? timers.get(conversation) : undefined;
     const message = buildDataMessage({
       ...parts,
+      timer: timer && (group ? { seconds: timer.seconds } : timer),
       timestamp,
       profileKey: this.deps.account().profileKey,
       groupV2: group ? { masterKey: group.masterKey, revision: group.revision } : undefined,

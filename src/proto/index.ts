@@ -101,14 +101,92 @@ export interface DataMessage {
   profileKey?: Bytes | null;
   timestamp?: number;
   quote?: Quote;
-  sticker?: Bytes;
+  contact?: SharedContact[];
+  preview?: Preview[];
+  sticker?: Sticker;
   requiredProtocolVersion?: number;
   isViewOnce?: boolean;
   groupV2?: GroupContextV2;
   reaction?: Reaction;
   delete?: { targetSentTimestamp?: number };
   bodyRanges?: BodyRange[];
+  groupCallUpdate?: Bytes;
+  payment?: Payment;
+  storyContext?: Bytes;
+  giftBadge?: Bytes;
   expireTimerVersion?: number;
+}
+
+export interface Sticker {
+  packId?: Bytes;
+  packKey?: Bytes;
+  stickerId?: number;
+  data?: AttachmentPointer;
+  emoji?: string;
+}
+
+export interface Preview {
+  url?: string;
+  title?: string;
+  image?: AttachmentPointer;
+  description?: string;
+  date?: number;
+}
+
+export interface ContactField {
+  value?: string;
+  /** 1 home, 2 mobile, 3 work, 4 custom (then `label`). */
+  type?: number;
+  label?: string;
+}
+
+export interface PostalAddress {
+  /** 1 home, 2 work, 3 custom. */
+  type?: number;
+  label?: string;
+  street?: string;
+  pobox?: string;
+  neighborhood?: string;
+  city?: string;
+  region?: string;
+  postcode?: string;
+  country?: string;
+}
+
+export interface SharedContact {
+  name?: { givenName?: string; familyName?: string; prefix?: string; suffix?: string; middleName?: string; nickname?: string };
+  number?: ContactField[];
+  email?: ContactField[];
+  address?: PostalAddress[];
+  avatar?: { avatar?: AttachmentPointer; isProfile?: boolean };
+  organization?: string;
+}
+
+export interface Payment {
+  notification?: { mobileCoin?: { receipt?: Bytes }; note?: string };
+  /** Type 0: a request to activate payments; 1: payments activated. */
+  activation?: { type?: number };
+}
+
+/** Call signalling; ids are decimal strings (random 64-bit numbers). */
+export interface CallMessage {
+  /** type 0 audio, 1 video. */
+  offer?: { id?: string; type?: number; opaque?: Bytes };
+  answer?: { id?: string; opaque?: Bytes };
+  iceUpdate?: { id?: string; opaque?: Bytes }[];
+  busy?: { id?: string };
+  /** type: 0 normal, 1 accepted, 2 declined, 3 busy, 4 need permission. */
+  hangup?: { id?: string; type?: number; deviceId?: number };
+  destinationDeviceId?: number;
+  opaque?: Bytes;
+}
+
+export interface StoryMessage {
+  profileKey?: Bytes;
+  group?: GroupContextV2;
+  fileAttachment?: AttachmentPointer;
+  textAttachment?: { text?: string };
+  allowsReplies?: boolean;
 }
 
 export interface EditMessage {
@@ -159,13 +237,13 @@ export interface SyncMessage {
 export interface Content {
   dataMessage?: DataMessage;
   syncMessage?: SyncMessage;
-  callMessage?: Bytes;
+  callMessage?: CallMessage;
   nullMessage?: { padding?: Bytes };
   receiptMessage?: { type?: number; timestamp?: number[] };
   typingMessage?: { timestamp?: number; action?: number; groupId?: Bytes };
   senderKeyDistributionMessage?: Bytes;
   decryptionErrorMessage?: Bytes;
-  storyMessage?: Bytes;
+  storyMessage?: StoryMessage;
   pniSignatureMessage?: { pni?: Bytes; signature?: Bytes };
   editMessage?: EditMessage;
 }
@@ -378,7 +456,8 @@ export interface Codec<T> {
 type Plain = Record<string, unknown>;
 
 // 64-bit fields decode as strings first (exact), then those that hold timestamps and counters
-// become numbers. fixed64 is Signal's type for random ids (cdnId), which stay strings.
+// become numbers. fixed64 is Signal's type for random ids (cdnId), which stay strings, as do
+// fields marked `[jstype = JS_STRING]` (call ids).
 const WIDE_AS_NUMBER = new Set(['uint64', 'int64', 'sint64', 'sfixed64']);
 
 interface NumberPlan {
@@ -395,7 +474,8 @@ function numberPlan(type: protobuf.Type): NumberPlan {
   const plan: NumberPlan = { numbers: [], nested: [] };
   plans.set(type, plan);
   for (const field of type.fieldsArray) {
-    if (WIDE_AS_NUMBER.has(field.type)) plan.numbers.push(field.name);
+    const exact = (field.options as { jstype?: string } | undefined)?.jstype === 'JS_STRING';
+    if (WIDE_AS_NUMBER.has(field.type) && !exact) plan.numbers.push(field.name);
     else if (field.resolvedType instanceof protobuf.Type) plan.nested.push([field.name, numberPlan(field.resolvedType)]);
   }
   return plan;

@@ -2,7 +2,7 @@
 // the one place that turns the engine's inbox entries into the protocol's field names and status
 // codes. `sigsock receive --json` prints the same shape (cli/entryFormat.ts uses this function).
 import { AttachmentBytes } from '../messenger/api.js';
-import { unhandledKind, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment } from '../messenger/inboxEntry.js';
+import { unhandledKind, type GroupChangeDetails, type InboxEntry, type MessageParts, type Origin, type Party, type ReceivedAttachment, type SharedContact } from '../messenger/inboxEntry.js';
 import { StatusCode } from './statusCodes.js';
 
 export interface WireAttachment {
@@ -62,6 +62,10 @@ export interface WireMessage {
   mentions?: WireMention[];
   textStyles?: WireTextStyle[];
   expiresInSeconds?: number;
+  viewOnce?: true;
+  sticker?: WireSticker;
+  previews?: WirePreview[];
+  contacts?: SharedContact[];
   isExpirationUpdate?: true;
   sentByThisAccount?: true;
   /** A registered account's message from someone it never wrote to nor accepted. */
@@ -72,7 +76,64 @@ export interface WireMessage {
   remoteDelete?: { timestamp: number };
   receiptMessage?: { type: 'DELIVERY' | 'READ' | 'VIEWED'; timestamps: number[] };
   typingMessage?: { action: 'STARTED' | 'STOPPED' };
+  groupChange?: WireGroupChange;
+  readMessages?: WireReadMessage[];
+  viewedMessages?: WireReadMessage[];
+  callMessage?: WireCall;
+  payment?: { note: string | null; receipt: string | null };
+  storyMessage?: { allowsReplies: boolean; text?: string };
   unsupported?: { contentKind: string };
+}
+
+export interface WireSticker {
+  packId: string;
+  packKey: string;
+  stickerId: number;
+  emoji?: string;
+  /** The sticker's image; null when the sender sent none. */
+  attachment: WireAttachment | null;
+}
+
+export interface WirePreview {
+  url: string;
+  title: string | null;
+  description: string | null;
+  date?: number;
+  image: WireAttachment | null;
+}
+
+export interface WireCall {
+  offerMessage?: { id: string | null; type: 'AUDIO_CALL' | 'VIDEO_CALL' };
+  answerMessage?: { id: string | null };
+  busyMessage?: { id: string | null };
+  hangupMessage?: { id: string | null; type: string };
+}
+
+/** A message read or viewed on another device: its author and sent timestamp. */
+export interface WireReadMessage {
+  sender: string | null;
+  senderUuid: string;
+  timestamp: number;
+}
+
+export interface WireParty {
+  number: string | null;
+  uuid: string;
+}
+
+/** Only what changed: absent keys were not changed. */
+export interface WireGroupChange {
+  revision: number;
+  editor?: WireParty;
+  title?: string;
+  description?: string;
+  expiresInSeconds?: number;
+  membersAdded?: WireParty[];
+  membersRemoved?: WireParty[];
+  membersInvited?: WireParty[];
+  invitationsRevoked?: WireParty[];
+  membersJoined?: WireParty[];
+  roles?: (WireParty & { role: 'ADMINISTRATOR' | 'DEFAULT' })[];
 }
 
 export interface WireFailure {
@@ -99,9 +160,9 @@ const FAILURE_STATUS = {
 export function encodeEntry(entry: InboxEntry, encoding: EntryEncoding): WireEntry {
   switch (entry.kind) {
     case 'message':
-      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry), ...(entry.messageRequest && { messageRequest: true }) };
+      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry, encoding), ...encodeSentBy(entry), ...(entry.messageRequest && { messageRequest: true }) };
     case 'edit':
-      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry), ...encodeSentBy(entry), editMessage: { targetSentTimestamp: entry.targetTimestamp } };
+      return { ...encodeHead(entry, entry, encoding), ...encodeNewerParts(entry, encoding), ...encodeSentBy(entry), editMessage: { targetSentTimestamp: entry.targetTimestamp } };
     case 'remoteDelete':
       return { ...encodeHead(entry, null, encoding), ...encodeSentBy(entry), remoteDelete: { timestamp: entry.targetTimestamp } };
     case 'timerChange':
@@ -110,6 +171,22 @@ export function encodeEntry(entry: InboxEntry, encoding: EntryEncoding): WireEnt
       return { ...encodeHead({ ...entry, groupId: null }, null, encoding), receiptMessage: { type: RECEIPT_TYPES[entry.receipt], timestamps: entry.targetTimestamps } };
     case 'typing':
       return { ...encodeHead(entry, null, encoding), typingMessage: { action: entry.action === 'started' ? 'STARTED' : 'STOPPED' } };
+    case 'groupChange':
+      return { ...encodeHead(entry, null, encoding), ...encodeSentBy(entry), groupChange: encodeGroupChange(entry) };
+    case 'readSync': {
+      const messages = entry.messages.map((m) => ({ sender: m.author.e164, senderUuid: m.author.aci, timestamp: m.timestamp }));
+      return { ...encodeHead({ ...entry, groupId: null }, null, encoding), ...(entry.receipt === 'read' ? { readMessages: messages } : { viewedMessages: messages }) };
+    }
+    case 'call':
+      return { ...encodeHead({ ...entry, groupId: null }, null, encoding), callMessage: encodeCall(entry) };
+    case 'payment':
+      return { ...encodeHead(entry, null, encoding), ...encodeSentBy(entry), payment: { note: entry.note, receipt: entry.receipt } };
+    case 'story':
+      return {
+        ...encodeHead(entry, null, encoding),
+        attachments: entry.attachments.map((a) => encodeAttachment(a, encoding)),
+        storyMessage: { allowsReplies: entry.allowsReplies, ...(entry.text !== null && { text: entry.text }) },
+      };
     case 'unsupported':
       return { ...encodeHead({ ...entry, groupId: null }, null, encoding), unsupported: { contentKind: entry.contentKind } };
     case 'failure':
@@ -144,13 +221,68 @@ function encodeHead(at: { timestamp: number; sender: Party; groupId: string | nu
   };
 }
 
-function encodeNewerParts(parts: MessageParts): Partial<WireMessage> {
-  const { quote } = parts;
+export function encodeGroupChange(change: GroupChangeDetails): WireGroupChange {
+  const party = (p: Party): WireParty => ({ number: p.e164, uuid: p.aci });
+  const list = (key: 'membersAdded' | 'membersRemoved' | 'membersInvited' | 'invitationsRevoked' | 'membersJoined') =>
+    change[key].length > 0 ? { [key]: change[key].map(party) } : {};
+  return {
+    revision: change.revision,
+    ...(change.editor && { editor: party(change.editor) }),
+    ...(change.title !== null && { title: change.title }),
+    ...(change.description !== null && { description: change.description }),
+    ...(change.expiresInSeconds !== null && { expiresInSeconds: change.expiresInSeconds }),
+    ...list('membersAdded'),
+    ...list('membersRemoved'),
+    ...list('membersInvited'),
+    ...list('invitationsRevoked'),
+    ...list('membersJoined'),
+    ...(change.roles.length > 0 && { roles: change.roles.map((r) => ({ ...party(r.member), role: r.role === 'administrator' ? ('ADMINISTRATOR' as const) : ('DEFAULT' as const) })) }),
+  };
+}
+
+const HANGUP_TYPES = { normal: 'NORMAL', accepted: 'ACCEPTED', declined: 'DECLINED', busy: 'BUSY', needPermission: 'NEED_PERMISSION' } as const;
+
+function encodeCall(call: Extract<InboxEntry, { kind: 'call' }>): WireCall {
+  const id = call.callId;
+  switch (call.event) {
+    case 'offer':
+      return { offerMessage: { id, type: call.media === 'video' ? 'VIDEO_CALL' : 'AUDIO_CALL' } };
+    case 'answer':
+      return { answerMessage: { id } };
+    case 'busy':
+      return { busyMessage: { id } };
+    case 'hangup':
+      return { hangupMessage: { id, type: HANGUP_TYPES[call.hangup ?? 'normal'] } };
+  }
+}
+
+function encodeNewerParts(parts: MessageParts, encoding: EntryEncoding): Partial<WireMessage> {
+  const { quote, sticker } = parts;
   return {
     ...(quote && { quote: { id: quote.targetTimestamp, author: quote.targetAuthor.e164, authorUuid: quote.targetAuthor.aci, text: quote.text } }),
     ...(parts.mentions.length > 0 && { mentions: parts.mentions.map((m) => ({ number: m.mentioned.e164, uuid: m.mentioned.aci, start: m.start, length: m.length })) }),
     ...(parts.textStyles.length > 0 && { textStyles: parts.textStyles.map((t) => ({ style: t.style.toUpperCase(), start: t.start, length: t.length })) }),
     ...(parts.expiresInSeconds > 0 && { expiresInSeconds: parts.expiresInSeconds }),
+    ...(parts.viewOnce && { viewOnce: true }),
+    ...(sticker && {
+      sticker: {
+        packId: sticker.packId,
+        packKey: sticker.packKey,
+        stickerId: sticker.stickerId,
+        ...(sticker.emoji !== null && { emoji: sticker.emoji }),
+        attachment: sticker.image && encodeAttachment(sticker.image, encoding),
+      },
+    }),
+    ...(parts.previews.length > 0 && {
+      previews: parts.previews.map((p) => ({
+        url: p.url,
+        title: p.title,
+        description: p.description,
+        ...(p.date !== null && { date: p.date }),
+        image: p.image && encodeAttachment(p.image, encoding),
+      })),
+    }),
+    ...(parts.sharedContacts.length > 0 && { contacts: parts.sharedContacts }),
   };
 }
 

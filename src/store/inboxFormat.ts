@@ -51,6 +51,48 @@ export interface OriginRecord {
   destination?: PartyRecord | null;
 }
 
+/** `image`: the index of the sticker's image in the entry's attachments. */
+export interface StickerRecord {
+  packId: string;
+  packKey: string;
+  stickerId: number;
+  emoji: string | null;
+  image: number | null;
+}
+
+/** `image`: the index of the preview's image in the entry's attachments. */
+export interface PreviewRecord {
+  url: string;
+  title: string | null;
+  description: string | null;
+  date: number | null;
+  image: number | null;
+}
+
+export interface ContactFieldRecord {
+  value: string;
+  type: 'HOME' | 'MOBILE' | 'WORK' | 'CUSTOM';
+  label: string | null;
+}
+
+export interface SharedContactRecord {
+  name: { given: string | null; family: string | null; prefix: string | null; suffix: string | null; middle: string | null; nickname: string | null };
+  phone: ContactFieldRecord[];
+  email: ContactFieldRecord[];
+  address: {
+    type: 'HOME' | 'WORK' | 'CUSTOM';
+    label: string | null;
+    street: string | null;
+    pobox: string | null;
+    neighborhood: string | null;
+    city: string | null;
+    region: string | null;
+    postcode: string | null;
+    country: string | null;
+  }[];
+  organization: string | null;
+}
+
 export interface PartsRecord {
   body: string | null;
   reaction: ReactionRecord | null;
@@ -58,6 +100,10 @@ export interface PartsRecord {
   mentions?: MentionRecord[];
   textStyles?: TextStyleRecord[];
   expiresInSeconds?: number;
+  sticker?: StickerRecord | null;
+  previews?: PreviewRecord[];
+  viewOnce?: boolean;
+  sharedContacts?: SharedContactRecord[];
 }
 
 export interface MessageRecord extends OriginRecord, PartsRecord {
@@ -88,6 +134,55 @@ export interface ReceiptRecord {
   targetTimestamps: number[];
 }
 
+export interface GroupChangeRecord extends OriginRecord {
+  kind: 'groupChange';
+  revision: number;
+  editor: PartyRecord | null;
+  title: string | null;
+  description: string | null;
+  expiresInSeconds: number | null;
+  membersAdded: PartyRecord[];
+  membersRemoved: PartyRecord[];
+  membersInvited: PartyRecord[];
+  invitationsRevoked: PartyRecord[];
+  membersJoined: PartyRecord[];
+  roles: { member: PartyRecord; role: 'administrator' | 'member' }[];
+}
+
+export interface ReadSyncRecord {
+  kind: 'readSync';
+  sender: PartyRecord;
+  timestamp: number;
+  receipt: 'read' | 'viewed';
+  messages: { author: PartyRecord; timestamp: number }[];
+}
+
+export interface CallRecord {
+  kind: 'call';
+  sender: PartyRecord;
+  timestamp: number;
+  event: 'offer' | 'answer' | 'busy' | 'hangup';
+  callId: string | null;
+  media: 'audio' | 'video' | null;
+  hangup: 'normal' | 'accepted' | 'declined' | 'busy' | 'needPermission' | null;
+}
+
+export interface PaymentRecord extends OriginRecord {
+  kind: 'payment';
+  note: string | null;
+  receipt: string | null;
+}
+
+/** A story's file, when it has one, is the entry's one attachment. */
+export interface StoryRecord {
+  kind: 'story';
+  sender: PartyRecord;
+  timestamp: number;
+  groupId: string | null;
+  text: string | null;
+  allowsReplies: boolean;
+}
+
 export interface TypingRecord {
   kind: 'typing';
   sender: PartyRecord;
@@ -111,7 +206,20 @@ export interface FailureRecord {
 }
 
 /** Format 2: one variant per kind of entry, as the engine's `InboxEntry` without its attachments. */
-export type InboxRecord = MessageRecord | EditRecord | RemoteDeleteRecord | TimerChangeRecord | ReceiptRecord | TypingRecord | UnsupportedRecord | FailureRecord;
+export type InboxRecord =
+  | MessageRecord
+  | EditRecord
+  | RemoteDeleteRecord
+  | TimerChangeRecord
+  | GroupChangeRecord
+  | ReceiptRecord
+  | ReadSyncRecord
+  | TypingRecord
+  | CallRecord
+  | PaymentRecord
+  | StoryRecord
+  | UnsupportedRecord
+  | FailureRecord;
 
 export class InboxFormatError extends Error {
   constructor(message: string) {

@@ -72,7 +72,7 @@ describe('conversation entries (issue 15)', { timeout: 120_000 }, () => {
     assert.deepEqual([timer.body, timer.expiresInSeconds, timer.isExpirationUpdate], [null, 3600, true]);
   });
 
-  it('receives receipts and typing, in a group too, and names content it does not interpret', async () => {
+  it('receives receipts and typing, in a group too, and a sticker without its image', async () => {
     await f.bob.sendReceipt(f.device, { type: 'Read' as never, messageTimestamps: [111, 222] });
     await f.bob.sendRaw(f.device, anyContent({ typingMessage: { timestamp: 5n, action: 0, groupId: null } }));
     await f.bob.sendRaw(f.device, anyContent({ typingMessage: { timestamp: 6n, action: 1, groupId: Buffer.from(group.id, 'base64') } }));
@@ -81,7 +81,7 @@ describe('conversation entries (issue 15)', { timeout: 120_000 }, () => {
     assert.deepEqual([receipt.senderUuid, receipt.body, receipt.receiptMessage], [f.bob.device.aci, null, { type: 'READ', timestamps: [111, 222] }]);
     assert.deepEqual([started.timestamp, started.typingMessage, 'groupId' in started], [5, { action: 'STARTED' }, false]);
     assert.deepEqual([stopped.typingMessage, stopped.groupId], [{ action: 'STOPPED' }, group.id]);
-    assert.deepEqual([sticker.senderUuid, sticker.unsupported], [f.bob.device.aci, { contentKind: 'sticker' }]);
+    assert.deepEqual([sticker.senderUuid, sticker.sticker], [f.bob.device.aci, { packId: '00'.repeat(16), packKey: '00'.repeat(32), stickerId: 1, attachment: null }]);
   });
 });
 

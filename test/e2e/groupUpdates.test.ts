@@ -11,9 +11,9 @@ import { GroupMasterKey, GroupSecretParams } from '@signalapp/libsignal-client/z
 import { decryptGroupState, type GroupState } from '../../src/signal/groupsApi.js';
 import type { Group } from '../../src/proto/index.js';
 import { linkedAccount, type LinkedFixture, type RunResult } from '../support/harness.js';
-import { startDaemon } from '../support/daemon.js';
+import { receiveAll, startDaemon } from '../support/daemon.js';
 import { client } from '../support/lineClient.js';
-import { assertNothingBeforeMarker, nextMessage } from '../support/contactActions.js';
+import { assertNothingBeforeMarker, nextMessage, within } from '../support/contactActions.js';
 
 // The mock's own libsignal (0.100): its objects must come from there, never from ours.
 const mockZk = createRequire(createRequire(import.meta.url).resolve('@signalapp/mock-server'))('@signalapp/libsignal-client/zkgroup') as {
@@ -201,11 +201,12 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
     const daemon = await startDaemon(f);
     const c = await client(daemon.port);
     try {
+      const updateTimestamp = Date.now();
       await f.bob.sendRaw(f.device, {
         content: {
           dataMessage: {
             ...EMPTY_DATA_MESSAGE,
-            timestamp: BigInt(Date.now()),
+            timestamp: BigInt(updateTimestamp),
             groupV2: { masterKey: Buffer.from(masterKey), revision, groupChange: Proto.GroupChange.encode(change.signedChange!) },
           },
         },
@@ -224,10 +225,38 @@ describe('group changes through the CLI (updateGroup, quitGroup)', () => {
       assert.equal(listed?.title, "Bob's crew");
       assert.deepEqual(listed!.members.map((m: { uuid: string }) => m.uuid).sort(), [f.phone.device.aci, f.bob.device.aci].sort());
       assert.deepEqual(listed!.pendingMembers, []);
+      // The client also sees the change as an entry: who made it and what it did.
+      let entry: Record<string, any> | undefined;
+      while (!entry?.groupChange) [entry] = (await receiveAll(c, 1)) as Record<string, any>[];
+      assert.deepEqual([entry.senderUuid, entry.groupId, entry.body], [f.bob.device.aci, groupId, null]);
+      const { membersRemoved, ...changed } = entry.groupChange;
+      assert.deepEqual(changed, { revision, editor: { number: bobNumber, uuid: f.bob.device.aci }, title: "Bob's crew" });
+      assert.deepEqual(membersRemoved.map((m: { uuid: string }) => m.uuid), [dave.device.aci]);
+      // Bob's app learns the update was delivered, as for any message (receipts for earlier messages are passed over).
+      const deliveredUpdate = async () => {
+        for (;;) {
+          const { receiptMessage } = await f.bob.waitForReceipt();
+          if (receiptMessage.type === 0 && receiptMessage.timestamp?.map(Number).includes(updateTimestamp)) return;
+        }
+      };
+      await within(deliveredUpdate(), 20_000, "the delivery receipt for Bob's group update");
     } finally {
       c.close();
       await daemon.stop();
     }
+  });
+
+  it("sets the group's timer (updateGroup -e): Bob gets the change, and later group messages carry it", async () => {
+    ok(await f.run(['updateGroup', '-g', groupId, '-e', '3600']), 'updateGroup -e');
+    const update = await nextMessage(f.bob, 'Bob to get the timer change');
+    const change = Proto.GroupChange.decode(update.dataMessage.groupV2!.groupChange!);
+    assert.ok(Proto.GroupChange.Actions.decode(change.actions!).modifyDisappearingMessageTimer?.timer?.length, 'the change sets the timer');
+    ok(await f.run(['send', '-g', groupId, '-m', 'this disappears']), 'send -g');
+    const got = await nextMessage(f.bob, 'Bob to get the message');
+    assert.deepEqual([got.body, got.dataMessage.expireTimer], ['this disappears', 3600]);
+    const refused = await f.run(['updateGroup', '-g', groupId, '-e', 'soon']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /-e SECONDS must be the timer in whole seconds/);
   });
 
   it('quitGroup: refused while the account is the only administrator; with --admin it leaves, and sending answers 7', async () => {

@@ -77,7 +77,7 @@ describe('sigsock sandbox', () => {
       dataMessage: { message: 'ping', attachments: [{ base64Data: data.toString('base64'), filename: 'x.bin' }] },
     });
     assert.equal(sent.statusCode, 0, JSON.stringify(sent));
-    const got = await receiveUntil(c, 3, (m) => m.senderUuid === echo.uuid && !m.groupId);
+    const got = await receiveUntil(c, 3, (m) => m.senderUuid === echo.uuid && !m.groupId && !m.receiptMessage);
     const text = got.find((m) => m.body === 'ping');
     const file = got.find((m) => m.attachments.length > 0);
     const like = got.find((m) => m.reaction);
@@ -86,6 +86,30 @@ describe('sigsock sandbox', () => {
     assert.equal(file?.attachments[0].contentType, 'application/octet-stream');
     assert.ok(Buffer.from(file!.attachments[0].base64Data, 'base64').equals(data), 'the same bytes come back');
     assert.deepEqual(like?.reaction, { emoji: '👍', author: ready.account, authorUuid: like?.reaction.authorUuid, timestamp: sent.timestamp, remove: false });
+  });
+
+  it('answers a quoting message with a quoting reply, an edit with an edit of its reply, and sends delivery and read receipts', async () => {
+    const echo = ready.contacts[0]!;
+    const fromEcho = (m: Record<string, any>) => m.senderUuid === echo.uuid && !m.groupId;
+    const question = await c.request({ command: 'send_message', recipient: echo.number, dataMessage: { message: 'question' } });
+    const [asked] = await receiveUntil(c, 1, (m) => fromEcho(m) && m.body === 'question');
+    const quoting = await c.request({
+      command: 'send_message',
+      recipient: echo.number,
+      dataMessage: { message: 'about this', quote: { timestamp: asked!.timestamp, author: echo.uuid, text: 'question' } },
+    });
+    assert.equal(quoting.statusCode, 0, JSON.stringify(quoting));
+    const [reply] = await receiveUntil(c, 1, (m) => fromEcho(m) && m.body === 'about this');
+    assert.deepEqual(reply!.quote, { id: quoting.timestamp, author: ready.account, authorUuid: reply!.quote.authorUuid, text: 'about this' });
+
+    const edit = await c.request({ command: 'send_message', recipient: echo.number, dataMessage: { message: 'about that', editTimestamp: quoting.timestamp } });
+    assert.equal(edit.statusCode, 0, JSON.stringify(edit));
+    // Echo's edit of its reply, and its receipts for the edit: its app got it and its user read it.
+    const got = await receiveUntil(c, 3, (m) => fromEcho(m) && (m.editMessage !== undefined || m.receiptMessage?.timestamps.includes(edit.timestamp)));
+    const edited = got.find((m) => m.editMessage);
+    assert.deepEqual([edited?.body, edited?.editMessage], ['about that', { targetSentTimestamp: reply!.timestamp }]);
+    assert.deepEqual(got.filter((m) => m.receiptMessage).map((r) => r.receiptMessage.type).sort(), ['DELIVERY', 'READ']);
+    assert.equal(question.statusCode, 0, JSON.stringify(question));
   });
 
   it('answers in the Sandbox group', async () => {

@@ -4,8 +4,8 @@
 // with a delivery receipt once it stored it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
-import { client, type Answer, type LineClient } from '../support/lineClient.js';
+import { entryFrom, send, twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
+import { client, type LineClient } from '../support/lineClient.js';
 
 describe('what one sigsock account sends to another: quotes, mentions, styles, edits, deletes, typing, receipts', () => {
   let accounts: TwoAccounts;
@@ -111,26 +111,3 @@ describe('what one sigsock account sends to another: quotes, mentions, styles, e
     }
   });
 });
-
-/** Sends a request (send_message unless `command` says otherwise); returns the sent timestamp. */
-async function send(c: LineClient, request: Answer): Promise<number> {
-  const sent = await c.request({ command: 'send_message', ...request });
-  assert.equal(sent.statusCode, 0, JSON.stringify(sent));
-  assert.equal(typeof sent.timestamp, 'number');
-  return sent.timestamp as number;
-}
-
-/** Reads entries until one matches; the ones before it must be entries too (not failures). */
-async function entryFrom(c: LineClient, matches: (entry: Answer) => boolean, timeoutMs = 20_000): Promise<Answer> {
-  const seen: Answer[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const res = await c.request({ command: 'receive_messages', timeout: Math.min(2000, Math.max(0, deadline - Date.now())) });
-    assert.equal(res.statusCode, 0, JSON.stringify(res));
-    for (const entry of res.messages as Answer[]) {
-      if (matches(entry)) return entry;
-      seen.push(entry);
-    }
-  }
-  assert.fail(`no matching entry within ${timeoutMs} ms; got ${JSON.stringify(seen)}`);
-}

@@ -24,11 +24,16 @@ export async function sendAttachment(
   data: Buffer,
   meta: { fileName: string; contentType: string; body?: string },
 ): Promise<void> {
+  const pointer = await uploadedPointer(network, data, meta);
+  await from.sendRaw(to, rawContent({ body: meta.body ?? null, attachments: [pointer] }));
+}
+
+/** `data` encrypted and put on CDN 3 as a contact's app uploads it; its AttachmentPointer in the mock's shape. */
+export async function uploadedPointer(network: MockNetwork, data: Buffer, meta: { fileName: string; contentType: string }) {
   const encrypted = encryptAttachment(Buffer.from(data));
   const key = randomUUID();
   await network.server.storeAttachmentOnCdn(3, key, encrypted.blob);
-  const pointer = { ...attachmentToPointer(key, encrypted), cdnNumber: 3, fileName: meta.fileName, contentType: meta.contentType };
-  await from.sendRaw(to, rawContent({ body: meta.body ?? null, attachments: [pointer] }));
+  return { ...attachmentToPointer(key, encrypted), cdnNumber: 3, fileName: meta.fileName, contentType: meta.contentType };
 }
 
 export async function sendReaction(from: PrimaryDevice, to: Device, emoji: string, target: { aciBinary: Uint8Array; timestamp: number }): Promise<void> {

@@ -48,11 +48,18 @@ export function fakeLease(entries: InboxEntry[]): FakeLease {
 export const TEST_ACI = 'a1b2c3d4-0000-4000-8000-00000000abcd';
 
 /** The parts of a message entry that a plain message sent to this account leaves empty. */
-export const PLAIN_MESSAGE: Pick<ReceivedMessage, 'quote' | 'mentions' | 'textStyles' | 'expiresInSeconds' | 'sentByThisAccount' | 'destination'> = {
+export const PLAIN_MESSAGE: Pick<ReceivedMessage, 'quote' | 'mentions' | 'textStyles' | 'expiresInSeconds' | 'viewOnce' | 'sharedContacts' | 'sentByThisAccount' | 'destination'> & {
+  sticker: null;
+  previews: never[];
+} = {
   quote: null,
   mentions: [],
   textStyles: [],
   expiresInSeconds: 0,
+  sticker: null,
+  previews: [],
+  viewOnce: false,
+  sharedContacts: [],
   sentByThisAccount: false,
   destination: null,
 };
@@ -89,7 +96,12 @@ export class FakeEngine implements Messenger {
   calls = 0;
   sent: { target: SendTarget; text: string | undefined; attachments: OutgoingAttachment[]; extras?: MessageExtras }[] = [];
   /** Remote deletes, typing indicators and receipts, in the order asked. */
-  signals: ({ remoteDelete: number; target: SendTarget } | { typing: 'start' | 'stop'; target: SendTarget } | { receipt: ReceiptKind; recipient: string; timestamps: number[] })[] = [];
+  signals: (
+    | { remoteDelete: number; target: SendTarget }
+    | { typing: 'start' | 'stop'; target: SendTarget }
+    | { receipt: ReceiptKind; recipient: string; timestamps: number[] }
+    | { expiration: number; target: SendTarget }
+  )[] = [];
   reactions: { target: SendTarget; reaction: ReactionRequest }[] = [];
   groupUpdates: GroupUpdateRequest[] = [];
   takeCalls: { timeoutMs: number; signal?: AbortSignal }[] = [];
@@ -116,6 +128,10 @@ export class FakeEngine implements Messenger {
 
   async remoteDelete(target: SendTarget, targetTimestamp: number): Promise<SendResult> {
     return this.signal({ remoteDelete: targetTimestamp, target });
+  }
+
+  async setExpiration(target: SendTarget, seconds: number): Promise<SendResult> {
+    return this.signal({ expiration: seconds, target });
   }
 
   async sendTyping(target: SendTarget, stop: boolean): Promise<SendResult> {

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { within } from './contactActions.js';
 import { startDaemon, type Daemon } from './daemon.js';
 import { BIN, globalArgs, MOCK_CODE, runCli, type RunResult } from './harness.js';
+import type { Answer, LineClient } from './lineClient.js';
 
 export interface SandboxAccount {
   number: string;
@@ -66,4 +67,38 @@ export async function twoSandboxAccounts(numbers: [string, string], label: strin
     close();
     throw err;
   }
+}
+
+/** Sends a request (send_message unless `command` says otherwise); returns the sent timestamp. */
+export async function send(c: LineClient, request: Answer): Promise<number> {
+  const sent = await c.request({ command: 'send_message', ...request });
+  assert.equal(sent.statusCode, 0, JSON.stringify(sent));
+  assert.equal(typeof sent.timestamp, 'number');
+  return sent.timestamp as number;
+}
+
+/** Entries a client took after the one `entryFrom` looked for, for its next call. */
+const leftOver = new WeakMap<LineClient, Answer[]>();
+
+/** Reads entries until one matches (the ones after it in the same answer wait for the next call); the ones before it must be entries too (not failures). */
+export async function entryFrom(c: LineClient, matches: (entry: Answer) => boolean, timeoutMs = 20_000): Promise<Answer> {
+  const seen: Answer[] = [];
+  const deadline = Date.now() + timeoutMs;
+  let queue = leftOver.get(c) ?? [];
+  for (;;) {
+    while (queue.length > 0) {
+      const entry = queue.shift()!;
+      if (matches(entry)) {
+        leftOver.set(c, queue);
+        return entry;
+      }
+      seen.push(entry);
+    }
+    if (Date.now() >= deadline) break;
+    const res = await c.request({ command: 'receive_messages', timeout: Math.min(2000, Math.max(0, deadline - Date.now())) });
+    assert.equal(res.statusCode, 0, JSON.stringify(res));
+    queue = [...(res.messages as Answer[])];
+  }
+  leftOver.set(c, []);
+  assert.fail(`no matching entry within ${timeoutMs} ms; got ${JSON.stringify(seen)}`);
 }

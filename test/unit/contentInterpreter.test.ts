@@ -20,6 +20,8 @@ function interpret(content: Content, senderAci = BOB): EntryValue | null {
 
 const bob = { aci: BOB, e164: null };
 const plain = { sentByThisAccount: false, destination: null, groupId: null };
+/** The parts a message without a sticker, previews, view-once or contacts has. */
+const none = { sticker: null, previews: [], viewOnce: false, sharedContacts: [] };
 
 describe('content interpreter', () => {
   it('a message with a quote, mentions, styles and a timer', () => {
@@ -46,13 +48,14 @@ describe('content interpreter', () => {
       mentions: [{ mentioned: { aci: CAROL, e164: null }, start: 0, length: 1 }],
       textStyles: [{ style: 'bold', start: 2, length: 4 }],
       expiresInSeconds: 3600,
+      ...none,
     });
   });
 
   it('an edit, a remote delete and a timer change', () => {
     const edit = interpret({ editMessage: { targetSentTimestamp: 10, dataMessage: { timestamp: 11, body: 'fixed' } } });
     assert.equal(edit?.kind, 'edit');
-    assert.deepEqual(edit && { ...edit }, { kind: 'edit', sender: bob, timestamp: 11, ...plain, targetTimestamp: 10, body: 'fixed', reaction: null, quote: null, mentions: [], textStyles: [], expiresInSeconds: 0 });
+    assert.deepEqual(edit && { ...edit }, { kind: 'edit', sender: bob, timestamp: 11, ...plain, targetTimestamp: 10, body: 'fixed', reaction: null, quote: null, mentions: [], textStyles: [], expiresInSeconds: 0, ...none });
     assert.deepEqual(interpret({ dataMessage: { timestamp: 12, delete: { targetSentTimestamp: 10 } } }), { kind: 'remoteDelete', sender: bob, timestamp: 12, ...plain, targetTimestamp: 10 });
     assert.deepEqual(interpret({ dataMessage: { timestamp: 13, flags: DataMessageFlags.EXPIRATION_TIMER_UPDATE, expireTimer: 60 } }), {
       kind: 'timerChange',
@@ -101,13 +104,103 @@ describe('content interpreter', () => {
 
   it('names what it does not interpret, including content it does not know', () => {
     const kinds = [
-      interpret({ callMessage: new Uint8Array([10, 0]) }),
-      interpret({ dataMessage: { timestamp: 3, sticker: new Uint8Array([10, 0]) } }),
-      interpret({ syncMessage: { read: [{ timestamp: 4, senderAciBinary: bin(BOB) }] } }, SELF),
+      interpret({ callMessage: {} }),
+      interpret({ dataMessage: { timestamp: 3, giftBadge: new Uint8Array([10, 0]) } }),
+      interpret({ dataMessage: { timestamp: 3, payment: { activation: { type: 0 } } } }),
       interpret({ syncMessage: { sent: { timestamp: 5 } } }, BOB),
       // A Content whose only field is one sigsock's schema does not declare (field 99).
       interpretContent(decodeContent(new Uint8Array([0x9a, 0x06, 0x00])), { senderAci: BOB, senderDevice: 1, senderE164: null, sealed: false, content: new Uint8Array(), groupId: null }, META).entry?.value,
     ].map((e) => (e?.kind === 'unsupported' ? e.contentKind : e?.kind));
-    assert.deepEqual(kinds, ['callMessage', 'sticker', 'readSync', 'syncMessage', 'unknown']);
+    assert.deepEqual(kinds, ['callMessage', 'giftBadge', 'paymentActivation', 'syncMessage', 'unknown']);
+  });
+
+  it('a sticker, link previews, view-once and a shared contact: images become attachments the parts point to', () => {
+    const pointer = (cdnKey: string) => ({ cdnKey, cdnNumber: 3, key: new Uint8Array(64), digest: new Uint8Array(32), size: 9, contentType: 'image/webp', fileName: cdnKey });
+    const effects = interpretContent(
+      decodeContent(
+        encodeContent({
+          dataMessage: {
+            timestamp: 20,
+            body: 'look https://x.example',
+            attachments: [pointer('photo')],
+            isViewOnce: true,
+            sticker: { packId: new Uint8Array([0xab, 0xcd]), packKey: new Uint8Array([1, 2]), stickerId: 7, emoji: '🐱', data: pointer('sticker') },
+            preview: [{ url: 'https://x.example', title: 'X', description: 'about x', date: 1000, image: pointer('preview') }, { url: 'https://y.example' }],
+            contact: [{ name: { givenName: 'Ada', familyName: 'Lovelace' }, number: [{ value: '+15550003', type: 2 }], email: [{ value: 'ada@example.org', type: 4, label: 'old' }], address: [{ type: 2, city: 'London' }], organization: 'Analytical' }],
+          },
+        }),
+      ),
+      { senderAci: BOB, senderDevice: 1, senderE164: null, sealed: false, content: new Uint8Array(), groupId: null },
+      META,
+    );
+    assert.deepEqual(effects.entry?.attachments.map((a) => a.filename), ['photo', 'sticker', 'preview']);
+    const value = effects.entry?.value;
+    assert.ok(value?.kind === 'message');
+    assert.equal(value.viewOnce, true);
+    assert.deepEqual(value.sticker, { packId: 'abcd', packKey: '0102', stickerId: 7, emoji: '🐱', image: 1 });
+    assert.deepEqual(value.previews, [
+      { url: 'https://x.example', title: 'X', description: 'about x', date: 1000, image: 2 },
+      { url: 'https://y.example', title: null, description: null, date: null, image: null },
+    ]);
+    const nobody = { prefix: null, suffix: null, middle: null, nickname: null };
+    const noAddress = { label: null, street: null, pobox: null, neighborhood: null, region: null, postcode: null, country: null };
+    assert.deepEqual(value.sharedContacts, [
+      {
+        name: { given: 'Ada', family: 'Lovelace', ...nobody },
+        phone: [{ value: '+15550003', type: 'MOBILE', label: null }],
+        email: [{ value: 'ada@example.org', type: 'CUSTOM', label: 'old' }],
+        address: [{ type: 'WORK', city: 'London', ...noAddress }],
+        organization: 'Analytical',
+      },
+    ]);
+    // A sticker alone (no body) is a message, not an unsupported entry.
+    const sticker = interpret({ dataMessage: { timestamp: 21, sticker: { packId: new Uint8Array([1]), packKey: new Uint8Array([2]), stickerId: 0 } } });
+    assert.equal(sticker?.kind, 'message');
+  });
+
+  it('read and viewed syncs from the owner\'s other devices', () => {
+    assert.deepEqual(interpret({ syncMessage: { read: [{ timestamp: 4, senderAciBinary: bin(BOB) }, { timestamp: 5, senderAci: CAROL }] } }, SELF), {
+      kind: 'readSync',
+      sender: { aci: SELF, e164: null },
+      timestamp: 800,
+      receipt: 'read',
+      messages: [
+        { author: bob, timestamp: 4 },
+        { author: { aci: CAROL, e164: null }, timestamp: 5 },
+      ],
+    });
+    const viewed = interpret({ syncMessage: { viewed: [{ timestamp: 6, senderAciBinary: bin(BOB) }] } }, SELF);
+    assert.equal(viewed?.kind === 'readSync' && viewed.receipt, 'viewed');
+  });
+
+  it('calls: offer, answer, busy and hangup with exact 64-bit ids; ICE and opaque signalling stay invisible', () => {
+    const call = { kind: 'call', sender: bob, timestamp: 800, media: null, hangup: null };
+    assert.deepEqual(interpret({ callMessage: { offer: { id: '18446744073709551615', type: 1, opaque: new Uint8Array(3) } } }), { ...call, event: 'offer', callId: '18446744073709551615', media: 'video' });
+    assert.deepEqual(interpret({ callMessage: { answer: { id: '2' } } }), { ...call, event: 'answer', callId: '2' });
+    assert.deepEqual(interpret({ callMessage: { busy: { id: '3' } } }), { ...call, event: 'busy', callId: '3' });
+    assert.deepEqual(interpret({ callMessage: { hangup: { id: '4', type: 2, deviceId: 1 } } }), { ...call, event: 'hangup', callId: '4', hangup: 'declined' });
+    assert.equal(interpret({ callMessage: { iceUpdate: [{ id: '4', opaque: new Uint8Array(2) }] } }), null);
+    assert.equal(interpret({ callMessage: { opaque: new Uint8Array(2) } }), null);
+  });
+
+  it('a payment notification', () => {
+    assert.deepEqual(interpret({ dataMessage: { timestamp: 30, payment: { notification: { note: 'lunch', mobileCoin: { receipt: new Uint8Array([1, 2]) } } } } }), {
+      kind: 'payment',
+      sender: bob,
+      timestamp: 30,
+      ...plain,
+      note: 'lunch',
+      receipt: 'AQI=',
+    });
+  });
+
+  it('stories only when asked for', () => {
+    const from = { senderAci: BOB, senderDevice: 1, senderE164: null, sealed: false, content: new Uint8Array(), groupId: null };
+    const content = decodeContent(encodeContent({ storyMessage: { textAttachment: { text: 'hello' }, allowsReplies: true } }));
+    assert.equal(interpretContent(content, from, META).entry, null);
+    assert.deepEqual(interpretContent(content, from, { ...META, receiveStories: true }).entry, {
+      value: { kind: 'story', sender: bob, timestamp: 800, groupId: null, text: 'hello', allowsReplies: true },
+      attachments: [],
+    });
   });
 });

@@ -14,6 +14,15 @@ const at = { sender: BOB, timestamp: 10, groupId: null, sentByThisAccount: false
 const wire = (entry: InboxEntry) => JSON.stringify(encodeEntry(entry, { attachmentData: true }));
 const head = `"timestamp":10,"sender":"+15550002","senderUuid":"${BOB.aci}"`;
 
+const image = (filename: string) => ({ content: null, filename, contentType: 'image/png', size: 1, error: null });
+const CARD = {
+  name: { given: 'Ada', family: 'Lovelace', prefix: null, suffix: null, middle: null, nickname: null },
+  phone: [{ value: '+15550003', type: 'MOBILE' as const, label: null }],
+  email: [],
+  address: [],
+  organization: null,
+};
+
 describe('entry encoder', () => {
   it('writes a plain message as the seed did', () => {
     assert.equal(wire({ kind: 'message', ...PLAIN_MESSAGE, ...at, body: 'hi', reaction: null, attachments: [] }), `{${head},"body":"hi","attachments":[]}`);
@@ -33,6 +42,7 @@ describe('entry encoder', () => {
       [
         {
           kind: 'message',
+          ...PLAIN_MESSAGE,
           ...at,
           body: '@ b',
           reaction: null,
@@ -54,6 +64,48 @@ describe('entry encoder', () => {
       [{ kind: 'receipt', sender: BOB, timestamp: 10, receipt: 'viewed', targetTimestamps: [7, 8] }, `{${head},"body":null,"attachments":[],"receiptMessage":{"type":"VIEWED","timestamps":[7,8]}}`],
       [{ kind: 'typing', sender: BOB, timestamp: 10, action: 'started', groupId: 'Zw==' }, `{${head},"body":null,"groupId":"Zw==","attachments":[],"typingMessage":{"action":"STARTED"}}`],
       [{ kind: 'unsupported', sender: BOB, timestamp: 10, contentKind: 'callMessage' }, `{${head},"body":null,"attachments":[],"unsupported":{"contentKind":"callMessage"}}`],
+      [
+        {
+          kind: 'message',
+          ...PLAIN_MESSAGE,
+          ...at,
+          body: 'see https://x.example',
+          reaction: null,
+          attachments: [image('photo.jpg')],
+          viewOnce: true,
+          previews: [{ url: 'https://x.example', title: 'X', description: null, date: 5, image: image('x.png') }],
+        },
+        `{${head},"body":"see https://x.example","attachments":[{"filename":"photo.jpg","contentType":"image/png","size":1}],"viewOnce":true,"previews":[{"url":"https://x.example","title":"X","description":null,"date":5,"image":{"filename":"x.png","contentType":"image/png","size":1}}]}`,
+      ],
+      [
+        { kind: 'message', ...PLAIN_MESSAGE, ...at, body: null, reaction: null, attachments: [], sticker: { packId: 'aa', packKey: 'bb', stickerId: 3, emoji: '🐱', image: image('s.webp') } },
+        `{${head},"body":null,"attachments":[],"sticker":{"packId":"aa","packKey":"bb","stickerId":3,"emoji":"🐱","attachment":{"filename":"s.webp","contentType":"image/png","size":1}}}`,
+      ],
+      [
+        { kind: 'message', ...PLAIN_MESSAGE, ...at, body: null, reaction: null, attachments: [], sharedContacts: [CARD] },
+        `{${head},"body":null,"attachments":[],"contacts":[${JSON.stringify(CARD)}]}`,
+      ],
+      [
+        { kind: 'readSync', sender: SELF, timestamp: 10, receipt: 'read', messages: [{ author: BOB, timestamp: 7 }] },
+        `{"timestamp":10,"sender":"+15550001","senderUuid":"${SELF.aci}","body":null,"attachments":[],"readMessages":[{"sender":"+15550002","senderUuid":"${BOB.aci}","timestamp":7}]}`,
+      ],
+      [
+        { kind: 'readSync', sender: SELF, timestamp: 10, receipt: 'viewed', messages: [{ author: BOB, timestamp: 7 }] },
+        `{"timestamp":10,"sender":"+15550001","senderUuid":"${SELF.aci}","body":null,"attachments":[],"viewedMessages":[{"sender":"+15550002","senderUuid":"${BOB.aci}","timestamp":7}]}`,
+      ],
+      [
+        { kind: 'call', sender: BOB, timestamp: 10, event: 'offer', callId: '18446744073709551615', media: 'video', hangup: null },
+        `{${head},"body":null,"attachments":[],"callMessage":{"offerMessage":{"id":"18446744073709551615","type":"VIDEO_CALL"}}}`,
+      ],
+      [
+        { kind: 'call', sender: BOB, timestamp: 10, event: 'hangup', callId: '1', media: null, hangup: 'declined' },
+        `{${head},"body":null,"attachments":[],"callMessage":{"hangupMessage":{"id":"1","type":"DECLINED"}}}`,
+      ],
+      [{ kind: 'payment', ...at, note: 'for lunch', receipt: 'AQI=' }, `{${head},"body":null,"attachments":[],"payment":{"note":"for lunch","receipt":"AQI="}}`],
+      [
+        { kind: 'story', sender: BOB, timestamp: 10, groupId: null, text: 'hello', allowsReplies: true, attachments: [] },
+        `{${head},"body":null,"attachments":[],"storyMessage":{"allowsReplies":true,"text":"hello"}}`,
+      ],
     ];
     for (const [entry, expected] of cases) assert.equal(wire(entry), expected, entry.kind);
   });
@@ -63,6 +115,8 @@ describe('entry encoder', () => {
     assert.equal(line({ kind: 'edit', ...PLAIN_MESSAGE, ...at, body: 'new', reaction: null, attachments: [], targetTimestamp: 9 }), '10 +15550002: (edit of 9) new\n');
     assert.equal(line({ kind: 'remoteDelete', ...at, sender: SELF, sentByThisAccount: true, destination: BOB, targetTimestamp: 9 }), '10 +15550001 to +15550002: deleted 9\n');
     assert.equal(line({ kind: 'receipt', sender: BOB, timestamp: 10, receipt: 'read', targetTimestamps: [7] }), '10 +15550002: read receipt for 7\n');
-    assert.equal(line({ kind: 'unsupported', sender: BOB, timestamp: 10, contentKind: 'sticker' }), '10 +15550002: [sticker: not supported by sigsock]\n');
+    assert.equal(line({ kind: 'unsupported', sender: BOB, timestamp: 10, contentKind: 'giftBadge' }), '10 +15550002: [giftBadge: not supported by sigsock]\n');
+    assert.equal(line({ kind: 'call', sender: BOB, timestamp: 10, event: 'offer', callId: '1', media: 'audio', hangup: null }), '10 +15550002: call offer (audio)\n');
+    assert.equal(line({ kind: 'readSync', sender: SELF, timestamp: 10, receipt: 'read', messages: [{ author: BOB, timestamp: 7 }] }), '10 +15550001: read on another device: 7\n');
   });
 });

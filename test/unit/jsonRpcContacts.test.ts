@@ -44,7 +44,7 @@ test('block, unblock, getUserStatus, updateContact and sendMessageRequestRespons
   assert.deepEqual(await call(engine, 'getUserStatus', { recipient: BOB.number }), [{ recipient: BOB.number, number: BOB.number, uuid: null, isRegistered: false }]);
   await assert.rejects(call(engine, 'getUserStatus', { recipient: BOB.uuid }), /not a valid phone number/);
   assert.deepEqual(await call(engine, 'updateContact', { recipient: BOB.number, givenName: 'Bob', familyName: 'Builder' }), {});
-  await assert.rejects(call(engine, 'updateContact', { recipient: BOB.number, name: 'x', expiration: 60 }), /"expiration" is not supported/);
+  await assert.rejects(call(engine, 'updateContact', { recipient: BOB.number, name: 'x', note: 'n' }), /"note" is not supported/);
   assert.deepEqual(await call(engine, 'sendMessageRequestResponse', { recipient: BOB.number, type: 'ACCEPT' }), {});
   await assert.rejects(call(engine, 'sendMessageRequestResponse', { recipient: BOB.number, type: 'later' }), /type must be one of accept, delete, block/);
 });

@@ -69,3 +69,39 @@ test("sourceDevice, serverReceivedTimestamp and serverDeliveredTimestamp from th
   assert.equal(old.sourceDevice, null);
   assert.equal('serverReceivedTimestamp' in old, false);
 });
+
+test("stickers, previews, view-once, shared contacts, read syncs, calls, payments and stories in signal-cli's shapes", () => {
+  const image = { content: null, filename: 'i.png', contentType: 'image/png', size: 1, error: null };
+  const card = {
+    name: { given: 'Ada', family: 'Lovelace', prefix: null, suffix: null, middle: null, nickname: null },
+    phone: [{ value: '+15550003', type: 'MOBILE' as const, label: null }],
+    email: [],
+    address: [],
+    organization: null,
+  };
+  const data = encode({
+    kind: 'message',
+    ...origin,
+    ...PLAIN_MESSAGE,
+    body: 'https://x.example',
+    attachments: [],
+    reaction: null,
+    viewOnce: true,
+    sticker: { packId: 'aa', packKey: 'bb', stickerId: 3, emoji: null, image },
+    previews: [{ url: 'https://x.example', title: 'X', description: null, date: null, image: null }],
+    sharedContacts: [card],
+  }).envelope.dataMessage;
+  assert.equal(data.viewOnce, true);
+  assert.deepEqual(data.sticker, { packId: 'aa', stickerId: 3, attachment: { contentType: 'image/png', filename: 'i.png', size: 1 } });
+  assert.deepEqual(data.previews, [{ url: 'https://x.example', title: 'X', description: null, image: null }]);
+  assert.deepEqual(data.contacts[0].name.display, 'Ada Lovelace');
+  assert.deepEqual(data.contacts[0].phone, card.phone);
+
+  const read = encode({ kind: 'readSync', sender: SELF, timestamp: 7, receipt: 'viewed', messages: [{ author: BOB, timestamp: 3 }] }).envelope;
+  assert.deepEqual(read.syncMessage, { viewedMessages: [{ sender: BOB.e164, senderNumber: BOB.e164, senderUuid: BOB.aci, timestamp: 3 }] });
+  const call = encode({ kind: 'call', sender: BOB, timestamp: 8, event: 'offer', callId: '99', media: 'audio', hangup: null }).envelope;
+  assert.deepEqual(call.callMessage, { offerMessage: { id: '99', type: 'AUDIO_CALL' } });
+  assert.deepEqual(encode({ kind: 'payment', ...origin, note: 'n', receipt: 'AQ==' }).envelope.dataMessage.payment, { note: 'n', receipt: 'AQ==' });
+  const story = encode({ kind: 'story', sender: BOB, timestamp: 9, groupId: null, text: 'hi', allowsReplies: false, attachments: [] }).envelope;
+  assert.deepEqual(story.storyMessage, { allowsReplies: false, textAttachment: { text: 'hi' } });
+});

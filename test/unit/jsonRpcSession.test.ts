@@ -12,10 +12,10 @@ import { AttachmentFiles } from '../../src/jsonrpc/attachmentFiles.js';
 import { LineSplitter } from '../../src/jsonrpc/lineSplitter.js';
 import { parseLine } from '../../src/jsonrpc/protocol.js';
 import { Session } from '../../src/jsonrpc/session.js';
-import type { InboxEntry, InboxLease, SendTarget } from '../../src/messenger/api.js';
+import type { InboxEntry, InboxLease, MessageExtras, SendTarget } from '../../src/messenger/api.js';
 import type { AccountEngine } from '../../src/messenger/commands/index.js';
 import { MessengerError } from '../../src/messenger/errors.js';
-import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
+import { bytesOf, PLAIN_MESSAGE } from '../support/fakeEngine.js';
 
 const ALICE = '+15550001111';
 const BOB = '+15550002222';
@@ -27,14 +27,27 @@ interface FakeInbox {
   released: number;
 }
 
-function fakeEngine(inbox: FakeInbox, sends: { target: SendTarget; text?: string; attachments: { data: Buffer; filename?: string; contentType?: string }[] }[]): AccountEngine {
+interface FakeSend {
+  target: SendTarget;
+  text?: string;
+  attachments: { data: Buffer; filename?: string; contentType?: string }[];
+  extras?: MessageExtras;
+  /** A setExpiration call (updateContact). */
+  expiration?: number;
+}
+
+function fakeEngine(inbox: FakeInbox, sends: FakeSend[]): AccountEngine {
   const waiters: (() => void)[] = [];
   let leased = false;
   const engine = {
-    async sendMessage(target: SendTarget, text: string | undefined, attachments: { data: Buffer }[]) {
-      sends.push({ target, text, attachments });
+    async sendMessage(target: SendTarget, text: string | undefined, attachments: { data: Buffer }[], extras?: MessageExtras) {
+      sends.push({ target, text, attachments, extras });
       if (target.recipient === '+15550009999') throw new MessengerError('UNTRUSTED_IDENTITY', 'the safety number changed');
       return { timestamp: 1000 + sends.length, results: [{ recipient: target.recipient ?? null, aci: BOB_ACI, success: true, unidentified: false }] };
+    },
+    async setExpiration(target: SendTarget, seconds: number) {
+      sends.push({ target, attachments: [], expiration: seconds });
+      return { timestamp: 1000 + sends.length, results: [] };
     },
     async takeInbox(timeoutMs: number, signal?: AbortSignal): Promise<InboxLease> {
       for (;;) {
@@ -185,9 +198,29 @@ describe('JSON-RPC sessions', () => {
     assert.equal(Buffer.from(t.sends[0].attachments[0].data).toString(), 'hello');
   });
 
+  it("maps send's sticker (with its image), viewOnce and link preview parameters; updateContact's expiration", async () => {
+    const t = session();
+    const image = `data:image/webp;base64,${Buffer.from('sticker').toString('base64')}`;
+    const sticker = `${'ab'.repeat(16)}:${'cd'.repeat(32)}:7`;
+    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: BOB, sticker, stickerImage: image }, id: 1 }));
+    assert.ok((await t.next()).result);
+    const sent = t.sends[0].extras?.sticker;
+    assert.deepEqual([sent?.packId, sent?.packKey, sent?.stickerId, sent?.image.contentType], ['ab'.repeat(16), 'cd'.repeat(32), 7, 'image/webp']);
+    assert.equal(bytesOf(sent!.image).toString(), 'sticker');
+    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: BOB, message: 'see https://x.example', viewOnce: true, previewUrl: 'https://x.example', previewTitle: 'X' }, id: 2 }));
+    assert.ok((await t.next()).result);
+    assert.equal(t.sends[1].extras?.viewOnce, true);
+    assert.deepEqual(t.sends[1].extras?.previews, [{ url: 'https://x.example', title: 'X' }]);
+    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: BOB, sticker: `${'ab'.repeat(16)}:7` }, id: 3 }));
+    assert.match((await t.next()).error.message, /sigsock keeps no sticker packs/);
+    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'updateContact', params: { recipient: BOB, expiration: 600 }, id: 4 }));
+    assert.ok((await t.next()).result);
+    assert.deepEqual(t.sends.at(-1), { target: { recipient: BOB }, attachments: [], expiration: 600 });
+  });
+
   it('refuses what it cannot honour, and reports a send that reached nobody with its results', async () => {
     const t = session();
-    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: BOB, message: 'x', sticker: 'pack:1' }, id: 1 }));
+    t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: BOB, message: 'x', endSession: true }, id: 1 }));
     assert.deepEqual((await t.next()).error.code, -1);
     assert.equal(t.sends.length, 0, 'nothing was sent');
     t.send(JSON.stringify({ jsonrpc: '2.0', method: 'send', params: { recipient: '+15550009999', message: 'x' }, id: 2 }));

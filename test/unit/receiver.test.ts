@@ -5,7 +5,7 @@ import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, LibSignalErrorBase } from '@signalapp/libsignal-client';
-import { encodeContent, encodeEnvelope } from '../../src/proto/index.js';
+import { DataMessageFlags, encodeContent, encodeEnvelope } from '../../src/proto/index.js';
 import { DiskFullError } from '../../src/store/diskFull.js';
 import type { ProtocolBatch } from '../../src/store/protocolStores.js';
 import { EnvelopeType, type EnvelopeInput } from '../../src/messenger/envelopeDecryptor.js';
@@ -28,13 +28,13 @@ function deferred() {
   return { promise, resolve };
 }
 
-function world(options: { decrypt?: DecryptFn } = {}) {
+function world(options: { decrypt?: DecryptFn; stores?: Partial<ProtocolBatch['stores']> } = {}) {
   const events: string[] = [];
   const committed = new Map<string, ReceiveOutcome>();
   /** Makes the next commits throw this (a full disk, a broken database). */
   let commitFailure: (() => Error) | null = null;
   const openBatch = (): ReceiveBatch => ({
-    stores: {} as ProtocolBatch['stores'],
+    stores: (options.stores ?? {}) as ProtocolBatch['stores'],
     commit(also?: () => void) {
       if (commitFailure) throw commitFailure();
       also?.();
@@ -88,6 +88,22 @@ function describeOutcome(outcome: ReceiveOutcome): string {
 }
 
 describe('receiver', () => {
+  it("archives the sender's session on END_SESSION, in the envelope's batch, and shows nothing", async () => {
+    const events: string[] = [];
+    const session = {
+      getSession: async (address: { name(): string; deviceId(): number }) => {
+        events.push(`get ${address.name()}.${address.deviceId()}`);
+        return { archiveCurrentState: () => events.push('archive') };
+      },
+      saveSession: async () => void events.push('save'),
+    };
+    const w = world({ stores: { session } as unknown as Partial<ProtocolBatch['stores']> });
+    const content = encodeContent({ dataMessage: { timestamp: 1700000000000, flags: DataMessageFlags.END_SESSION } });
+    await w.enqueue('g1', encodeEnvelope({ type: EnvelopeType.CIPHERTEXT, sourceServiceId: SENDER_ACI, sourceDevice: 3, content, serverGuid: 'g1', serverTimestamp: 1 }));
+    assert.deepEqual(events, [`get ${SENDER_ACI}.3`, 'archive', 'save']);
+    assert.deepEqual(w.events, ['commit g1 message:-', 'ack g1', 'afterCommit -']);
+  });
+
   it('commits the entry with the ratchet state before it acknowledges the envelope', async () => {
     const w = world();
     await w.enqueue('g1', envelope('g1', 'hi'));

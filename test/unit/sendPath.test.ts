@@ -6,6 +6,8 @@ import { Aci } from '@signalapp/libsignal-client';
 import { SendPath, type SendPathDeps } from '../../src/messenger/sendPath.js';
 import { MessengerError } from '../../src/messenger/errors.js';
 import type { DataMessage } from '../../src/messenger/outbox.js';
+import { ConversationTimers, groupConversation } from '../../src/messenger/conversationTimers.js';
+import { DataMessageFlags } from '../../src/proto/index.js';
 
 const SELF = { aci: '11111111-1111-4111-8111-111111111111', number: '+15550000001', profileKey: new Uint8Array(32).fill(7) };
 const BOB = { aci: '22222222-2222-4222-8222-222222222222', e164: '+15550000002', profileKey: null };
@@ -14,8 +16,13 @@ const GROUP = { groupId: 'R3JvdXA=', masterKey: new Uint8Array(32).fill(9), revi
 function fakes() {
   const steps: string[] = [];
   const sent: { to: string; message: DataMessage; timestamp: number }[] = [];
+  const rows = new Map<string, string>();
+  const timers = new ConversationTimers({ getSetting: (k) => rows.get(k), setSetting: (k, v) => void rows.set(k, v) });
+  timers.learn({ conversation: BOB.aci, seconds: 600, version: 2 });
+  timers.learn({ conversation: groupConversation(GROUP.groupId), seconds: 60, version: null });
   const deps = {
     account: () => SELF,
+    timers,
     groups: {
       forSend: async (groupId: string) => {
         steps.push(`group ${groupId}`);
@@ -59,6 +66,8 @@ test('a text message to a number: resolved first, then uploaded, one timestamp f
   assert.equal(sent[0].message.groupV2, undefined);
   assert.equal(sent[0].message.timestamp, result.timestamp);
   assert.equal(sent[0].timestamp, result.timestamp);
+  // The conversation's disappearing-message timer and its version go with it.
+  assert.deepEqual([sent[0].message.expireTimer, sent[0].message.expireTimerVersion], [600, 2]);
 });
 
 test('a reaction in a group: the same path, with the group context and the author as ACI', async () => {
@@ -72,6 +81,16 @@ test('a reaction in a group: the same path, with the group context and the autho
   assert.equal(message.reaction?.emoji, '👍');
   assert.deepEqual(message.reaction?.targetAuthorAciBinary, Aci.fromUuid(SELF.aci).getServiceIdBinary());
   assert.equal(message.reaction?.targetSentTimestamp, 1234);
+  assert.equal(message.expireTimer, undefined, 'a reaction carries no timer');
+});
+
+test("a group message carries the group's timer, without a version; a timer change is flagged and versioned", async () => {
+  const { path, sent } = fakes();
+  await path.sendMessage({ groupId: GROUP.groupId }, 'hi all', []);
+  assert.deepEqual([sent[0].message.expireTimer, sent[0].message.expireTimerVersion], [60, undefined]);
+  await path.setExpiration({ recipient: BOB.e164 }, 0);
+  assert.deepEqual([sent[1].message.flags, sent[1].message.expireTimer, sent[1].message.expireTimerVersion], [DataMessageFlags.EXPIRATION_TIMER_UPDATE, 0, 3]);
+  await assert.rejects(path.setExpiration({ groupId: GROUP.groupId }, 60), /update_group's expiration/);
 });
 
 test('an unknown group fails before anything is uploaded or sent', async () => {

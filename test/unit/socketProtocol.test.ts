@@ -132,7 +132,7 @@ test('reqId is echoed verbatim, and omitted when the request had none', async ()
       command: 'nope',
       reqId: 12,
       statusCode: StatusCode.UNKNOWN_COMMAND,
-      errorMessage: "unknown command 'nope'; known commands: send_message, send_reaction, receive_messages, list_groups, trust, ack, update_group, quit_group, list_devices, remote_delete, send_typing, send_receipt, list_contacts, block, unblock, get_user_status, update_contact, send_message_request_response, get_profile",
+      errorMessage: "unknown command 'nope'; known commands: send_message, send_reaction, receive_messages, list_groups, trust, ack, update_group, quit_group, list_devices, remote_delete, send_typing, send_receipt, list_contacts, block, unblock, get_user_status, update_contact, send_message_request_response, get_profile, set_expiration",
     });
   });
 });

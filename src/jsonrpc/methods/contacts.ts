@@ -1,6 +1,6 @@
 // listContacts, block, unblock in signal-cli's shapes (JsonContact for listContacts).
 import type { ContactSummary } from '../../messenger/api.js';
-import { block, CommandArguments, getUserStatus, listContacts, sendMessageRequestResponse, unblock, updateContact } from '../../messenger/commands/index.js';
+import { block, CommandArguments, getUserStatus, listContacts, sendMessageRequestResponse, setExpiration, unblock, updateContact } from '../../messenger/commands/index.js';
 import type { Method } from './context.js';
 
 const NO_LIMITS = { maxAttachmentBytes: 0 };
@@ -74,16 +74,23 @@ export const getUserStatusMethod: Method = async (params, ctx) => {
   return statuses.map((s) => ({ recipient: s.recipient, number: s.recipient, uuid: s.uuid, isRegistered: s.isRegistered }));
 };
 
-/** signal-cli's updateContact: the name parameters; an expiration timer and nicknames are not supported yet. */
+/**
+ * signal-cli's updateContact: the name parameters (a name on this device) and `expiration` (the
+ * conversation's disappearing timer, announced to the contact); both are checked before either runs.
+ */
 export const updateContactMethod: Method = async (params, ctx) => {
-  params.refuseUnsupported('updateContact', ['expiration', 'nickGivenName', 'nickFamilyName', 'note']);
+  params.refuseUnsupported('updateContact', ['nickGivenName', 'nickFamilyName', 'note']);
   const text = (name: string) => (params.has(name) ? params.get(name) : undefined);
   const given = text('givenName') ?? text('name');
   const family = text('familyName');
   const name = given === undefined && family === undefined ? undefined : [given, family].filter((p) => typeof p === 'string' && p).join(' ');
-  const args = new CommandArguments({ recipient: params.get('recipient'), name }, { recipient: 'recipient', name: 'name' });
-  await updateContact.run(ctx.engine, updateContact.parse(args, NO_LIMITS), {});
-  return {};
+  const recipient = params.get('recipient');
+  const timer = params.has('expiration') ? setExpiration.parse(new CommandArguments({ recipient, expiration: params.get('expiration') }, { recipient: 'recipient', expiration: 'expiration' }), NO_LIMITS) : undefined;
+  const naming = name !== undefined || !timer ? updateContact.parse(new CommandArguments({ recipient, name }, { recipient: 'recipient', name: 'name' }), NO_LIMITS) : undefined;
+  if (naming) await updateContact.run(ctx.engine, naming, {});
+  if (!timer) return {};
+  const result = await setExpiration.run(ctx.engine, timer, {});
+  return { timestamp: result.timestamp };
 };
 
 /** signal-cli's sendMessageRequestResponse: recipient and groupId lists, type accept or delete (and block). */

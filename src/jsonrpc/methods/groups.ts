@@ -23,7 +23,7 @@ function encodeGroup(group: GroupSummary): Record<string, unknown> {
   };
 }
 
-const UPDATE_NOT_YET = ['description', 'avatar', 'admin', 'removeAdmin', 'ban', 'unban', 'resetLink', 'link', 'setPermissionAddMember', 'setPermissionEditDetails', 'setPermissionSendMessages', 'expiration', 'memberLabel', 'memberLabelEmoji'] as const;
+const UPDATE_NOT_YET = ['description', 'avatar', 'admin', 'removeAdmin', 'ban', 'unban', 'resetLink', 'link', 'setPermissionAddMember', 'setPermissionEditDetails', 'setPermissionSendMessages', 'memberLabel', 'memberLabelEmoji'] as const;
 
 export const updateGroupMethod: Method = async (params, ctx) => {
   params.refuseUnsupported('updateGroup', UPDATE_NOT_YET);
@@ -33,6 +33,7 @@ export const updateGroupMethod: Method = async (params, ctx) => {
       name: params.has('name') ? params.get('name') : undefined,
       addMembers: params.list('member'),
       removeMembers: params.list('removeMember'),
+      expiration: params.has('expiration') ? params.get('expiration') : undefined,
     },
     { addMembers: 'member', removeMembers: 'removeMember' },
   );

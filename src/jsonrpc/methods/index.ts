@@ -18,6 +18,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
   remoteDelete: remoteDeleteMethod,
   sendTyping: sendTypingMethod,
   sendReceipt: sendReceiptMethod,
+  updateContact: updateContactMethod,
   listGroups: listGroupsMethod,
   updateGroup: updateGroupMethod,
   quitGroup: quitGroupMethod,
@@ -33,7 +34,6 @@ export const METHODS: Readonly<Record<string, Method>> = {
   block: blockContactsMethod,
   unblock: unblockMethod,
   getUserStatus: getUserStatusMethod,
-  updateContact: updateContactMethod,
   sendMessageRequestResponse: sendMessageRequestResponseMethod,
 };
 

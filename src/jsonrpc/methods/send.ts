@@ -3,7 +3,7 @@
 // result lists every recipient, and a send that reached nobody is an error carrying the results
 // in `data.response`, as signal-cli reports it.
 import type { RecipientResult, SendResult } from '../../messenger/api.js';
-import { CommandArguments, rangeNotation, sendMessage, sendReaction, type ParseLimits } from '../../messenger/commands/index.js';
+import { CommandArguments, rangeNotation, sendMessage, sendReaction, stickerNotation, type ParseLimits } from '../../messenger/commands/index.js';
 import { MessengerError } from '../../messenger/errors.js';
 import { RpcError, UNTRUSTED_KEY_ERROR, USER_ERROR } from '../protocol.js';
 import type { Params } from '../params.js';
@@ -13,7 +13,7 @@ import { readAttachments } from './outgoingAttachments.js';
 export type Destination = { recipient: unknown } | { groupId: unknown };
 
 /** signal-cli's send parameters sigsock does not have yet. */
-const SEND_NOT_YET = ['username', 'noteToSelf', 'notifySelf', 'endSession', 'sticker', 'previewUrl', 'storyTimestamp', 'viewOnce', 'noUrgent'] as const;
+const SEND_NOT_YET = ['username', 'noteToSelf', 'notifySelf', 'endSession', 'storyTimestamp', 'noUrgent'] as const;
 
 export const send: Method = async (params, ctx) => {
   params.refuseUnsupported('send', SEND_NOT_YET);
@@ -22,7 +22,7 @@ export const send: Method = async (params, ctx) => {
   const attachments = await readAttachments(params.list('attachment'), ctx.maxAttachmentBytes);
   const limits: ParseLimits = { maxAttachmentBytes: ctx.maxAttachmentBytes };
   // Every destination is checked before anything is sent.
-  const extras = messageExtras(params);
+  const extras = { ...messageExtras(params), ...(await sendingParts(params, ctx.maxAttachmentBytes)) };
   const parsed = destinations.map((d) => sendMessage.parse(new CommandArguments({ ...d, message, attachments, ...extras }, { ...LABELS, ...EXTRA_LABELS }), limits));
   return sendToEach(parsed.map((p) => () => sendMessage.run(ctx.engine, p, {})), destinations);
 };
@@ -62,7 +62,23 @@ function messageExtras(params: Params): Record<string, unknown> {
   return extras;
 }
 
-const EXTRA_LABELS = { quote: 'quote', mentions: 'mention', textStyles: 'textStyle', editTimestamp: 'editTimestamp' };
+/**
+ * `sticker` (PACK_ID:PACK_KEY:STICKER_ID, with `stickerImage`: sigsock keeps no sticker packs),
+ * `viewOnce`, and signal-cli's `previewUrl`/`previewTitle`/`previewDescription`/`previewImage`.
+ * Images are file paths or data URIs, as `attachments`.
+ */
+async function sendingParts(params: Params, maxBytes: number): Promise<Record<string, unknown>> {
+  const parts: Record<string, unknown> = {};
+  const image = async (name: string) => (params.has(name) ? (await readAttachments([params.get(name)], maxBytes))[0] : undefined);
+  if (params.has('sticker')) parts.sticker = stickerNotation(params.get('sticker'), 'sticker', await image('stickerImage'));
+  if (params.has('viewOnce')) parts.viewOnce = params.get('viewOnce');
+  if (params.has('previewUrl')) {
+    parts.previews = [{ url: params.get('previewUrl'), title: params.get('previewTitle'), description: params.get('previewDescription'), image: await image('previewImage') }];
+  }
+  return parts;
+}
+
+const EXTRA_LABELS = { quote: 'quote', mentions: 'mention', textStyles: 'textStyle', editTimestamp: 'editTimestamp', sticker: 'sticker', viewOnce: 'viewOnce', previews: 'previewUrl' };
 
 export const LABELS = { author: 'targetAuthor', timestamp: 'targetTimestamp', content: 'send', attachments: 'attachments' };
 

@@ -16,11 +16,12 @@ export class PreDecodedBase64 {
 export function parseAttachments(value: unknown, field: string, maxBytes: number): OutgoingAttachment[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw invalid('INVALID_ATTACHMENT', `${field} must be an array`);
-  return value.map((item, index) => parseAttachment(item, index, maxBytes));
+  return value.map((item, index) => parseAttachment(item, `attachment ${index}`, maxBytes));
 }
 
-function parseAttachment(item: unknown, index: number, maxBytes: number): OutgoingAttachment {
-  const fail = (why: string) => invalid('INVALID_ATTACHMENT', `attachment ${index}: ${why}`);
+/** One attachment-shaped value ({base64Data, filename, contentType}); `which` names it in errors. */
+export function parseAttachment(item: unknown, which: string, maxBytes: number): OutgoingAttachment {
+  const fail = (why: string) => invalid('INVALID_ATTACHMENT', `${which}: ${why}`);
   if (!isPlainObject(item)) throw fail('expected an object with base64Data');
   const { base64Data, filename, contentType } = item;
   const decoded = base64Data instanceof PreDecodedBase64;

@@ -20,6 +20,7 @@ import { sendReaction } from './sendReaction.js';
 import { sendMessageRequestResponse } from './sendMessageRequestResponse.js';
 import { sendReceipt } from './sendReceipt.js';
 import { sendTyping } from './sendTyping.js';
+import { setExpiration } from './setExpiration.js';
 import { trust } from './trust.js';
 import { unregister } from './unregister.js';
 import { updateContact } from './updateContact.js';
@@ -48,6 +49,7 @@ export {
   sendReaction,
   sendReceipt,
   sendTyping,
+  setExpiration,
   trust,
   unregister,
   updateGroup,
@@ -56,7 +58,7 @@ export {
 };
 export { CommandArguments, InvalidCommandError, type ParseLimits } from './arguments.js';
 export { parseTarget } from './target.js';
-export { rangeNotation } from './messageExtras.js';
+export { rangeNotation, stickerNotation } from './messageExtras.js';
 export { unreadGroupSendWarning } from './sendMessage.js';
 export { onlyInvitedWarning } from './updateGroup.js';
 export { isPlainObject } from './validation.js';
@@ -68,6 +70,7 @@ export const ENGINE_COMMANDS: readonly AnyCommandDeclaration[] = [
   remoteDelete,
   sendTyping,
   sendReceipt,
+  setExpiration,
   receive,
   listGroups,
   updateGroup,

@@ -31,10 +31,14 @@ export const sendMessage: CommandDeclaration<Pick<Messenger, 'sendMessage'>, Sen
     }
     const text = typeof message === 'string' && message.length > 0 ? message : undefined;
     const attachments = parseAttachments(args.get('attachments'), args.label('attachments'), limits.maxAttachmentBytes);
-    if (text === undefined && attachments.length === 0) {
+    const extras = parseMessageExtras(args, text, limits.maxAttachmentBytes);
+    if (extras.sticker && (text !== undefined || attachments.length > 0)) {
+      throw invalid('INVALID_ARGUMENT', `${args.label('sticker')} is sent alone, as Signal apps send stickers: leave out the message text and attachments`);
+    }
+    if (text === undefined && attachments.length === 0 && !extras.sticker) {
       throw invalid('MISSING_MESSAGE_CONTENT', `${args.label('content')} has neither message text nor attachments`);
     }
-    return { target, text, attachments, extras: parseMessageExtras(args, text) };
+    return { target, text, attachments, extras };
   },
   run: (engine, params) => engine.sendMessage(params.target, params.text, params.attachments, params.extras),
 };

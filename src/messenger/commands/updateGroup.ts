@@ -4,7 +4,7 @@ import { invalid } from './arguments.js';
 import type { CommandDeclaration } from './declaration.js';
 import { parseGroupId, parseMemberList } from './validation.js';
 
-/** Arguments: groupId (absent: a new group), name, addMembers, removeMembers. */
+/** Arguments: groupId (absent: a new group), name, addMembers, removeMembers, expiration (seconds; an existing group). */
 export const updateGroup: CommandDeclaration<Pick<Messenger, 'updateGroup'>, GroupUpdateRequest, GroupUpdateResult> = {
   name: 'updateGroup',
   on: 'account',
@@ -20,10 +20,15 @@ export const updateGroup: CommandDeclaration<Pick<Messenger, 'updateGroup'>, Gro
       throw invalid('INVALID_ARGUMENT', `a new group needs a ${label('name')} (or give ${label('groupId')} to change a group)`);
     }
     if (groupId === undefined && removeMembers.length > 0) throw invalid('INVALID_ARGUMENT', `${label('removeMembers')} needs ${label('groupId')}`);
-    if (groupId !== undefined && name === undefined && addMembers.length === 0 && removeMembers.length === 0) {
-      throw invalid('INVALID_ARGUMENT', `nothing to change: give ${label('name')}, ${label('addMembers')} or ${label('removeMembers')}`);
+    const expiration = args.get('expiration');
+    if (expiration !== undefined && (typeof expiration !== 'number' || !Number.isSafeInteger(expiration) || expiration < 0 || expiration > 0xffffffff)) {
+      throw invalid('INVALID_ARGUMENT', `${label('expiration')} must be the timer in whole seconds (0 turns it off)`);
     }
-    return { groupId, title: name as string | undefined, addMembers, removeMembers };
+    if (expiration !== undefined && groupId === undefined) throw invalid('INVALID_ARGUMENT', `${label('expiration')} needs ${label('groupId')} (set it once the group exists)`);
+    if (groupId !== undefined && name === undefined && addMembers.length === 0 && removeMembers.length === 0 && expiration === undefined) {
+      throw invalid('INVALID_ARGUMENT', `nothing to change: give ${label('name')}, ${label('addMembers')}, ${label('removeMembers')} or ${label('expiration')}`);
+    }
+    return { groupId, title: name as string | undefined, addMembers, removeMembers, ...(expiration !== undefined && { expirationSeconds: expiration as number }) };
   },
   run: (engine, params) => engine.updateGroup(params),
 };

@@ -11,6 +11,7 @@ import { sendMessage } from './sendMessage.js';
 import { sendReaction } from './sendReaction.js';
 import { sendReceipt } from './sendReceipt.js';
 import { sendTyping } from './sendTyping.js';
+import { setExpiration } from './setExpiration.js';
 import { trust } from './trust.js';
 import { updateGroup } from './updateGroup.js';
 
@@ -34,4 +35,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   update_contact: updateContact,
   send_message_request_response: sendMessageRequestResponse,
   get_profile: getProfile,
+  set_expiration: setExpiration,
 };

@@ -1,5 +1,5 @@
 // send_message: {recipient | groupId, dataMessage: {message, attachments, quote, mentions, textStyles,
-// editTimestamp}} → the engine's send.
+// editTimestamp, sticker, viewOnce, previews}} → the engine's send.
 import { CommandArguments, InvalidCommandError, isPlainObject, parseTarget, sendMessage as send, unreadGroupSendWarning } from '../../messenger/commands/index.js';
 import type { Handler } from './context.js';
 
@@ -11,13 +11,19 @@ const LABELS = {
   mentions: 'dataMessage.mentions',
   textStyles: 'dataMessage.textStyles',
   editTimestamp: 'dataMessage.editTimestamp',
+  sticker: 'dataMessage.sticker',
+  viewOnce: 'dataMessage.viewOnce',
+  previews: 'dataMessage.previews',
 };
 
 export const sendMessage: Handler = async (request, ctx) => {
   const data = request.dataMessage;
   const content = isPlainObject(data) ? data : {};
-  const { message, attachments, quote, mentions, textStyles, editTimestamp } = content;
-  const args = new CommandArguments({ recipient: request.recipient, groupId: request.groupId, message, attachments, quote, mentions, textStyles, editTimestamp }, LABELS);
+  const { message, attachments, quote, mentions, textStyles, editTimestamp, sticker, viewOnce, previews } = content;
+  const args = new CommandArguments(
+    { recipient: request.recipient, groupId: request.groupId, message, attachments, quote, mentions, textStyles, editTimestamp, sticker, viewOnce, previews },
+    LABELS,
+  );
   // The seed checks the target before the content: a request wrong in both gets the target's code.
   parseTarget(args);
   if (!isPlainObject(data)) {
