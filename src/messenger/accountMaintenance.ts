@@ -66,6 +66,8 @@ export class AccountMaintenance {
     try {
       // The phone's answer replaces the block list; the storage service's blocks are added after it.
       if (blockListAnswered) await blockListAnswered;
+      // The storage service's names (nicknames among them) win over the contact list's: read after it.
+      await this.contactSyncSettled();
       // Accounts linked before contacts were read from it read it once more (groups are learned again, harmlessly).
       if (!settings.getSetting('storageGroupsRead') || !settings.getSetting('storageContactsRead')) await this.learnGroupsFromStorage();
     } catch (err) {
