@@ -49,6 +49,11 @@ export interface DeliveryRequest {
   accessKey: Uint8Array | null;
   excludeDeviceId?: number;
   urgent?: boolean;
+  /**
+   * Runs in the transaction that commits the ratchet step (before the message goes out), on each
+   * attempt: whatever must be durable with the send (its pending sync copy). `sealed`: this attempt's.
+   */
+  alsoCommit?: (sealed: boolean) => void;
 }
 
 export interface DeliveryResult {
@@ -170,7 +175,7 @@ async function encryptForDevices(
         }
       }
       // The ratchet advanced: keep that even if the network send fails, the receiver copes with gaps.
-      batch.commit();
+      batch.commit(req.alsoCommit && (() => req.alsoCommit!(sealed)));
       return out;
     } catch (err) {
       batch.discard();

@@ -57,6 +57,12 @@ export const MIGRATIONS: Migration[] = [
   // 4: inbox entries in the store's own format (inboxFormat.ts) instead of the socket protocol's;
   // the entries already queued are converted, so they are delivered as they would have been.
   convertInboxToFormat2,
+  // 5: sync copies (sent transcripts, read syncs) owed to the account's own devices: recorded before
+  // the send is answered, deleted once the server accepted them, resent after a restart.
+  `
+  CREATE TABLE pending_sync (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp INTEGER NOT NULL, content BLOB NOT NULL, created_at INTEGER NOT NULL);
+  `,
 ];
 
 function convertInboxToFormat2(db: Db): void {

@@ -1,0 +1,34 @@
+// Sync copies owed to the account's own devices (sent transcripts, read syncs). A send is answered
+// once its copy is recorded here; the copy goes out in the background and its row is deleted once
+// the server accepted it, so a crash in between resends it after the restart (at least once).
+import { blob, type Db } from './database.js';
+
+export interface PendingSyncCopy {
+  id: number;
+  timestamp: number;
+  content: Uint8Array;
+}
+
+export class PendingSyncCopies {
+  constructor(private readonly db: Db) {}
+
+  /** Runs in the caller's transaction when there is one (the send's own commit). */
+  add(timestamp: number, content: Uint8Array): number {
+    const info = this.db.prepare('INSERT INTO pending_sync (timestamp, content, created_at) VALUES (?, ?, ?)').run([timestamp, blob(content), Date.now()]);
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Oldest first: the order they were sent in. */
+  all(): PendingSyncCopy[] {
+    return this.db
+      .prepare('SELECT id, timestamp, content FROM pending_sync ORDER BY id')
+      .all()
+      .map((row) => ({ id: Number(row.id), timestamp: Number(row.timestamp), content: row.content as Uint8Array }));
+  }
+
+  /** Runs in the caller's transaction when there is one. */
+  remove(ids: readonly number[]): void {
+    const del = this.db.prepare('DELETE FROM pending_sync WHERE id = ?');
+    for (const id of ids) del.run([id]);
+  }
+}
