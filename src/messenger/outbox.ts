@@ -27,6 +27,7 @@ import type { GroupChangeOutcome } from './groupEditor.js';
 import { GroupSender } from './groupSender.js';
 import { buildDataMessage, dataMessageContent, readSyncContent, receiptContent, sentTranscriptContent, typingContent } from './outgoingContent.js';
 import { knownRecipient, type KnownRecipient } from './recipientResolver.js';
+import { SendCommits } from './sendCommits.js';
 import { SyncCopies } from './syncCopies.js';
 import type { PendingSyncCopy } from '../store/pendingSync.js';
 
@@ -59,6 +60,7 @@ export class Outbox {
   private senderCert: SenderCertificate | null = null;
   /** Sync copies go out after the answer, durably (syncCopies.ts). */
   readonly syncCopies: SyncCopies;
+  private readonly sendCommits: SendCommits;
 
   constructor(private readonly options: OutboxOptions) {
     this.store = options.store;
@@ -76,6 +78,7 @@ export class Outbox {
       numberOf: (aci) => this.store.recipients.byAci(aci)?.e164 ?? null,
       log: this.log,
     });
+    this.sendCommits = new SendCommits(this.protocolLock, () => this.store.protocolBatch('aci'));
     this.syncCopies = new SyncCopies({
       pending: this.store.pendingSync,
       transaction: (fn) => this.store.transaction(fn),
@@ -146,15 +149,16 @@ export class Outbox {
   ): Promise<SendResult> {
     const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
     // The transcript is recorded in the commit of the message's own ratchet step: no commit of its own before the answer.
-    let copy: PendingSyncCopy | null = null;
+    // Each attempt (after a device-list correction) records the copy again and drops the one before.
+    const recorded: PendingSyncCopy[] = [];
     const recordTranscript = (sealed: boolean) => {
-      if (copy) this.syncCopies.forgetInTransaction(copy);
-      copy = this.syncCopies.recordInTransaction(timestamp, sentTranscriptContent(message, editTarget, timestamp, destination, [{ ...destination, unidentified: sealed }]));
+      for (const earlier of recorded) this.syncCopies.forgetInTransaction(earlier);
+      recorded.push(this.syncCopies.recordInTransaction(timestamp, sentTranscriptContent(message, editTarget, timestamp, destination, [{ ...destination, unidentified: sealed }])));
     };
     const result = await this.sendToRecipient(recipient, label, dataMessageContent(message, editTarget), timestamp, true, recordTranscript);
-    const recorded = copy as PendingSyncCopy | null;
-    if (recorded && result.success) this.syncCopies.send(recorded);
-    else if (recorded) this.forgetUnsentCopy(recorded);
+    // The message went out after the last attempt's commit held, so the last copy is the one on disk.
+    if (result.success && recorded.length > 0) this.syncCopies.send(recorded[recorded.length - 1]);
+    else if (recorded.length > 0) this.forgetUnsentCopies(recorded);
     return this.oneToOneResult(result, timestamp);
   }
 
@@ -235,10 +239,10 @@ export class Outbox {
     }
   }
 
-  /** The message was not sent: the copy recorded with its ratchet step is not owed. */
-  private forgetUnsentCopy(copy: PendingSyncCopy): void {
+  /** The message was not sent: the copies recorded with its ratchet steps are not owed. */
+  private forgetUnsentCopies(copies: PendingSyncCopy[]): void {
     try {
-      this.store.transaction(() => this.syncCopies.forgetInTransaction(copy));
+      this.store.transaction(() => copies.forEach((copy) => this.syncCopies.forgetInTransaction(copy)));
     } catch (err) {
       this.log(`a sync copy of a message that was not sent stays recorded: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -290,6 +294,7 @@ export class Outbox {
       unauthChat: this.unauthChat,
       protocolLock: this.protocolLock,
       openBatch: () => this.store.protocolBatch('aci'),
+      sendCommits: this.sendCommits,
       sessionDeviceIds: (serviceId) => this.store.sessionDeviceIds('aci', serviceId),
       localAci: account.aci,
       localDeviceId: account.deviceId,

@@ -58,10 +58,12 @@ export const MIGRATIONS: Migration[] = [
   // the entries already queued are converted, so they are delivered as they would have been.
   convertInboxToFormat2,
   // 5: sync copies (sent transcripts, read syncs) owed to the account's own devices: recorded before
-  // the send is answered, deleted once the server accepted them, resent after a restart.
+  // the send is answered, deleted once the server accepted them, resent after a restart. Ids are
+  // handed out by pendingSync.ts, never reused while it runs (no AUTOINCREMENT: its sqlite_sequence
+  // row would add a page to every send's commit).
   `
   CREATE TABLE pending_sync (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp INTEGER NOT NULL, content BLOB NOT NULL, created_at INTEGER NOT NULL);
+    id INTEGER PRIMARY KEY, timestamp INTEGER NOT NULL, content BLOB NOT NULL, created_at INTEGER NOT NULL);
   `,
 ];
 

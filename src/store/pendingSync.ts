@@ -10,12 +10,17 @@ export interface PendingSyncCopy {
 }
 
 export class PendingSyncCopies {
+  /** Never reused while the process runs, even after a rollback or a delete: callers hold ids across commits. */
+  private nextId: number | null = null;
+
   constructor(private readonly db: Db) {}
 
   /** Runs in the caller's transaction when there is one (the send's own commit). */
   add(timestamp: number, content: Uint8Array): number {
-    const info = this.db.prepare('INSERT INTO pending_sync (timestamp, content, created_at) VALUES (?, ?, ?)').run([timestamp, blob(content), Date.now()]);
-    return Number(info.lastInsertRowid);
+    this.nextId ??= Number(this.db.prepare('SELECT coalesce(max(id), 0) AS top FROM pending_sync').get()?.top ?? 0) + 1;
+    const id = this.nextId++;
+    this.db.prepare('INSERT INTO pending_sync (id, timestamp, content, created_at) VALUES (?, ?, ?, ?)').run([id, timestamp, blob(content), Date.now()]);
+    return id;
   }
 
   /** Oldest first: the order they were sent in. */
