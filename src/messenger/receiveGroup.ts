@@ -4,7 +4,7 @@
 // (ACI or PNI), so an envelope for the other identity starts a new group.
 import type { ProtocolBatch } from '../store/protocolStores.js';
 import type { ContentEffects } from './contentInterpreter.js';
-import type { ReceiveOutcome, RecordedEnvelope } from './receiveRecorder.js';
+import type { RecordedEnvelope } from './receiveRecorder.js';
 
 export type IdentityKind = 'aci' | 'pni';
 
@@ -85,5 +85,3 @@ export class ReceiveGroup {
     }
   }
 }
-
-export type { ReceiveOutcome };
