@@ -56,6 +56,9 @@ export interface ReceivePolicy {
   sendReadReceipts?: boolean;
 }
 
+/** At a stop, how long sync copies under way may take to go out (the rest go at the next start). */
+const SYNC_COPY_GRACE_MS = 5_000;
+
 export class AccountMessenger implements Messenger {
   readonly store: AccountStore;
   private readonly parts: AccountParts;
@@ -91,10 +94,12 @@ export class AccountMessenger implements Messenger {
     this.parts.chat.start();
     this.parts.unauthChat.start();
     this.parts.attachments.kick();
+    this.parts.outbox.syncCopies.resume();
   }
 
   async stop(): Promise<void> {
-    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts, readReceipts } = this.parts;
+    const { maintenance, groupArrivals, receiver, inbox, chat, unauthChat, attachments, deliveryReceipts, readReceipts, outbox } = this.parts;
+    await outbox.syncCopies.close(SYNC_COPY_GRACE_MS);
     maintenance.stop();
     groupArrivals.stop();
     const profileFetches = this.parts.profileNames.stop();

@@ -25,6 +25,7 @@ import { padContent } from '../util/padding.js';
 import type { Mutex } from '../util/mutex.js';
 import { MessengerError } from './errors.js';
 import type { ProtocolBatch } from '../store/protocolStores.js';
+import type { SendCommits } from './sendCommits.js';
 
 export interface DeliveryEnvironment {
   chat: KeptConnection<AuthenticatedChatConnection>;
@@ -32,6 +33,8 @@ export interface DeliveryEnvironment {
   /** Serialises every use of the protocol stores. */
   protocolLock: Mutex;
   openBatch(): ProtocolBatch;
+  /** Encryptions of sends in flight together, committed together. */
+  sendCommits: SendCommits;
   sessionDeviceIds(serviceId: string): number[];
   localAci: string;
   localDeviceId: number;
@@ -49,6 +52,11 @@ export interface DeliveryRequest {
   accessKey: Uint8Array | null;
   excludeDeviceId?: number;
   urgent?: boolean;
+  /**
+   * Runs in the transaction that commits the ratchet step (before the message goes out), on each
+   * attempt: whatever must be durable with the send (its pending sync copy). `sealed`: this attempt's.
+   */
+  alsoCommit?: (sealed: boolean) => void;
 }
 
 export interface DeliveryResult {
@@ -151,32 +159,31 @@ async function encryptForDevices(
   const padded = new Uint8Array(padContent(req.content));
   const certificate = sealed ? await env.senderCertificate() : null;
   const local = ProtocolAddress.new(env.localAci, env.localDeviceId);
-  return env.protocolLock.run(async () => {
-    const batch = env.openBatch();
+  const encrypt = async (stores: ProtocolBatch['stores']): Promise<OutgoingDeviceMessage[]> => {
     try {
       const out: OutgoingDeviceMessage[] = [];
       for (const device of devices) {
         const address = ProtocolAddress.new(req.serviceId, device);
-        const record = await batch.stores.session.getSession(address);
+        const record = await stores.session.getSession(address);
         if (!record || !record.hasCurrentState()) continue;
         const registrationId = record.remoteRegistrationId();
         if (certificate) {
-          const content = await sealedSenderEncryptMessage(padded, address, certificate, batch.stores.session, batch.stores.identity);
+          const content = await sealedSenderEncryptMessage(padded, address, certificate, stores.session, stores.identity);
           out.push({ type: 6, destinationDeviceId: device, destinationRegistrationId: registrationId, content });
         } else {
-          const message = await signalEncrypt(padded, address, local, batch.stores.session, batch.stores.identity);
+          const message = await signalEncrypt(padded, address, local, stores.session, stores.identity);
           const type = message.type() === CiphertextMessageType.PreKey ? 3 : 1;
           out.push({ type, destinationDeviceId: device, destinationRegistrationId: registrationId, content: message.serialize() });
         }
       }
-      // The ratchet advanced: keep that even if the network send fails, the receiver copes with gaps.
-      batch.commit();
       return out;
     } catch (err) {
-      batch.discard();
       throw translateProtocolError(err, req.label);
     }
-  });
+  };
+  // The ratchet advanced: committed before the message goes out (sends in flight together share the
+  // commit, sendCommits.ts), and kept even if the network send fails: the receiver copes with gaps.
+  return env.sendCommits.run(encrypt, req.alsoCommit && (() => req.alsoCommit!(sealed)));
 }
 
 export function translateProtocolError(err: unknown, label: string): unknown {

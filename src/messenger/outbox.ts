@@ -27,6 +27,9 @@ import type { GroupChangeOutcome } from './groupEditor.js';
 import { GroupSender } from './groupSender.js';
 import { buildDataMessage, dataMessageContent, readSyncContent, receiptContent, sentTranscriptContent, typingContent } from './outgoingContent.js';
 import { knownRecipient, type KnownRecipient } from './recipientResolver.js';
+import { SendCommits } from './sendCommits.js';
+import { SyncCopies } from './syncCopies.js';
+import type { PendingSyncCopy } from '../store/pendingSync.js';
 
 export type DataMessage = ReturnType<typeof buildDataMessage>;
 
@@ -55,6 +58,9 @@ export class Outbox {
   private readonly log: Log;
   private readonly groupSender: GroupSender;
   private senderCert: SenderCertificate | null = null;
+  /** Sync copies go out after the answer, durably (syncCopies.ts). */
+  readonly syncCopies: SyncCopies;
+  private readonly sendCommits: SendCommits;
 
   constructor(private readonly options: OutboxOptions) {
     this.store = options.store;
@@ -70,6 +76,13 @@ export class Outbox {
       serverPublicParams: options.serverPublicParams,
       sendOneToOne: (aci, content, timestamp, urgent) => this.sendToAci(aci, content, timestamp, urgent),
       numberOf: (aci) => this.store.recipients.byAci(aci)?.e164 ?? null,
+      log: this.log,
+    });
+    this.sendCommits = new SendCommits(this.protocolLock, () => this.store.protocolBatch('aci'));
+    this.syncCopies = new SyncCopies({
+      pending: this.store.pendingSync,
+      transaction: (fn) => this.store.transaction(fn),
+      deliver: (content, timestamp, alsoCommit) => this.deliverToOwnDevices(content, timestamp, alsoCommit),
       log: this.log,
     });
   }
@@ -134,11 +147,18 @@ export class Outbox {
     timestamp: number,
     editTarget?: number,
   ): Promise<SendResult> {
-    const result = await this.sendToRecipient(recipient, label, dataMessageContent(message, editTarget), timestamp);
-    if (result.success) {
-      const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
-      await this.syncTranscript(sentTranscriptContent(message, editTarget, timestamp, destination, [{ ...destination, unidentified: result.unidentified }]), timestamp);
-    }
+    const destination = { serviceIdBinary: Aci.fromUuid(recipient.aci).getServiceIdBinary(), e164: recipient.e164 };
+    // The transcript is recorded in the commit of the message's own ratchet step: no commit of its own before the answer.
+    // Each attempt (after a device-list correction) records the copy again and drops the one before.
+    const recorded: PendingSyncCopy[] = [];
+    const recordTranscript = (sealed: boolean) => {
+      for (const earlier of recorded) this.syncCopies.forgetInTransaction(earlier);
+      recorded.push(this.syncCopies.recordInTransaction(timestamp, sentTranscriptContent(message, editTarget, timestamp, destination, [{ ...destination, unidentified: sealed }])));
+    };
+    const result = await this.sendToRecipient(recipient, label, dataMessageContent(message, editTarget), timestamp, true, recordTranscript);
+    // The message went out after the last attempt's commit held, so the last copy is the one on disk.
+    if (result.success && recorded.length > 0) this.syncCopies.send(recorded[recorded.length - 1]);
+    else if (recorded.length > 0) this.forgetUnsentCopies(recorded);
     return this.oneToOneResult(result, timestamp);
   }
 
@@ -212,11 +232,25 @@ export class Outbox {
     return this.syncTranscript(sentTranscriptContent(message, editTarget, timestamp, null, recipients), timestamp);
   }
 
-  /** A failed sync copy (transcript, read sync) is logged, not reported: the message itself was delivered. */
+  /**
+   * A sync copy (transcript, read sync) is recorded before the answer and sent after it (syncCopies.ts).
+   * Not recorded (the disk is full) is logged, not reported: the message itself was delivered.
+   */
   private async syncTranscript(transcript: Uint8Array, timestamp: number): Promise<void> {
-    await this.deliverToOwnDevices(transcript, timestamp).catch((err: unknown) =>
-      this.log(`sync transcript failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    try {
+      this.syncCopies.record(timestamp, transcript);
+    } catch (err) {
+      this.log(`sync transcript not recorded, so not sent: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** The message was not sent: the copies recorded with its ratchet steps are not owed. */
+  private forgetUnsentCopies(copies: PendingSyncCopy[]): void {
+    try {
+      this.store.transaction(() => copies.forEach((copy) => this.syncCopies.forgetInTransaction(copy)));
+    } catch (err) {
+      this.log(`a sync copy of a message that was not sent stays recorded: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private async sendToRecipient(
@@ -225,11 +259,12 @@ export class Outbox {
     content: Uint8Array,
     timestamp: number,
     urgent = true,
+    alsoCommit?: (sealed: boolean) => void,
   ): Promise<RecipientResult & { fatal?: Error }> {
     const accessKey = recipient.profileKey ? new ProfileKey(new Uint8Array(recipient.profileKey)).deriveAccessKey() : null;
     const base = { recipient: recipient.e164, aci: recipient.aci };
     try {
-      const outcome = await deliver(this.deliveryEnvironment(), { serviceId: recipient.aci, label, content, timestamp, accessKey, urgent });
+      const outcome = await deliver(this.deliveryEnvironment(), { serviceId: recipient.aci, label, content, timestamp, accessKey, urgent, alsoCommit });
       if (outcome.devices === 0) {
         return { ...base, success: false, unidentified: false, error: `${label} has no devices`, fatal: new MessengerError('INVALID_NUMBER', `${label} is not registered with Signal`) };
       }
@@ -242,7 +277,7 @@ export class Outbox {
   }
 
   /** A Content to the account's other devices (the phone): sync copies and requests. */
-  async deliverToOwnDevices(content: Uint8Array, timestamp: number): Promise<number> {
+  async deliverToOwnDevices(content: Uint8Array, timestamp: number, alsoCommit?: () => void): Promise<number> {
     const account = this.account;
     const result = await deliver(this.deliveryEnvironment(), {
       serviceId: account.aci,
@@ -252,6 +287,7 @@ export class Outbox {
       accessKey: null,
       excludeDeviceId: account.deviceId,
       urgent: false,
+      alsoCommit,
     });
     return result.devices;
   }
@@ -263,6 +299,7 @@ export class Outbox {
       unauthChat: this.unauthChat,
       protocolLock: this.protocolLock,
       openBatch: () => this.store.protocolBatch('aci'),
+      sendCommits: this.sendCommits,
       sessionDeviceIds: (serviceId) => this.store.sessionDeviceIds('aci', serviceId),
       localAci: account.aci,
       localDeviceId: account.deviceId,

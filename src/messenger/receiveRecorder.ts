@@ -19,6 +19,11 @@ export type ReceiveOutcome =
   /** Decrypted once already (a redelivery after a crash between commit and ack): only its id is kept. */
   | { kind: 'duplicate' };
 
+export interface RecordedEnvelope {
+  envelopeId: string;
+  outcome: ReceiveOutcome;
+}
+
 /** The transaction to ride in: a protocol batch commits its ratchet state together with `also`. */
 export interface CommitBatch {
   commit(also?: () => void): void;
@@ -43,7 +48,14 @@ export class ReceiveRecorder {
 
   /** One transaction: the batch's ratchet state, the envelope id, and what the outcome adds. */
   commit(batch: CommitBatch, envelopeId: string, outcome: ReceiveOutcome): void {
-    batch.commit(() => this.write(envelopeId, outcome));
+    this.commitAll(batch, [{ envelopeId, outcome }]);
+  }
+
+  /** Group commit: several envelopes decrypted over one batch share its transaction, written in arrival order. */
+  commitAll(batch: CommitBatch, records: readonly RecordedEnvelope[]): void {
+    batch.commit(() => {
+      for (const { envelopeId, outcome } of records) this.write(envelopeId, outcome);
+    });
   }
 
   private write(envelopeId: string, outcome: ReceiveOutcome): void {

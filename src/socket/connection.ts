@@ -45,6 +45,8 @@ export class Connection {
   private readonly acks = new PendingAcks();
   /** Answers are written in this chain's order, whatever order their commands finish in. */
   private writeChain: Promise<void> = Promise.resolve();
+  /** Writes are held until the end of the tick, to go out together (coalesceWrites). */
+  private corked = false;
   /** Message leases are taken one after another so that answers carry messages oldest first. */
   private receiveChain: Promise<unknown> = Promise.resolve();
   private pending = 0;
@@ -322,6 +324,7 @@ export class Connection {
       const why = err instanceof Error ? err.message : String(err);
       pieces = [JSON.stringify(errorResponse(echoHead(response), StatusCode.UNKNOWN, `could not encode the answer: ${why}`)) + '\n'];
     }
+    this.coalesceWrites();
     const settle = leaseSettler(lease, () => this.unsettled.delete(settle));
     if (lease) this.unsettled.add(settle);
     // Written means the socket took the last byte while still open, and the client did not stop
@@ -354,6 +357,21 @@ export class Connection {
       settle(false);
       this.socket.destroy();
     }
+  }
+
+  /**
+   * Answers that are ready in the same tick (a pipelining client's cheap requests) leave in one
+   * write (writev) rather than one each. Each answer keeps its own write callback, so "written"
+   * still means the socket took its last byte while open.
+   */
+  private coalesceWrites(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 // Everything stored for one account, opened together: the database (under the account lock),
 // the account record, protocol stores, inbox, recipients and groups.
+import { PendingSyncCopies } from './pendingSync.js';
 import { existsSync, rmSync } from 'node:fs';
 import { AccountLock } from './lock.js';
 import { AccountRecordStore } from './accountRecord.js';
@@ -39,6 +40,7 @@ export class AccountStore {
   readonly groups: Groups;
   readonly blockList: BlockList;
   readonly preKeys: OwnPreKeys;
+  readonly pendingSync: PendingSyncCopies;
   private closed = false;
   /** Sessions and identities for the protocol batches: a few hundred contacts' worth, ~4 KiB each. */
   private readonly protocolCache = new RecordCache<CachedValue>(PROTOCOL_CACHE_ENTRIES);
@@ -59,6 +61,7 @@ export class AccountStore {
     this.groups = new Groups(db);
     this.blockList = new BlockList(db);
     this.preKeys = new OwnPreKeys(db, this.account);
+    this.pendingSync = new PendingSyncCopies(db);
   }
 
   static open(options: OpenStoreOptions): AccountStore {

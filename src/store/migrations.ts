@@ -78,6 +78,14 @@ export const MIGRATIONS: Migration[] = [
   ALTER TABLE inbox_attachment ADD COLUMN file_key BLOB;
   ALTER TABLE inbox_attachment ADD COLUMN file_size INTEGER;
   `,
+  // 7: sync copies (sent transcripts, read syncs) owed to the account's own devices: recorded before
+  // the send is answered, deleted once the server accepted them, resent after a restart. Ids are
+  // handed out by pendingSync.ts, never reused while it runs (no AUTOINCREMENT: its sqlite_sequence
+  // row would add a page to every send's commit).
+  `
+  CREATE TABLE pending_sync (
+    id INTEGER PRIMARY KEY, timestamp INTEGER NOT NULL, content BLOB NOT NULL, created_at INTEGER NOT NULL);
+  `,
 ];
 
 function convertInboxToFormat2(db: Db): void {

@@ -97,6 +97,21 @@ export class ProtocolBatch {
     this.overlay.clear();
   }
 
+  /**
+   * Several steps may share one batch and so one commit (group commit on receive): a step that
+   * failed undoes only its own writes, and the steps after it read what the ones before it wrote.
+   */
+  savepoint(): () => void {
+    const writes = new Map(this.writes);
+    const overlay = new Map(this.overlay);
+    return () => {
+      this.writes.clear();
+      this.overlay.clear();
+      for (const [key, write] of writes) this.writes.set(key, write);
+      for (const [key, value] of overlay) this.overlay.set(key, value);
+    };
+  }
+
   /** For the store classes: buffer a write that readers of this batch see at once. */
   put(cacheKey: string, value: Uint8Array | null, write: Write): void {
     this.overlay.set(cacheKey, value);

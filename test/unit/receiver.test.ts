@@ -1,6 +1,7 @@
 // The receive pipeline with fakes around it (decryption, the store's batch, the recorder): an
 // envelope is committed before it is acknowledged, a redelivery is dropped, failures become entries,
-// a commit that does not hold is never acknowledged, and envelopes are handled in arrival order.
+// a commit that does not hold is never acknowledged, and envelopes are handled in arrival order; a
+// burst shares one commit (group commit) and is acknowledged only after it.
 import { PLAIN_MESSAGE } from '../support/fakeEngine.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { DiskFullError } from '../../src/store/diskFull.js';
 import type { ProtocolBatch } from '../../src/store/protocolStores.js';
 import { EnvelopeType, type EnvelopeInput } from '../../src/messenger/envelopeDecryptor.js';
 import type { ReceiveOutcome } from '../../src/messenger/receiveRecorder.js';
-import { Receiver, type DecryptFn, type ReceiveBatch } from '../../src/messenger/receiver.js';
+import { RECEIVE_GROUP_MAX, Receiver, type DecryptFn, type ReceiveBatch } from '../../src/messenger/receiver.js';
 import { Mutex } from '../../src/util/mutex.js';
 
 const LOCAL_ACI = '00000000-0000-4000-8000-00000000000a';
@@ -33,22 +34,30 @@ function world(options: { decrypt?: DecryptFn; stores?: Partial<ProtocolBatch['s
   const committed = new Map<string, ReceiveOutcome>();
   /** Makes the next commits throw this (a full disk, a broken database). */
   let commitFailure: (() => Error) | null = null;
+  /** The ids each transaction held, one array per commit. */
+  const transactions: string[][] = [];
+  /** An envelope whose writes break any transaction that holds it (a constraint, a broken row). */
+  let poison: string | null = null;
   const openBatch = (): ReceiveBatch => ({
     stores: (options.stores ?? {}) as ProtocolBatch['stores'],
     commit(also?: () => void) {
       if (commitFailure) throw commitFailure();
       also?.();
     },
-    discard: () => events.push('discard'),
+    savepoint: () => () => events.push('discard'),
   });
   const decrypt: DecryptFn = options.decrypt ?? (async (env: EnvelopeInput) => plaintext(env));
   const logged: string[] = [];
   const receiver = new Receiver({
     recorder: {
       hasSeen: (id) => committed.has(id),
-      commit(batch, id, outcome) {
-        batch.commit(() => committed.set(id, outcome));
-        events.push(`commit ${id} ${describeOutcome(outcome)}`);
+      commitAll(batch, records) {
+        if (poison && records.some((r) => r.envelopeId === poison)) throw new Error(`constraint failed for ${poison}`);
+        batch.commit(() => {
+          transactions.push(records.map((r) => r.envelopeId));
+          for (const { envelopeId, outcome } of records) committed.set(envelopeId, outcome);
+        });
+        for (const { envelopeId, outcome } of records) events.push(`commit ${envelopeId} ${describeOutcome(outcome)}`);
       },
     },
     openBatch,
@@ -73,7 +82,9 @@ function world(options: { decrypt?: DecryptFn; stores?: Partial<ProtocolBatch['s
     committed,
     logged,
     enqueue,
+    transactions,
     failCommits: (make: (() => Error) | null) => (commitFailure = make),
+    poison: (id: string) => (poison = id),
   };
 }
 
@@ -212,5 +223,123 @@ describe('receiver', () => {
       ['ack g1', 'ack g2', 'ack g3'],
     );
     assert.deepEqual([...w.committed.keys()], ['g1', 'g2', 'g3']);
+  });
+  /** g1 decrypts slowly; g2..gN arrive meanwhile, as a burst from the server does. */
+  async function burstBehindSlowFirst(w: ReturnType<typeof world>, gate: { started: Promise<void>; release: () => void }, later: string[]) {
+    const acks = [w.enqueue('g1', envelope('g1', 'first'))];
+    await gate.started;
+    for (const guid of later) acks.push(w.enqueue(guid, envelope(guid, guid)));
+    gate.release();
+    await Promise.all(acks);
+  }
+
+  function slowFirst(decryptRest: DecryptFn = async (env) => plaintext(env)) {
+    const started = deferred();
+    const slow = deferred();
+    const decrypt: DecryptFn = async (env, local, stores) => {
+      if (new TextDecoder().decode(env.content).includes('first')) {
+        started.resolve();
+        await slow.promise;
+        return plaintext(env);
+      }
+      return decryptRest(env, local, stores);
+    };
+    return { decrypt, gate: { started: started.promise, release: slow.resolve } };
+  }
+
+  it('commits the envelopes that arrived during a commit in one transaction, and acknowledges them after it, in order', async () => {
+    const { decrypt, gate } = slowFirst();
+    const w = world({ decrypt });
+    await burstBehindSlowFirst(w, gate, ['g2', 'g3', 'g4']);
+    assert.deepEqual(w.transactions, [['g1'], ['g2', 'g3', 'g4']]);
+    assert.deepEqual(w.events.slice(3), [
+      'commit g2 message:g2',
+      'commit g3 message:g3',
+      'commit g4 message:g4',
+      'ack g2',
+      'afterCommit g2',
+      'ack g3',
+      'afterCommit g3',
+      'ack g4',
+      'afterCommit g4',
+    ]);
+  });
+
+  it('caps a group at RECEIVE_GROUP_MAX envelopes', async () => {
+    const { decrypt, gate } = slowFirst();
+    const w = world({ decrypt });
+    const later = Array.from({ length: RECEIVE_GROUP_MAX + 3 }, (_, i) => `b${i}`);
+    await burstBehindSlowFirst(w, gate, later);
+    assert.deepEqual(
+      w.transactions.map((t) => t.length),
+      [1, RECEIVE_GROUP_MAX, 3],
+    );
+    assert.deepEqual(w.transactions.flat(), ['g1', ...later]);
+  });
+
+  it('in a group, an envelope that does not decrypt undoes only its own writes and becomes its failure entry', async () => {
+    const { decrypt, gate } = slowFirst(async (env) => {
+      if (new TextDecoder().decode(env.content).includes('g3')) throw new Error('invalid MAC');
+      return plaintext(env);
+    });
+    const w = world({ decrypt });
+    await burstBehindSlowFirst(w, gate, ['g2', 'g3', 'g4']);
+    assert.deepEqual(w.transactions, [['g1'], ['g2', 'g3', 'g4']]);
+    assert.deepEqual(
+      w.events.filter((e) => e.startsWith('commit') || e === 'discard'),
+      ['commit g1 message:first', 'discard', 'commit g2 message:g2', 'commit g3 undecryptable', 'commit g4 message:g4'],
+    );
+    assert.equal(w.events.filter((e) => e.startsWith('ack')).length, 4);
+  });
+
+  it('a group whose commit fails for one envelope is redone one envelope per commit: only that one is left for redelivery', async () => {
+    const { decrypt, gate } = slowFirst();
+    const w = world({ decrypt });
+    w.poison('g3');
+    const acks = [w.enqueue('g1', envelope('g1', 'first'))];
+    await gate.started;
+    for (const guid of ['g2', 'g3', 'g4']) {
+      if (guid === 'g3') w.receiver.enqueue(envelope(guid, guid), () => w.events.push('ack g3'));
+      else acks.push(w.enqueue(guid, envelope(guid, guid)));
+    }
+    gate.release();
+    await Promise.all(acks);
+    await w.receiver.idle();
+    assert.deepEqual(w.transactions, [['g1'], ['g2'], ['g4']]);
+    assert.ok(!w.events.includes('ack g3'), 'the envelope whose commit failed is not acknowledged');
+    assert.equal(w.logged.filter((l) => /left for redelivery: constraint failed for g3/.test(l)).length, 1, w.logged.join('\n'));
+  });
+
+  it('on a full disk holds a whole group unacknowledged and commits it once when space returns', async () => {
+    const { decrypt, gate } = slowFirst();
+    const w = world({ decrypt });
+    const first = w.enqueue('g1', envelope('g1', 'first'));
+    await gate.started;
+    w.failCommits(() => new DiskFullError('/data/account.db', { cause: Object.assign(new Error('full'), { code: 'SQLITE_FULL' }) }));
+    const later = ['g2', 'g3'].map((guid) => w.enqueue(guid, envelope(guid, guid)));
+    gate.release();
+    while (!w.logged.some((l) => /^receive: paused/.test(l))) await new Promise((r) => setImmediate(r));
+    assert.equal(w.events.length, 0, 'nothing acked or committed while the disk is full');
+    w.failCommits(null);
+    w.receiver.retryNow();
+    await Promise.all([first, ...later]);
+    assert.deepEqual(w.transactions, [['g1'], ['g2', 'g3']]);
+    assert.deepEqual(
+      w.events.filter((e) => e.startsWith('ack')),
+      ['ack g1', 'ack g2', 'ack g3'],
+    );
+    w.receiver.stop();
+  });
+
+  it('acknowledges a second copy of an envelope in the same group only after the first is committed', async () => {
+    const { decrypt, gate } = slowFirst();
+    const w = world({ decrypt });
+    const acks = [w.enqueue('g1', envelope('g1', 'first'))];
+    await gate.started;
+    acks.push(w.enqueue('g2', envelope('g2', 'g2')), w.enqueue('g2', envelope('g2', 'g2')));
+    gate.release();
+    await Promise.all(acks);
+    assert.deepEqual(w.transactions, [['g1'], ['g2']]);
+    assert.deepEqual(w.events.slice(3), ['commit g2 message:g2', 'ack g2', 'afterCommit g2', 'ack g2', 'afterCommit -']);
   });
 });

@@ -532,6 +532,70 @@ test('the lease is released when writing its answer fails', async () => {
   assert.equal(await lease.settled, 'released');
 });
 
+/** A socket that takes vectored writes, as a TCP socket does: records each write call and its chunks. */
+class VectoredSocket extends Duplex {
+  writes: string[][] = [];
+  private callbacks: ((err?: Error | null) => void)[] = [];
+
+  constructor() {
+    super({ writableHighWaterMark: 64 * 1024 });
+  }
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    this.writes.push([chunk.toString()]);
+    this.callbacks.push(callback);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
+    this.writes.push(chunks.map((c) => c.chunk.toString()));
+    this.callbacks.push(callback);
+  }
+
+  finishWrite(err?: Error): void {
+    this.callbacks.shift()!(err);
+  }
+
+  /** Until `n` answers were handed to the socket; fails when the connection waits for a write to finish first. */
+  async answerCount(n: number): Promise<void> {
+    for (let turns = 0; this.writes.flat().length < n; turns++) {
+      assert.ok(turns < 1000, `${this.writes.flat().length} of ${n} answers written: the rest wait for the first write to finish`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+test('answers to pipelined requests that are ready together leave in one write', async () => {
+  const socket = new VectoredSocket();
+  socket.on('error', () => {});
+  new Connection(socket, { messenger: new FakeEngine(), limits: resolveLimits() });
+  socket.push(Array.from({ length: 5 }, (_, i) => `{"command": "list_groups", "reqId": ${i}}\n`).join(''));
+  await socket.answerCount(5);
+  assert.equal(socket.writes.length, 1, `one write for five answers: ${JSON.stringify(socket.writes)}`);
+  assert.deepEqual(
+    socket.writes[0].map((line) => (JSON.parse(line) as { reqId: number }).reqId),
+    [0, 1, 2, 3, 4],
+  );
+  socket.finishWrite();
+});
+
+test('answers written together are each settled by that write: a failed write releases every lease in it', async () => {
+  const messenger = new FakeEngine();
+  const leases = [fakeLease([textEntry(1, 'x')]), fakeLease([textEntry(2, 'y')])];
+  messenger.onTake = async () => leases.shift()!;
+  const [first, second] = leases;
+  const socket = new VectoredSocket();
+  socket.on('error', () => {});
+  new Connection(socket, { messenger, limits: resolveLimits() });
+  socket.push('{"command": "receive_messages", "reqId": 1}\n{"command": "receive_messages", "reqId": 2}\n');
+  await socket.answerCount(2);
+  assert.equal(socket.writes.length, 1, 'both answers in one write');
+  socket.finishWrite(new Error('EPIPE'));
+  assert.equal(await first.settled, 'released');
+  assert.equal(await second.settled, 'released');
+});
+
 test('while the client does not take its answers no further command starts; reading goes on (for its FIN) up to 1 MiB, and all resumes on drain', async () => {
   const { socket } = scriptedConnection(new FakeEngine());
   socket.push('{"command": "list_groups", "reqId": "a long enough id to pass the high-water mark"}\n');

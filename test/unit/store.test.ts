@@ -177,6 +177,26 @@ describe('account store', () => {
     assert.deepEqual((await store.protocolBatch('aci').stores.identity.getIdentity(erin))?.serialize(), changed.serialize(), 'and it is on disk');
   });
 
+  it('a shared batch (group commit): each step reads the ones before it, a savepoint undoes one step, one commit holds all', async () => {
+    const frank = ProtocolAddress.new('ffffffff-bbbb-4ccc-8ddd-ffffffffffff', 1);
+    const grace = ProtocolAddress.new('99999999-bbbb-4ccc-8ddd-999999999999', 1);
+    const first = PrivateKey.generate().getPublicKey();
+    const group = store.protocolBatch('aci');
+    await group.stores.identity.saveIdentity(frank, first);
+    const undoSecond = group.savepoint();
+    await group.stores.identity.saveIdentity(grace, PrivateKey.generate().getPublicKey());
+    await group.stores.identity.saveIdentity(frank, PrivateKey.generate().getPublicKey());
+    undoSecond();
+    assert.deepEqual((await group.stores.identity.getIdentity(frank))?.serialize(), first.serialize(), 'the undone step left the earlier write');
+    assert.equal(await group.stores.identity.getIdentity(grace), null, 'and none of its own');
+    await group.stores.preKey.savePreKey(7, PreKeyRecord.new(7, first, PrivateKey.generate()));
+    assert.equal(await store.protocolBatch('aci').stores.identity.getIdentity(frank), null, 'nothing is visible outside before the commit');
+    group.commit();
+    assert.deepEqual((await store.protocolBatch('aci').stores.identity.getIdentity(frank))?.serialize(), first.serialize());
+    assert.equal(await store.protocolBatch('aci').stores.identity.getIdentity(grace), null);
+    assert.equal((await store.protocolBatch('aci').stores.preKey.getPreKey(7)).id(), 7);
+  });
+
   it('keeps inbox entries in order, holds back ones still downloading, deletes on request', () => {
     const a = store.inbox.insertEntry(textRecord('a'), []);
     const b = store.inbox.insertEntry(textRecord('b'), [{ pointer: new Uint8Array([1]), filename: 'f', contentType: 'text/plain', size: 3 }]);
