@@ -1,0 +1,93 @@
+// Memory of the daemon (VmRSS and VmHWM from /proc): idle; after many sends and receives and a
+// while later; and the peak of one 10 MiB attachment sent, then received, each from the idle of a
+// freshly started daemon (VmHWM reset just before), so one transfer's peak is not another's.
+import { randomBytes } from 'node:crypto';
+import { sendAttachment } from '../../test/support/contactActions.js';
+import type { LinkedFixture } from '../../test/support/harness.js';
+import { LineClient } from '../../test/support/lineClient.js';
+import { memoryOf, resetPeak, sleep, timed } from '../measure.js';
+import { record } from '../report.js';
+import { startServer } from '../servers.js';
+import { pipelinedSends } from './sending.js';
+
+/** Bob sends `count` texts while the daemon runs and a client drains them. */
+async function receiveMany(f: LinkedFixture, port: number, count: number): Promise<void> {
+  const c = await LineClient.open(port);
+  try {
+    const draining = (async () => {
+      let got = 0;
+      while (got < count) got += ((await c.request({ command: 'receive_messages', timeout: 5000 }, 30_000)).messages as unknown[]).length;
+    })();
+    const CHUNK = 200;
+    for (let start = 0; start < count; start += CHUNK) {
+      const delivered: Promise<void>[] = [];
+      for (let i = start; i < Math.min(count, start + CHUNK); i++) delivered.push(f.network.server.send(f.device, await f.bob.encryptText(f.device, `mem ${i}`)));
+      await Promise.all(delivered);
+    }
+    await draining;
+  } finally {
+    c.close();
+  }
+}
+
+export async function memoryUnderTraffic(f: LinkedFixture, settleMs: number, count: number, laterMs: number): Promise<void> {
+  const server = await startServer(f, 'sigsock');
+  try {
+    await sleep(settleMs);
+    const idle = memoryOf(server.process.pid!).rss;
+    await pipelinedSends(f, server, 8, count);
+    await receiveMany(f, server.port, count);
+    const after = memoryOf(server.process.pid!).rss;
+    await sleep(laterMs);
+    const later = memoryOf(server.process.pid!).rss;
+    record({ name: 'memory: idle RSS before the traffic', value: idle, unit: 'MiB', target: '≤ 80 MiB', meets: idle <= 80 });
+    record({ name: `memory: RSS after ${count} sends + ${count} receives`, value: after, unit: 'MiB', floor: idle, ratio: after / idle });
+    record({ name: `memory: RSS ${laterMs / 1000} s later`, value: later, unit: 'MiB', floor: idle, ratio: later / idle, target: '≤ 1.25× idle', meets: later / idle <= 1.25 });
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Peak RSS above idle while `transfer` runs, on a freshly started daemon. */
+async function peakAboveIdle(f: LinkedFixture, settleMs: number, transfer: (port: number) => Promise<void>): Promise<{ above: number; ms: number }> {
+  const server = await startServer(f, 'sigsock');
+  try {
+    await sleep(settleMs);
+    const pid = server.process.pid!;
+    const idle = memoryOf(pid).rss;
+    resetPeak(pid);
+    const [, ms] = await timed(() => transfer(server.port));
+    return { above: memoryOf(pid).peak - idle, ms };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function attachmentMemory(f: LinkedFixture, settleMs: number): Promise<void> {
+  const data = randomBytes(10 * 1024 * 1024);
+  const send = await peakAboveIdle(f, settleMs, async (port) => {
+    const c = await LineClient.open(port);
+    try {
+      const res = await c.request({ command: 'send_message', recipient: f.bob.device.number!, dataMessage: { attachments: [{ base64Data: data.toString('base64'), filename: 'big.bin' }] } }, 120_000);
+      if (res.statusCode !== 0) throw new Error(`attachment send failed: ${JSON.stringify(res)}`);
+      await f.bob.waitForMessage();
+    } finally {
+      c.close();
+    }
+  });
+  const receive = await peakAboveIdle(f, settleMs, async (port) => {
+    const c = await LineClient.open(port);
+    try {
+      const sent = sendAttachment(f.network, f.bob, f.device, data, { fileName: 'big.bin', contentType: 'application/octet-stream' });
+      while (((await c.request({ command: 'receive_messages', timeout: 5000 }, 120_000)).messages as unknown[]).length === 0);
+      await sent;
+    } finally {
+      c.close();
+    }
+  });
+  const target = { target: '≤ 20 MiB', unit: 'MiB' };
+  record({ name: '10 MiB attachment sent: peak RSS above idle', value: send.above, ...target, meets: send.above <= 20 });
+  record({ name: '10 MiB attachment received: peak RSS above idle', value: receive.above, ...target, meets: receive.above <= 20 });
+  record({ name: '10 MiB attachment sent: request → contact has it', value: send.ms, unit: 'ms' });
+  record({ name: '10 MiB attachment received: contact sends → client has it', value: receive.ms, unit: 'ms' });
+}
