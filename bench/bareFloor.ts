@@ -35,6 +35,6 @@ if (withLibsignal && serverFile && user && password) {
     onQueueEmpty: () => {},
     onConnectionInterrupted: () => {},
   });
-  process.stderr.write('chat: connected\n');
+  process.stderr.write(`${new Date().toISOString()} chat: connected\n`);
 }
 process.once('SIGTERM', () => process.exit(0));

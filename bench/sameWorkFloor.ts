@@ -73,7 +73,8 @@ const chat = await net.connectAuthenticatedChat(`${account.aci}.${account.device
   onQueueEmpty: () => {},
   onConnectionInterrupted: () => {},
 });
-process.stderr.write('chat: connected\n');
+// Logged as the daemon logs it (ISO time first): the bench reads the time from the line.
+process.stderr.write(`${new Date().toISOString()} chat: connected\n`);
 const unauthChat = await net.connectUnauthenticatedChat({ onConnectionInterrupted: () => {} });
 
 /** Always the one connection: the floor has no reconnects to manage. */

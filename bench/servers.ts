@@ -12,6 +12,14 @@ const LISTENING = /listening on tcp:\/\/[^\s]*:(\d+)/;
 /** The authenticated chat connection is up (not the unauthenticated one). */
 export const CHAT_CONNECTED = /(?<!unauthenticated )chat: connected/;
 
+/** When the server says its chat connection came up (epoch ms, from the ISO time its log line starts with). */
+export function chatConnectedAt(server: Server): number {
+  const line = server.stderr().split('\n').find((l) => CHAT_CONNECTED.test(l));
+  const at = Date.parse(line?.split(' ')[0] ?? '');
+  if (Number.isNaN(at)) throw new Error(`no timed "chat: connected" line in:\n${server.stderr()}`);
+  return at;
+}
+
 const script = (name: string) => fileURLToPath(new URL(`./${name}.js`, import.meta.url));
 
 function spawnScript(name: string, args: string[], env?: NodeJS.ProcessEnv): Pick<LinkedFixture, 'spawn'> {
