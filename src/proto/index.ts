@@ -1,4 +1,4 @@
-// Typed encode/decode for the messages of signal.proto. The schema is parsed once, at import,
+// Typed encode/decode for the messages of signal.proto. The schema is parsed once, on first use,
 // with protobufjs reflection (no generated code to keep in step with the .proto file).
 //
 // Decoded objects are plain: absent fields stay absent (so `?.` tells "not sent" from "sent
@@ -9,8 +9,19 @@
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 
-const root = protobuf.parse(readFileSync(new URL('./signal.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
-root.resolveAll();
+let parsed: protobuf.Root | undefined;
+
+/**
+ * The schema, parsed on first use (~10–20 ms of CPU): a daemon answers its first request before
+ * it needs protobuf, so start-up does not wait for it (docs/benchmarks.md).
+ */
+function schema(): protobuf.Root {
+  if (!parsed) {
+    parsed = protobuf.parse(readFileSync(new URL('./signal.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
+    parsed.resolveAll();
+  }
+  return parsed;
+}
 
 type Bytes = Uint8Array;
 
@@ -400,11 +411,21 @@ function widenToNumbers(value: Plain, plan: NumberPlan): void {
 
 /** A codec for one message of signal.proto, by its name inside the package (e.g. "SyncMessage.Sent"). */
 export function codec<T extends object>(name: string): Codec<T> {
-  const type = root.lookupType(`signalservice.${name}`);
-  const plan = numberPlan(type);
+  let resolved: { type: protobuf.Type; plan: NumberPlan } | undefined;
+  const lookup = () => {
+    if (!resolved) {
+      const type = schema().lookupType(`signalservice.${name}`);
+      resolved = { type, plan: numberPlan(type) };
+    }
+    return resolved;
+  };
   return {
-    encode: (value) => type.encode(type.fromObject(value as Plain)).finish(),
+    encode: (value) => {
+      const { type } = lookup();
+      return type.encode(type.fromObject(value as Plain)).finish();
+    },
     decode: (bytes) => {
+      const { type, plan } = lookup();
       const plain = type.toObject(type.decode(bytes), { longs: String, enums: Number, defaults: false, arrays: false }) as Plain;
       widenToNumbers(plain, plan);
       return plain as T;
@@ -438,5 +459,5 @@ export const { encode: encodeStorageRecord, decode: decodeStorageRecord } = code
 
 /** The enum values the schema declares, by enum name (e.g. "Envelope.Type"); tests hold the constants above to it. */
 export function schemaEnum(name: string): Readonly<Record<string, number>> {
-  return root.lookupEnum(`signalservice.${name}`).values;
+  return schema().lookupEnum(`signalservice.${name}`).values;
 }
