@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     if (want('attachments')) await attachmentMemory(f, SIZES.settleMs);
     if (want('memory')) await memoryUnderTraffic(f, SIZES.settleMs, SIZES.traffic, SIZES.laterMs);
     if (want('group')) await groupSend(f, SIZES.group, 3);
-    if (want('sessions')) await sessionScaling(f, SIZES.sessions, SIZES.sequentialSends);
+    if (want('sessions')) await sessionScaling(f, SIZES.sessions, SIZES.sequentialSends, SIZES.rounds);
     if (want('queue')) await queueScaling(f, SIZES.queued);
     console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s`);
     writeFileSync(
