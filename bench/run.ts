@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     if (want('memory')) await memoryUnderTraffic(f, SIZES.settleMs, SIZES.traffic, SIZES.laterMs);
     if (want('group')) await groupSend(f, SIZES.group, 3);
     if (want('sessions')) await sessionScaling(f, SIZES.sessions, SIZES.sequentialSends, SIZES.rounds);
-    if (want('queue')) await queueScaling(f, SIZES.queued);
+    if (want('queue')) await queueScaling(f, SIZES.queued, 3);
     console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s`);
     writeFileSync(
       new URL('../../bench/results.json', import.meta.url),

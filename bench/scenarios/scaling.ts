@@ -76,9 +76,16 @@ async function drain(f: LinkedFixture, count: number): Promise<{ perMessageMs: n
   }
 }
 
-export async function queueScaling(f: LinkedFixture, many: number): Promise<void> {
-  const few = await drain(f, 10);
-  const lots = await drain(f, many);
+/** Each side a median of `runs` fresh daemons (a just-started one is noisy on this shared machine). */
+async function drains(f: LinkedFixture, count: number, runs: number): Promise<{ perMessageMs: number; firstAnswerMs: number }> {
+  const all: { perMessageMs: number; firstAnswerMs: number }[] = [];
+  for (let i = 0; i < runs; i++) all.push(await drain(f, count));
+  return { perMessageMs: median(all.map((d) => d.perMessageMs)), firstAnswerMs: median(all.map((d) => d.firstAnswerMs)) };
+}
+
+export async function queueScaling(f: LinkedFixture, many: number, runs: number): Promise<void> {
+  const few = await drains(f, 10, runs);
+  const lots = await drains(f, many, runs);
   record({ name: 'drain 10 queued: first answer', value: few.firstAnswerMs, unit: 'ms' });
   record({ name: `drain ${many} queued: first answer`, value: lots.firstAnswerMs, unit: 'ms', floor: few.firstAnswerMs, ratio: lots.firstAnswerMs / few.firstAnswerMs });
   record({ name: 'drain 10 queued: time per message', value: few.perMessageMs, unit: 'ms' });
