@@ -12,7 +12,7 @@ import { groupSend, queueScaling, sessionScaling } from './scenarios/scaling.js'
 import { sending } from './scenarios/sending.js';
 import { startup } from './scenarios/startup.js';
 
-const full = process.argv.includes('--full');
+const full = process.argv.includes('--full') && !process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 
 /** What each mode runs: quick keeps a development run near two minutes, full is the figures of record. */
