@@ -7,17 +7,24 @@
 // `AttachmentPointer.cdnId`, a random 64-bit id that a number would round: it is a decimal string.
 // Unknown fields are skipped, as protobuf requires.
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
 
+let library: typeof protobuf | undefined;
 let parsed: protobuf.Root | undefined;
 
 /**
- * The schema, parsed on first use (~10–20 ms of CPU): a daemon answers its first request before
- * it needs protobuf, so start-up does not wait for it (docs/benchmarks.md).
+ * protobufjs and the schema, loaded and parsed on first use (~20 ms and ~10–20 ms of CPU): a
+ * daemon answers its first request before it needs protobuf, so start-up does not wait for them
+ * (docs/benchmarks.md). protobufjs is CommonJS, so a synchronous require can load it late.
  */
+function protobufjs(): typeof protobuf {
+  return (library ??= createRequire(import.meta.url)('protobufjs') as typeof protobuf);
+}
+
 function schema(): protobuf.Root {
   if (!parsed) {
-    parsed = protobuf.parse(readFileSync(new URL('./signal.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
+    parsed = protobufjs().parse(readFileSync(new URL('./signal.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
     parsed.resolveAll();
   }
   return parsed;
@@ -391,7 +398,7 @@ function numberPlan(type: protobuf.Type): NumberPlan {
   plans.set(type, plan);
   for (const field of type.fieldsArray) {
     if (WIDE_AS_NUMBER.has(field.type)) plan.numbers.push(field.name);
-    else if (field.resolvedType instanceof protobuf.Type) plan.nested.push([field.name, numberPlan(field.resolvedType)]);
+    else if (field.resolvedType instanceof protobufjs().Type) plan.nested.push([field.name, numberPlan(field.resolvedType)]);
   }
   return plan;
 }
