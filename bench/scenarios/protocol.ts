@@ -9,7 +9,12 @@ import { startBareFloor, startServer, type Server } from '../servers.js';
 
 const CHEAP = JSON.stringify({ command: 'receive_messages', timeout: 0 }) + '\n';
 
-async function cheapRequests(server: Server, count: number, pipelined: boolean): Promise<{ cpuPerRequestUs: number; perSecond: number }> {
+interface Cheap {
+  cpuPerRequestUs: number;
+  perSecond: number;
+}
+
+async function cheapRequests(server: Server, count: number, pipelined: boolean): Promise<Cheap> {
   const c = await LineClient.open(server.port);
   try {
     await c.request(CHEAP.trim());
@@ -30,7 +35,10 @@ async function cheapRequests(server: Server, count: number, pipelined: boolean):
 export async function protocol(f: LinkedFixture, rounds: number, count: number): Promise<void> {
   const daemon = await startServer(f, 'sigsock');
   const floor = await startBareFloor();
-  const rows = { sequential: { sigsock: [] as { cpuPerRequestUs: number; perSecond: number }[], floor: [] as { cpuPerRequestUs: number; perSecond: number }[] }, pipelined: { sigsock: [] as { cpuPerRequestUs: number; perSecond: number }[], floor: [] as { cpuPerRequestUs: number; perSecond: number }[] } };
+  const rows: Record<'sequential' | 'pipelined', Record<'sigsock' | 'floor', Cheap[]>> = {
+    sequential: { sigsock: [], floor: [] },
+    pipelined: { sigsock: [], floor: [] },
+  };
   try {
     for (let round = 0; round < rounds; round++) {
       for (const mode of ['sequential', 'pipelined'] as const) {
