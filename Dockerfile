@@ -19,6 +19,9 @@ RUN npm install -g --no-audit --no-fund /tmp/sigsock.tgz && rm /tmp/sigsock.tgz 
   && groupadd --system sigsock && useradd --system --gid sigsock --home-dir /data --shell /usr/sbin/nologin sigsock \
   && mkdir -m 0700 /data && chown sigsock:sigsock /data
 USER sigsock
+# V8's young generation capped at 2 MB semi-spaces: much less memory after traffic, the same CPU
+# per message (docs/benchmarks.md).
+ENV NODE_OPTIONS=--max-semi-space-size=2
 # The account databases, their key file and attachments: keep this volume, and back it up.
 VOLUME /data
 EXPOSE 6789

@@ -2,17 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { parseOptions } from './argv.js';
 import { GLOBAL_OPTIONS, UsageError, commandHelp, formatOptions, parseCommandArgs, type Command, type CommandContext, type GlobalOptions } from './command.js';
-import { COMMANDS } from './commands.js';
+import { loadCommand, loadCommands } from './commands.js';
 import { asLogged, setLogScrubbing } from '../util/log.js';
 import { configDirOf, normalizeGlobalArgs, outputModeOf, serverConfigOf } from './signalCliGlobals.js';
 
 const TRUST_MODES = ['on-first-use', 'always', 'never'] as const;
 
-function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
-}
-
-export function mainHelp(): string {
+export async function mainHelp(): Promise<string> {
+  const COMMANDS = await loadCommands();
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
     'sigsock: a Signal messenger daemon for bots, scripts and home servers',
@@ -54,14 +51,14 @@ export async function main(rawArgv: string[]): Promise<number> {
     }
     if (commandIndex < 0) {
       if (values.help || globalArgs.length === 0) {
-        stdout.write(mainHelp());
+        stdout.write(await mainHelp());
         return 0;
       }
       throw new UsageError('no command given');
     }
     const name = argv[commandIndex];
-    if (name === 'help') return help(argv.slice(commandIndex + 1), stdout);
-    command = findCommand(name);
+    if (name === 'help') return await help(argv.slice(commandIndex + 1), stdout);
+    command = await loadCommand(name);
     if (!command) throw new UsageError(NOT_SUPPORTED[name] ?? `unknown command "${name}"`);
     const parsed = parseCommandArgs(command, argv.slice(commandIndex + 1));
     if (parsed.values.help || values.help) {
@@ -105,13 +102,13 @@ export function usageErrorText(message: string, command: Command | undefined): s
 }
 
 /** `sigsock help [COMMAND]`. */
-function help(args: string[], stdout: NodeJS.WritableStream): number {
+async function help(args: string[], stdout: NodeJS.WritableStream): Promise<number> {
   if (args.length === 0) {
-    stdout.write(mainHelp());
+    stdout.write(await mainHelp());
     return 0;
   }
   if (args.length > 1) throw new UsageError('help takes at most one COMMAND');
-  const command = findCommand(args[0]);
+  const command = await loadCommand(args[0]);
   if (!command) throw new UsageError(NOT_SUPPORTED[args[0]] ?? `unknown command "${args[0]}"`);
   stdout.write(commandHelp(command));
   return 0;

@@ -1,4 +1,4 @@
-// Typed encode/decode for the messages of signal.proto. The schema is parsed once, at import,
+// Typed encode/decode for the messages of signal.proto. The schema is parsed once, on first use,
 // with protobufjs reflection (no generated code to keep in step with the .proto file).
 //
 // Decoded objects are plain: absent fields stay absent (so `?.` tells "not sent" from "sent
@@ -7,10 +7,28 @@
 // `AttachmentPointer.cdnId`, a random 64-bit id that a number would round: it is a decimal string.
 // Unknown fields are skipped, as protobuf requires.
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
 
-const root = protobuf.parse(readFileSync(new URL('./signal.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
-root.resolveAll();
+let library: typeof protobuf | undefined;
+let parsed: protobuf.Root | undefined;
+
+/**
+ * protobufjs and the schema, loaded and parsed on first use (~20 ms and ~10–20 ms of CPU): a
+ * daemon answers its first request before it needs protobuf, so start-up does not wait for them
+ * (docs/benchmarks.md). protobufjs is CommonJS, so a synchronous require can load it late.
+ */
+function protobufjs(): typeof protobuf {
+  return (library ??= createRequire(import.meta.url)('protobufjs') as typeof protobuf);
+}
+
+function schema(): protobuf.Root {
+  if (!parsed) {
+    parsed = protobufjs().parse(readFileSync(new URL('./signal.proto', import.meta.url), 'utf8'), { keepCase: true }).root;
+    parsed.resolveAll();
+  }
+  return parsed;
+}
 
 type Bytes = Uint8Array;
 
@@ -476,7 +494,7 @@ function numberPlan(type: protobuf.Type): NumberPlan {
   for (const field of type.fieldsArray) {
     const exact = (field.options as { jstype?: string } | undefined)?.jstype === 'JS_STRING';
     if (WIDE_AS_NUMBER.has(field.type) && !exact) plan.numbers.push(field.name);
-    else if (field.resolvedType instanceof protobuf.Type) plan.nested.push([field.name, numberPlan(field.resolvedType)]);
+    else if (field.resolvedType instanceof protobufjs().Type) plan.nested.push([field.name, numberPlan(field.resolvedType)]);
   }
   return plan;
 }
@@ -496,11 +514,21 @@ function widenToNumbers(value: Plain, plan: NumberPlan): void {
 
 /** A codec for one message of signal.proto, by its name inside the package (e.g. "SyncMessage.Sent"). */
 export function codec<T extends object>(name: string): Codec<T> {
-  const type = root.lookupType(`signalservice.${name}`);
-  const plan = numberPlan(type);
+  let resolved: { type: protobuf.Type; plan: NumberPlan } | undefined;
+  const lookup = () => {
+    if (!resolved) {
+      const type = schema().lookupType(`signalservice.${name}`);
+      resolved = { type, plan: numberPlan(type) };
+    }
+    return resolved;
+  };
   return {
-    encode: (value) => type.encode(type.fromObject(value as Plain)).finish(),
+    encode: (value) => {
+      const { type } = lookup();
+      return type.encode(type.fromObject(value as Plain)).finish();
+    },
     decode: (bytes) => {
+      const { type, plan } = lookup();
       const plain = type.toObject(type.decode(bytes), { longs: String, enums: Number, defaults: false, arrays: false }) as Plain;
       widenToNumbers(plain, plan);
       return plain as T;
@@ -534,5 +562,5 @@ export const { encode: encodeStorageRecord, decode: decodeStorageRecord } = code
 
 /** The enum values the schema declares, by enum name (e.g. "Envelope.Type"); tests hold the constants above to it. */
 export function schemaEnum(name: string): Readonly<Record<string, number>> {
-  return root.lookupEnum(`signalservice.${name}`).values;
+  return schema().lookupEnum(`signalservice.${name}`).values;
 }

@@ -56,7 +56,7 @@ const name = (path: string) => (path.startsWith(SRC) ? relative(SRC, path) : pat
 
 test('the walk sees the compiled sources and their imports', () => {
   assert.ok(graph.has(join(SRC, 'cli/main.js')));
-  assert.ok(staticClosure(join(SRC, 'cli/main.js')).has(join(SRC, 'messenger/accountMessenger.js')));
+  assert.ok(staticClosure(join(SRC, 'cli/socket.js')).has(join(SRC, 'messenger/accountMessenger.js')));
   assert.ok(staticClosure(join(SRC, 'sandbox/mockNetwork.js')).has(MOCK_SERVER), 'the sandbox itself does load it');
 });
 
@@ -78,4 +78,28 @@ test('only the sandbox commands load the sandbox, on demand', () => {
     for (const dep of imports.dynamic) if (isSandbox(dep) || dep.startsWith(MOCK_SERVER)) loaders.push(name(file));
   }
   assert.deepEqual([...new Set(loaders)], ['cli/sandbox.js']);
+});
+
+// Issue 18, start-up: `sigsock socket` loads what serving needs and no other command's code.
+test('the socket daemon starts without loading other commands, linking, registration or JSON-RPC', () => {
+  const loaded = new Set([...staticClosure(join(SRC, 'cli/main.js')), ...staticClosure(join(SRC, 'cli/socket.js'))]);
+  const needless = [...loaded].filter(
+    (dep) =>
+      dep.startsWith(join(SRC, 'jsonrpc') + '/') ||
+      [
+        'signal/linking.js',
+        'signal/registration.js',
+        'messenger/linkAccount.js',
+        'messenger/registerAccount.js',
+        'cli/link.js',
+        'cli/register.js',
+        'cli/daemon.js',
+        'cli/send.js',
+        'cli/sandbox.js',
+      ].some((path) => dep === join(SRC, path)) ||
+      dep === 'qrcode-terminal' ||
+      // Loaded on first encode or decode (src/proto/index.ts): the first answer needs no protobuf.
+      dep === 'protobufjs',
+  );
+  assert.deepEqual(needless.map(name), []);
 });

@@ -39,4 +39,12 @@ describe('service files', () => {
     assert.match(dockerfile, /^VOLUME \/data$/m);
     assert.match(dockerfile, /^ENTRYPOINT \["sigsock", "--config", "\/data"\]$/m);
   });
+
+  // Issue 18, memory that stays flat: V8's young generation otherwise grows to tens of MiB under
+  // traffic and is not given back (docs/benchmarks.md has the measurement).
+  it('the unit and the image run the daemon with a small young generation', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    assert.ok(unit.split('\n').includes('Environment=NODE_OPTIONS=--max-semi-space-size=2'));
+    assert.match(dockerfile, /^ENV NODE_OPTIONS=--max-semi-space-size=2$/m);
+  });
 });

@@ -1,5 +1,4 @@
 // link: this data directory becomes a linked device of an account whose phone scans a URI.
-import { linkAccount } from '../linkAccount.js';
 import { invalid } from './arguments.js';
 import type { CommandDeclaration, DataDirectoryEnvironment } from './declaration.js';
 
@@ -23,5 +22,6 @@ export const link: CommandDeclaration<DataDirectoryEnvironment, LinkParams, { nu
     if (typeof name !== 'string' || name.trim() === '') throw invalid('INVALID_ARGUMENT', `${args.label('name')} must be a non-empty device name`);
     return { deviceName: name };
   },
-  run: (env, params, options) => linkAccount({ ...env, deviceName: params.deviceName, signal: options.signal, onLinkUri: options.onLinkUri }),
+  // Loaded when linking: the daemon, which serves this declaration's siblings, never needs it.
+  run: async (env, params, options) => (await import('../linkAccount.js')).linkAccount({ ...env, deviceName: params.deviceName, signal: options.signal, onLinkUri: options.onLinkUri }),
 };

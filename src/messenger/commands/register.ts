@@ -1,7 +1,6 @@
 // register and verify: a phone number of its own for a bot, in two runs (the code arrives between).
 import type { CodeSent } from '../../signal/registration.js';
 import type { AccountCredentials } from '../../signal/accountCredentials.js';
-import { completeRegistration, startRegistration } from '../registerAccount.js';
 import { invalid } from './arguments.js';
 import type { CommandDeclaration, DataDirectoryEnvironment } from './declaration.js';
 import { parsePhoneNumber } from './validation.js';
@@ -22,7 +21,8 @@ export const register: CommandDeclaration<DataDirectoryEnvironment, RegisterPara
     if (captcha !== undefined && (typeof captcha !== 'string' || captcha.trim() === '')) throw invalid('INVALID_ARGUMENT', `${args.label('captcha')} must be a solved captcha token`);
     return { number: parsePhoneNumber(args.get('number'), args.label('number')), transport: args.get('voice') === true ? 'voice' : 'sms', captcha };
   },
-  run: (env, params) => startRegistration({ ...env, number: params.number }, { transport: params.transport, captcha: params.captcha }),
+  // Registration is loaded when it runs: the daemon, which serves this declaration's siblings, never needs it.
+  run: async (env, params) => (await import('../registerAccount.js')).startRegistration({ ...env, number: params.number }, { transport: params.transport, captcha: params.captcha }),
 };
 
 export interface VerifyParams {
@@ -49,5 +49,5 @@ export const verify: CommandDeclaration<DataDirectoryEnvironment, VerifyParams, 
     }
     return { number, code };
   },
-  run: (env, params) => completeRegistration({ ...env, number: params.number }, params.code),
+  run: async (env, params) => (await import('../registerAccount.js')).completeRegistration({ ...env, number: params.number }, params.code),
 };
