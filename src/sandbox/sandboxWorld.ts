@@ -46,7 +46,7 @@ export async function startSandboxWorld(options: { port?: number; stateDir?: str
       async welcome(device) {
         await network.introduce(greeter, device);
         await greet(greeter, device, GREETING);
-        await greeter.sendText(device, GROUP_GREETING, { group });
+        await greet(greeter, device, GROUP_GREETING, group);
       },
       async close() {
         echoLoop.stop();

@@ -112,6 +112,82 @@ describe('sigsock sandbox', () => {
     assert.equal(question.statusCode, 0, JSON.stringify(question));
   });
 
+  it('shares its profile key as Signal apps do: get_profile reads Echo and Greeter, list_contacts shows their profile names', async () => {
+    const [echo, greeter] = ready.contacts;
+    // Greeter's hello (an earlier test took it) and Echo's answers carried their profile keys.
+    for (const contact of [echo!, greeter!]) {
+      const res = await c.request({ command: 'get_profile', recipient: contact.number });
+      assert.equal(res.statusCode, 0, JSON.stringify(res));
+      assert.equal(res.profile.givenName, contact.name);
+    }
+    const listed = await c.request({ command: 'list_contacts', recipients: [echo!.number, greeter!.number] });
+    assert.deepEqual(
+      (listed.contacts as Record<string, any>[]).map((x) => [x.number, x.profileName]).sort(),
+      [echo!, greeter!].map((x) => [x.number, x.name]).sort(),
+    );
+  });
+
+  it("carries the conversation's timer in its replies, and reacts to neither a timer change nor a remote delete", async () => {
+    const echo = ready.contacts[0]!;
+    const fromEcho = (m: Record<string, any>) => m.senderUuid === echo.uuid && !m.groupId;
+    const seen: Record<string, any>[] = [];
+    const until = (predicate: (m: Record<string, any>) => boolean) =>
+      receiveUntil(c, 1, (m) => {
+        seen.push(m);
+        return fromEcho(m) && predicate(m);
+      });
+    const timer = await c.request({ command: 'set_expiration', recipient: echo.number, expiration: 600 });
+    assert.equal(timer.statusCode, 0, JSON.stringify(timer));
+    const timed = await c.request({ command: 'send_message', recipient: echo.number, dataMessage: { message: 'timed' } });
+    const [reply] = await until((m) => m.body === 'timed');
+    assert.equal(reply!.expiresInSeconds, 600);
+    const deleted = await c.request({ command: 'remote_delete', recipient: echo.number, targetTimestamp: timed.timestamp });
+    assert.equal(deleted.statusCode, 0, JSON.stringify(deleted));
+    const off = await c.request({ command: 'set_expiration', recipient: echo.number, expiration: 0 });
+    const last = await c.request({ command: 'send_message', recipient: echo.number, dataMessage: { message: 'untimed' } });
+    // Echo answers in order, so once it reacted to the last message it has answered the others.
+    await until((m) => m.reaction?.timestamp === last.timestamp);
+    const [untimed] = seen.filter((m) => fromEcho(m) && m.body === 'untimed');
+    assert.equal(untimed?.expiresInSeconds, undefined, 'the timer is off again');
+    const reactedTo = seen.filter((m) => fromEcho(m) && m.reaction).map((m) => m.reaction.timestamp);
+    for (const flagOnly of [timer, deleted, off]) assert.ok(!reactedTo.includes(flagOnly.timestamp), `no 👍 for ${JSON.stringify(flagOnly)}`);
+    assert.ok(reactedTo.includes(timed.timestamp));
+  });
+
+  it('sends back stickers, view-once attachments and link previews as it got them', async () => {
+    const echo = ready.contacts[0]!;
+    const fromEcho = (m: Record<string, any>) => m.senderUuid === echo.uuid && !m.groupId;
+    const image = { base64Data: randomBytes(40).toString('base64'), contentType: 'image/webp' };
+    const sticker = await c.request({
+      command: 'send_message',
+      recipient: echo.number,
+      dataMessage: { sticker: { packId: 'ab'.repeat(16), packKey: 'cd'.repeat(32), stickerId: 7, emoji: '🐱', image } },
+    });
+    assert.equal(sticker.statusCode, 0, JSON.stringify(sticker));
+    const once = await c.request({
+      command: 'send_message',
+      recipient: echo.number,
+      dataMessage: { viewOnce: true, attachments: [{ ...image, filename: 'once.webp' }] },
+    });
+    assert.equal(once.statusCode, 0, JSON.stringify(once));
+    const url = 'https://example.org/sandbox';
+    const preview = await c.request({
+      command: 'send_message',
+      recipient: echo.number,
+      dataMessage: { message: `look ${url}`, previews: [{ url, title: 'A page', description: 'about it' }] },
+    });
+    assert.equal(preview.statusCode, 0, JSON.stringify(preview));
+    const got = await receiveUntil(c, 3, (m) => fromEcho(m) && (m.sticker !== undefined || m.viewOnce === true || m.previews !== undefined));
+    const echoed = got.find((m) => m.sticker);
+    assert.deepEqual([echoed?.sticker.packId, echoed?.sticker.stickerId, echoed?.sticker.emoji], ['ab'.repeat(16), 7, '🐱']);
+    assert.equal(echoed?.sticker.attachment.base64Data, image.base64Data);
+    assert.equal(got.find((m) => m.viewOnce)?.attachments[0].filename, 'once.webp');
+    assert.deepEqual(
+      got.find((m) => m.previews)?.previews.map((p: Record<string, unknown>) => [p.url, p.title, p.description]),
+      [[url, 'A page', 'about it']],
+    );
+  });
+
   it('answers in the Sandbox group', async () => {
     const { groupId } = ready.groups[0]!;
     const sent = await c.request({ command: 'send_message', groupId, dataMessage: { message: 'hello group' } });
