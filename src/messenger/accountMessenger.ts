@@ -34,6 +34,7 @@ import { EnvelopeType } from './envelopeDecryptor.js';
 import { groupConversation } from './conversationTimers.js';
 import type { IdentitySummary } from './identities.js';
 import { readContactProfile } from './contactProfiles.js';
+import { withSenderDetails } from './senderNames.js';
 
 export type { IdentitySummary } from './identities.js';
 
@@ -174,11 +175,11 @@ export class AccountMessenger implements Messenger {
     const lease = await this.parts.inbox.take(timeoutMs, signal);
     if (lease.entries.length === 0) return lease;
     const { contacts, profileNames } = this.parts;
-    const named = withSenderNames(lease, this.account.aci, (aci) => {
+    const named = withSenderDetails(lease, this.account.aci, (aci) => {
       const name = contacts.senderName(aci);
       // Not known yet: fetched now, shown on the sender's next entries.
       if (name === null) profileNames.want(aci);
-      return name;
+      return { name, e164: contacts.numberOf(aci) };
     });
     return this.policy.sendReadReceipts ? this.parts.readReceipts.onCommit(named) : named;
   }
@@ -315,17 +316,4 @@ export class AccountMessenger implements Messenger {
   async quitGroup(groupId: string, newAdmins: string[]): Promise<GroupUpdateResult> {
     return this.parts.outbox.announce(await this.parts.groupEditor.quit(groupId, newAdmins));
   }
-}
-
-/** The lease with each sender named as the owner knows them (never this account itself). */
-function withSenderNames(lease: InboxLease, selfAci: string, nameOf: (aci: string) => string | null): InboxLease {
-  const names = new Map<string, string | null>();
-  const entries = lease.entries.map((entry) => {
-    if (!('sender' in entry) || entry.sender.aci === selfAci) return entry;
-    const aci = entry.sender.aci;
-    if (!names.has(aci)) names.set(aci, nameOf(aci));
-    const name = names.get(aci);
-    return name ? { ...entry, sender: { ...entry.sender, name } } : entry;
-  });
-  return { entries, commit: () => lease.commit(), release: () => lease.release() };
 }

@@ -55,6 +55,11 @@ export class ContactBook implements BlockedSenders {
     return r ? (r.localName ?? r.name ?? displayProfileName(r.profileName)) : null;
   }
 
+  /** The sender's phone number, when the account knows it by now. */
+  numberOf(aci: string): string | null {
+    return this.deps.store.recipients.byAci(aci)?.e164 ?? null;
+  }
+
   isBlockedAccount(aci: string, e164: string | null): boolean {
     if (this.acis.has(aci)) return true;
     if (this.numbers.size === 0) return false;

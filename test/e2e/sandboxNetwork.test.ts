@@ -60,14 +60,19 @@ describe('sigsock sandbox network', () => {
 
     const second = await startDaemon(spawnDaemon);
     const c2 = await client(second.port);
-    const bodies: unknown[] = [];
+    const entries: { body: unknown; sender: unknown; senderName?: unknown }[] = [];
+    const bodies = () => entries.map((m) => m.body);
     const deadline = Date.now() + 20_000;
-    while (!bodies.includes('before the crash') && Date.now() < deadline) {
+    while (!bodies().includes('before the crash') && Date.now() < deadline) {
       const res = await c2.request({ command: 'receive_messages', timeout: 2000 });
-      bodies.push(...(res.messages as { body: unknown }[]).map((m) => m.body));
+      entries.push(...(res.messages as typeof entries));
     }
-    assert.ok(bodies.includes('before the crash'), `Echo's answer arrived after the restart: ${JSON.stringify(bodies)}`);
-    assert.ok(bodies.some((b) => typeof b === 'string' && b.startsWith('Hello from Greeter')), "Greeter's hello is there too");
+    assert.ok(bodies().includes('before the crash'), `Echo's answer arrived after the restart: ${JSON.stringify(bodies())}`);
+    const hello = entries.find((m) => typeof m.body === 'string' && m.body.startsWith('Hello from Greeter'));
+    assert.ok(hello, "Greeter's hello is there too");
+    // It arrived while linking, before the phone's contact list: its number is filled in when taken.
+    const greeter = ready.contacts.find((c) => c.name === 'Greeter')!;
+    assert.deepEqual([hello.sender, hello.senderName], [greeter.number, 'Greeter']);
     c2.close();
     assert.equal(await second.stop(), 0);
   });
