@@ -1,5 +1,6 @@
 // The sandbox's people. Echo behaves as a Signal app and answers what it gets: every text with the
-// same text (quoting the message when that message quoted something; its link previews too), every
+// same text (quoting the message when that message quoted something; its mentions, styles and link
+// previews too), every
 // attachment (same pointer: same bytes, name and type; view-once stays view-once), every sticker,
 // 👍 to every message that shows something (not to a remote delete or a timer change); an edit with
 // an edit of its own earlier reply; a delivery and a read receipt for each message and edit; all of
@@ -136,7 +137,7 @@ async function answer(
       dm.quote && dm.timestamp != null
         ? { id: dm.timestamp, authorAci: null, authorAciBinary: target.aciBinary, text: dm.body, attachments: null, bodyRanges: null, type: null }
         : null;
-    await echo.sendRaw(target, content({ ...base, body: dm.body, quote, preview: dm.preview?.length ? dm.preview : null }, timestamp));
+    await echo.sendRaw(target, content({ ...base, body: dm.body, bodyRanges: dm.bodyRanges ?? null, quote, preview: dm.preview?.length ? dm.preview : null }, timestamp));
     if (dm.timestamp != null) remember(replyKey(target, dm.timestamp), timestamp);
   }
   if (dm.attachments?.length) await echo.sendRaw(target, content({ ...base, attachments: dm.attachments, isViewOnce: dm.isViewOnce ?? null }));

@@ -154,7 +154,7 @@ describe('sigsock sandbox', () => {
     assert.ok(reactedTo.includes(timed.timestamp));
   });
 
-  it('sends back stickers, view-once attachments and link previews as it got them', async () => {
+  it('sends back stickers, view-once attachments, link previews, mentions and text styles as it got them', async () => {
     const echo = ready.contacts[0]!;
     const fromEcho = (m: Record<string, any>) => m.senderUuid === echo.uuid && !m.groupId;
     const image = { base64Data: randomBytes(40).toString('base64'), contentType: 'image/webp' };
@@ -177,7 +177,20 @@ describe('sigsock sandbox', () => {
       dataMessage: { message: `look ${url}`, previews: [{ url, title: 'A page', description: 'about it' }] },
     });
     assert.equal(preview.statusCode, 0, JSON.stringify(preview));
-    const got = await receiveUntil(c, 3, (m) => fromEcho(m) && (m.sticker !== undefined || m.viewOnce === true || m.previews !== undefined));
+    const styled = await c.request({
+      command: 'send_message',
+      recipient: echo.number,
+      dataMessage: { message: 'hey Echo', mentions: [{ recipient: echo.uuid, start: 4, length: 4 }], textStyles: [{ style: 'BOLD', start: 0, length: 3 }] },
+    });
+    assert.equal(styled.statusCode, 0, JSON.stringify(styled));
+    const got = await receiveUntil(
+      c,
+      4,
+      (m) => fromEcho(m) && (m.sticker !== undefined || m.viewOnce === true || m.previews !== undefined || m.textStyles !== undefined),
+    );
+    const ranged = got.find((m) => m.textStyles);
+    assert.deepEqual(ranged?.textStyles, [{ style: 'BOLD', start: 0, length: 3 }]);
+    assert.deepEqual(ranged?.mentions, [{ number: echo.number, uuid: echo.uuid, start: 4, length: 4 }]);
     const echoed = got.find((m) => m.sticker);
     assert.deepEqual([echoed?.sticker.packId, echoed?.sticker.stickerId, echoed?.sticker.emoji], ['ab'.repeat(16), 7, '🐱']);
     assert.equal(echoed?.sticker.attachment.base64Data, image.base64Data);
