@@ -12,6 +12,7 @@ import type { AccountStore } from '../store/accountStore.js';
 import type { Log } from '../util/log.js';
 import { inMemory, type AttachmentFetcher } from './attachmentFetcher.js';
 import type { ContactBook } from './contacts.js';
+import type { ConversationTimers } from './conversationTimers.js';
 import { parseContactStream } from './contactSync.js';
 import { groupIdFromMasterKey } from './groupIds.js';
 import type { GroupDirectory } from './groupDirectory.js';
@@ -29,6 +30,8 @@ export interface MaintenanceDeps {
   groups: GroupDirectory;
   attachments: AttachmentFetcher;
   contacts: ContactBook;
+  /** Each conversation's timer: the phone's contact list names them too. */
+  timers: Pick<ConversationTimers, 'learnSynced'>;
   log: Log;
 }
 
@@ -200,6 +203,8 @@ export class AccountMaintenance {
             name: c.name ?? undefined,
             expireTimer: c.expireTimer ?? undefined,
           });
+          // Messages to them carry it from now on, as the phone's do.
+          if (c.expireTimer !== null) this.deps.timers.learnSynced(c.aci, c.expireTimer, c.expireTimerVersion);
         }
       });
       log(`contact sync: ${contacts.length} contacts`);

@@ -94,8 +94,9 @@ export function wireAccount(options: WiringOptions): AccountParts {
   const inbox = new InboxQueue(store.inbox, { log, afterDelete: () => (receiver.retryNow(), attachments.kick()) });
   const retry = options.attachmentRetryWindowMs === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, windowMs: options.attachmentRetryWindowMs };
   const attachments = new AttachmentFetcher(store.inbox, serverConfig, https, log, () => inbox.notify(), retry);
+  const timers = new ConversationTimers(store.account);
   // Needs the outbox (below) only when the block list changes here, long after wiring.
-  const contacts: ContactBook = new ContactBook({ store, selfAci: self.aci, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), log });
+  const contacts: ContactBook = new ContactBook({ store, selfAci: self.aci, toOwnDevices: (content) => outbox.deliverToOwnDevices(content, Date.now()), timers, log });
   const blockFilter = new BlockFilter(contacts, self.aci, log);
   // Answers need the resolver and the outbox (below), only long after wiring.
   const messageRequests: MessageRequests = new MessageRequests({
@@ -153,7 +154,7 @@ export function wireAccount(options: WiringOptions): AccountParts {
     account,
     log,
   });
-  const maintenance = new AccountMaintenance({ store, account, chat, https, serverConfig, outbox, groups, attachments, contacts, log });
+  const maintenance = new AccountMaintenance({ store, account, chat, https, serverConfig, outbox, groups, attachments, contacts, timers, log });
   const resolver = new RecipientResolver({
     byE164: (e164) => knownRecipient(store.recipients.byE164(e164)),
     byAci: (aci) => knownRecipient(store.recipients.byAci(aci)),
@@ -171,7 +172,6 @@ export function wireAccount(options: WiringOptions): AccountParts {
     resolve: (member) => resolver.resolve(member),
     log,
   });
-  const timers = new ConversationTimers(store.account);
   const sendPath = new SendPath({ outbox, groups, resolver, account, timers });
   return {
     account,

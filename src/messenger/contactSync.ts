@@ -9,6 +9,8 @@ export interface SyncedContact {
   profileKey: Uint8Array | null;
   /** The conversation's disappearing timer (seconds); null when the phone did not say. */
   expireTimer: number | null;
+  /** Its version (newer phones); null when the phone did not say. */
+  expireTimerVersion: number | null;
 }
 
 export function parseContactStream(stream: Uint8Array): SyncedContact[] {
@@ -28,6 +30,7 @@ export function parseContactStream(stream: Uint8Array): SyncedContact[] {
       name: details.name || null,
       profileKey: details.profileKey?.length === 32 ? details.profileKey : null,
       expireTimer: details.expireTimer ?? null,
+      expireTimerVersion: details.expireTimerVersion || null,
     });
   }
   return out;

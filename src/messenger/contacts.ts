@@ -5,6 +5,7 @@ import type { AccountStore } from '../store/accountStore.js';
 import type { Recipient } from '../store/recipients.js';
 import type { Log } from '../util/log.js';
 import type { BlockRequest, BlockResult, ContactFilter, ContactSummary } from './api.js';
+import type { ConversationTimers } from './conversationTimers.js';
 import { blockedListContent, type BlockedEntries } from './blockedListSync.js';
 import { isUuid } from './serviceIds.js';
 
@@ -12,6 +13,8 @@ export interface ContactBookDeps {
   store: Pick<AccountStore, 'recipients' | 'blockList' | 'transaction'>;
   /** This account's own ACI: it is no contact of itself. */
   selfAci: string;
+  /** The conversations' timers learned from messages (and the phone's contact list); absent: the contact list's only. */
+  timers?: Pick<ConversationTimers, 'known'>;
   /** Sends a sync message to this account's other devices; resolves with how many got it. */
   toOwnDevices(content: Uint8Array): Promise<number>;
   log: Log;
@@ -155,7 +158,7 @@ export class ContactBook implements BlockedSenders {
       profileName: displayProfileName(r.profileName),
       profile: r.profileName === null ? null : splitProfileName(r.profileName),
       isBlocked: this.isBlockedAccount(r.aci, r.e164),
-      messageExpirationTime: r.expireTimer ?? 0,
+      messageExpirationTime: this.deps.timers?.known(r.aci)?.seconds ?? r.expireTimer ?? 0,
     };
   }
 }

@@ -31,8 +31,23 @@ export class ConversationTimers {
   constructor(private readonly settings: Pick<AccountRecordStore, 'getSetting' | 'setSetting'>) {}
 
   get(conversation: string): TimerSetting {
+    return this.known(conversation) ?? NONE;
+  }
+
+  /** The conversation's timer when the account has learned one (else null: off, or never said). */
+  known(conversation: string): TimerSetting | null {
     const raw = this.settings.getSetting(key(conversation));
-    return raw ? (JSON.parse(raw) as TimerSetting) : NONE;
+    return raw ? (JSON.parse(raw) as TimerSetting) : null;
+  }
+
+  /**
+   * The timer the phone's contact list names for a contact. With a version it counts as any
+   * observation; without one (older phones) it only fills in a conversation with no timer known
+   * yet, so it cannot undo a change seen since.
+   */
+  learnSynced(aci: string, seconds: number, version: number | null): void {
+    if (version === null && this.known(aci) !== null) return;
+    this.learn({ conversation: aci, seconds, version });
   }
 
   /** A received message's timer, applied when it is not older than what is known. */

@@ -141,6 +141,8 @@ describe('sigsock sandbox', () => {
     const timed = await c.request({ command: 'send_message', recipient: echo.number, dataMessage: { message: 'timed' } });
     const [reply] = await until((m) => m.body === 'timed');
     assert.equal(reply!.expiresInSeconds, 600);
+    const listed = async () => (await c.request({ command: 'list_contacts', recipients: [echo.number] })).contacts[0].messageExpirationTime;
+    assert.equal(await listed(), 600, 'list_contacts shows the timer of the conversation');
     const deleted = await c.request({ command: 'remote_delete', recipient: echo.number, targetTimestamp: timed.timestamp });
     assert.equal(deleted.statusCode, 0, JSON.stringify(deleted));
     const off = await c.request({ command: 'set_expiration', recipient: echo.number, expiration: 0 });
@@ -149,6 +151,7 @@ describe('sigsock sandbox', () => {
     await until((m) => m.reaction?.timestamp === last.timestamp);
     const [untimed] = seen.filter((m) => fromEcho(m) && m.body === 'untimed');
     assert.equal(untimed?.expiresInSeconds, undefined, 'the timer is off again');
+    assert.equal(await listed(), 0);
     const reactedTo = seen.filter((m) => fromEcho(m) && m.reaction).map((m) => m.reaction.timestamp);
     for (const flagOnly of [timer, deleted, off]) assert.ok(!reactedTo.includes(flagOnly.timestamp), `no 👍 for ${JSON.stringify(flagOnly)}`);
     assert.ok(reactedTo.includes(timed.timestamp));

@@ -39,3 +39,17 @@ test('a change counts when its version is not older; this account’s change is 
   assert.deepEqual(t.change(BOB, 3600), { seconds: 3600, version: 3 });
   assert.deepEqual(t.get(BOB), { seconds: 3600, version: 3 });
 });
+
+test("the phone's contact list names a contact's timer: with a version as any observation, without one only where none is known", () => {
+  const t = timers();
+  assert.equal(t.known(BOB), null);
+  t.learnSynced(BOB, 300, null);
+  assert.deepEqual(t.known(BOB), { seconds: 300, version: 1 }, 'fills in a conversation with no timer known');
+  t.learn({ conversation: BOB, seconds: 60, version: 3 });
+  t.learnSynced(BOB, 300, null);
+  assert.deepEqual(t.get(BOB), { seconds: 60, version: 3 }, 'a versionless list does not undo a change seen since');
+  t.learnSynced(BOB, 900, 2);
+  assert.deepEqual(t.get(BOB), { seconds: 60, version: 3 }, 'an older version does not either');
+  t.learnSynced(BOB, 900, 4);
+  assert.deepEqual(t.get(BOB), { seconds: 900, version: 4 });
+});
