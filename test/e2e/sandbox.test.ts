@@ -2,7 +2,8 @@
 // socket: Echo's text, attachment and 👍, the Sandbox group, and a clean SIGTERM exit.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { BIN } from '../support/harness.js';
@@ -238,6 +239,17 @@ describe('sigsock sandbox', () => {
     } finally {
       rpc.socket.destroy();
     }
+  });
+
+  it('runs examples/tour.py, a stdlib Python client written from the docs alone, to the end', async () => {
+    const tour = join(dirname(dirname(BIN)), 'examples', 'tour.py');
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('python3', [tour, String(ready.port)], { timeout: 120_000 }, (err, out, errText) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout: out, stderr: errText });
+      });
+    });
+    assert.equal(code, 0, `python3 examples/tour.py failed:\n${stderr}\n${stdout}`);
+    for (const step of ['reply', 'get_user_status', 'unblocked', 'get_profile']) assert.match(stdout, new RegExp(`^${step}\\b`, 'm'), stdout);
   });
 
   it('exits 0 within 5 s of SIGTERM, leaving no process behind', async () => {
