@@ -44,10 +44,33 @@ describe("signal-cli's global options", () => {
     assert.equal(message.envelope.sourceNumber, f.bob.device.number);
   });
 
+  it("-o json send, sendTyping, sendReceipt, remoteDelete and listContacts print signal-cli's JSON, the JSON-RPC results", async () => {
+    await f.introduce(f.carol);
+    const carol = { uuid: f.carol.device.aci, number: f.carol.device.number };
+    const sent = await f.run(['-o', 'json', 'send', '-m', 'sent with -o json', carol.number!]);
+    assert.equal(sent.code, 0, sent.stderr);
+    const result = JSON.parse(sent.stdout) as { timestamp: number; results: unknown[] };
+    assert.equal(typeof result.timestamp, 'number');
+    assert.deepEqual(result.results, [{ recipientAddress: carol, type: 'SUCCESS' }]);
+    assert.equal((await within(f.carol.waitForMessage(), 20_000, "Carol's copy")).body, 'sent with -o json');
+    const sendResult = { results: [{ recipientAddress: carol, type: 'SUCCESS' }] };
+    for (const args of [['sendTyping'], ['sendReceipt', '-t', String(result.timestamp)], ['remoteDelete', '-t', String(result.timestamp)]]) {
+      const out = await f.run(['-o', 'json', ...args, carol.number!]);
+      assert.equal(out.code, 0, out.stderr);
+      const printed = JSON.parse(out.stdout) as { timestamp: number };
+      assert.equal(typeof printed.timestamp, 'number', args[0]);
+      assert.deepEqual({ ...printed, timestamp: undefined }, { ...sendResult, timestamp: undefined }, args[0]);
+    }
+    const contacts = await f.run(['-o', 'json', 'listContacts', carol.number!]);
+    assert.equal(contacts.code, 0, contacts.stderr);
+    const listed = JSON.parse(contacts.stdout) as Record<string, unknown>[];
+    assert.deepEqual(listed.map((c) => [c.number, c.uuid, c.isBlocked]), [[carol.number, carol.uuid, false]]);
+  });
+
   it('a command without JSON output refuses -o json, as signal-cli does; a bad mode or two data directories are usage errors', async () => {
-    const send = await f.run(['-o', 'json', 'send', '-m', 'x', f.bob.device.number!]);
-    assert.equal(send.code, 2);
-    assert.match(send.stderr, /send does not support output type json/);
+    const profile = await f.run(['-o', 'json', 'updateProfile', '--about', 'x']);
+    assert.equal(profile.code, 2);
+    assert.match(profile.stderr, /updateProfile does not support output type json/);
     const mode = await runCli(['-o', 'yaml', 'listAccounts']);
     assert.equal(mode.code, 2);
     assert.match(mode.stderr, /--output must be plain-text or json/);
