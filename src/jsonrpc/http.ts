@@ -16,6 +16,7 @@ import type { JsonRpcListener, JsonRpcSettings, NetworkSecurity } from './server
 import { EventStream } from './sse.js';
 import { accountsOf } from './accounts.js';
 import type { MethodContext } from './methods/index.js';
+import { accountLog } from '../util/log.js';
 
 export const DEFAULT_HTTP = 'localhost:8080';
 const ANY_ADDRESS = new Set(['0.0.0.0', '::', '']);
@@ -102,7 +103,7 @@ export async function listenHttp(where: { host: string; port: number }, settings
     const stream = new EventStream(req, res, {
       takeInbox: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
       encoding: envelopeEncoding(ctx, settings.ignoreAttachments),
-      log: settings.log,
+      log: settings.accounts ? accountLog(settings.log, ctx.account) : settings.log,
       ack: url.searchParams.get('ack') === 'true',
     });
     streams.add(stream);

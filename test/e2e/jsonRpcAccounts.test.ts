@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
 import { BIN, globalArgs, linkedAccount, MOCK_CODE, type LinkedFixture } from '../support/harness.js';
-import { spawnDaemon, type Daemon } from '../support/daemon.js';
+import { spawnDaemon, waitForLog, type Daemon } from '../support/daemon.js';
+import { scrubNumber } from '../../src/util/log.js';
 import { within } from '../support/contactActions.js';
 import { tcpRpc, type RpcClient } from './jsonRpcClient.js';
 
@@ -50,6 +51,15 @@ describe('multi-account mode: daemon without -a', () => {
     const back = await notificationFor(c, two.alice.number, (e) => e.dataMessage?.message === 'bob back');
     assert.equal(back.envelope.sourceUuid, two.bob.aci);
     c.socket.destroy();
+  });
+
+  it("says in its log which account a line is about (a scrubbed prefix), and logs no message body", async () => {
+    const escaped = (number: string) => scrubNumber(number).replace(/[+*]/g, (c) => `\\${c}`);
+    for (const number of [two.alice.number, two.bob.number]) {
+      await waitForLog(daemon, new RegExp(`^\\S+ \\[${escaped(number)}\\] chat: connected$`, 'm'));
+    }
+    assert.doesNotMatch(daemon.stderr(), /^\S+ chat: connected$/m, 'no engine line without its account');
+    assert.doesNotMatch(daemon.stderr(), /alice to bob|bob back/, 'no message body');
   });
 
   it("a request without account, or naming one not served, gets signal-cli's errors", async () => {
