@@ -11,8 +11,16 @@ import { dataDirOf, requireAccount, withMessenger } from './accountSetup.js';
 import type { CommandContext } from './command.js';
 import { methodContextFor } from './jsonRpcOptions.js';
 
-/** Runs signal-cli's method `method` on the account and prints its result as signal-cli's `-o json` does. */
-export function printMethodResult(ctx: CommandContext, method: keyof typeof METHODS, params: Record<string, unknown>, options: { online: boolean }): Promise<number> {
+/**
+ * Runs signal-cli's method `method` on the account and prints its result as signal-cli's `-o json`
+ * does (or as `format` writes it, for a command whose plain output is the method's too).
+ */
+export function printMethodResult(
+  ctx: CommandContext,
+  method: keyof typeof METHODS,
+  params: Record<string, unknown>,
+  options: { online: boolean; format?: (result: unknown) => string },
+): Promise<number> {
   return withMessenger(ctx, async (engine) => {
     if (options.online) engine.start();
     const methodCtx = methodContextFor(engine, requireAccount(ctx), dataDirOf(ctx));
@@ -22,10 +30,10 @@ export function printMethodResult(ctx: CommandContext, method: keyof typeof METH
     } catch (err) {
       // A send that reached nobody: signal-cli prints its results before the error.
       const response = err instanceof RpcError ? (err.data as { response?: unknown } | undefined)?.response : undefined;
-      if (response !== undefined) ctx.stdout.write(JSON.stringify(response) + '\n');
+      if (response !== undefined && !options.format) ctx.stdout.write(JSON.stringify(response) + '\n');
       throw err;
     }
-    ctx.stdout.write(JSON.stringify(result) + '\n');
+    ctx.stdout.write(options.format ? options.format(result) : JSON.stringify(result) + '\n');
     return 0;
   });
 }

@@ -44,7 +44,7 @@ describe("signal-cli's global options", () => {
     assert.equal(message.envelope.sourceNumber, f.bob.device.number);
   });
 
-  it("-o json send, sendTyping, sendReceipt, remoteDelete and listContacts print signal-cli's JSON, the JSON-RPC results", async () => {
+  it("-o json send, sendTyping, sendReceipt, sendReaction, remoteDelete and listContacts print signal-cli's JSON, the JSON-RPC results", async () => {
     await f.introduce(f.carol);
     const carol = { uuid: f.carol.device.aci, number: f.carol.device.number };
     const sent = await f.run(['-o', 'json', 'send', '-m', 'sent with -o json', carol.number!]);
@@ -54,13 +54,18 @@ describe("signal-cli's global options", () => {
     assert.deepEqual(result.results, [{ recipientAddress: carol, type: 'SUCCESS' }]);
     assert.equal((await within(f.carol.waitForMessage(), 20_000, "Carol's copy")).body, 'sent with -o json');
     const sendResult = { results: [{ recipientAddress: carol, type: 'SUCCESS' }] };
-    for (const args of [['sendTyping'], ['sendReceipt', '-t', String(result.timestamp)], ['remoteDelete', '-t', String(result.timestamp)]]) {
+    const reaction = ['sendReaction', '-e', '👍', '-a', f.number, '-t', String(result.timestamp)];
+    for (const args of [['sendTyping'], ['sendReceipt', '-t', String(result.timestamp)], reaction, ['remoteDelete', '-t', String(result.timestamp)]]) {
       const out = await f.run(['-o', 'json', ...args, carol.number!]);
       assert.equal(out.code, 0, out.stderr);
       const printed = JSON.parse(out.stdout) as { timestamp: number };
       assert.equal(typeof printed.timestamp, 'number', args[0]);
       assert.deepEqual({ ...printed, timestamp: undefined }, { ...sendResult, timestamp: undefined }, args[0]);
     }
+    // signal-cli's sendReaction command; its plain output is the timestamp, as send's.
+    const removed = await f.run([...reaction, '-r', carol.number!]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /^\d+\n$/);
     const contacts = await f.run(['-o', 'json', 'listContacts', carol.number!]);
     assert.equal(contacts.code, 0, contacts.stderr);
     const listed = JSON.parse(contacts.stdout) as Record<string, unknown>[];
