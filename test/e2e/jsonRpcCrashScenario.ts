@@ -85,7 +85,8 @@ export async function jsonRpcCrashScenario(f: LinkedFixture, o: CrashOptions): P
     const killAfterRead = o.ack && k % 2 === 0;
     const killAtRead = 1 + o.random.int(2 * roundSize);
     const delayMs = o.random.int(40);
-    const killAtPush = 1 + o.random.int(2);
+    // The first such run kills at its first push, so the moment is always met at least once.
+    const killAtPush = k === 0 ? 1 : 1 + o.random.int(2);
     let reads = 0;
     let pushes = 0;
     let killing: Promise<unknown> | undefined;
