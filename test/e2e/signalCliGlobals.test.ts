@@ -72,6 +72,20 @@ describe("signal-cli's global options", () => {
     assert.deepEqual(listed.map((c) => [c.number, c.uuid, c.isBlocked]), [[carol.number, carol.uuid, false]]);
   });
 
+  it("-o json updateGroup and quitGroup print signal-cli's {timestamp, results[, groupId]}", async () => {
+    await f.introduce(f.carol);
+    const created = await f.run(['-o', 'json', 'updateGroup', '-n', 'json group', '-m', f.carol.device.number!]);
+    assert.equal(created.code, 0, created.stderr);
+    const group = JSON.parse(created.stdout) as { groupId: string; timestamp: number; results: { recipientAddress: { uuid: string }; groupId: string; type: string }[] };
+    assert.match(group.groupId, /^[A-Za-z0-9+/]+=*$/);
+    assert.equal(typeof group.timestamp, 'number');
+    assert.deepEqual(group.results.map((r) => [r.recipientAddress.uuid, r.groupId, r.type]), [[f.carol.device.aci, group.groupId, 'SUCCESS']]);
+    const left = await f.run(['-o', 'json', 'quitGroup', '-g', group.groupId]);
+    assert.equal(left.code, 0, left.stderr);
+    const quit = JSON.parse(left.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(quit).sort(), ['results', 'timestamp']);
+  });
+
   it('a command without JSON output refuses -o json, as signal-cli does; a bad mode or two data directories are usage errors', async () => {
     const profile = await f.run(['-o', 'json', 'updateProfile', '--about', 'x']);
     assert.equal(profile.code, 2);
