@@ -58,7 +58,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   config: { type: 'string', short: 'c', valueName: 'DIR', description: 'data directory (default $XDG_DATA_HOME/sigsock)' },
   // signal-cli's global options, for programs that spawn it (signalCliGlobals.ts maps them).
   'data-dir': { type: 'string', short: 'd', valueName: 'DIR', description: "the same as --config (signal-cli's name)" },
-  output: { type: 'string', short: 'o', valueName: 'plain-text|json', description: "json: receive, listGroups, listIdentities, listDevices and listAccounts print signal-cli's JSON" },
+  output: { type: 'string', short: 'o', valueName: 'plain-text|json', description: "json: receive, send, sendTyping, sendReceipt, sendReaction, remoteDelete, updateGroup, quitGroup, listGroups, listContacts, listIdentities, listDevices, listAccounts and getUserStatus print signal-cli's JSON" },
   'service-environment': { type: 'string', valueName: 'live|staging', description: "signal-cli's name for --server-config production|staging" },
   'server-config': {
     type: 'string',

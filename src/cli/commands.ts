@@ -19,6 +19,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { names: ['daemon'], load: async () => (await import('./daemon.js')).daemonCommand },
   { names: ['jsonRpc'], load: async () => (await import('./jsonRpc.js')).jsonRpcCommand },
   { names: ['send'], load: async () => (await import('./send.js')).sendCommand },
+  { names: ['sendReaction'], load: async () => (await import('./sendReaction.js')).sendReactionCommand },
   { names: ['remoteDelete'], load: async () => (await import('./remoteDelete.js')).remoteDeleteCommand },
   { names: ['sendTyping'], load: async () => (await import('./sendTyping.js')).sendTypingCommand },
   { names: ['sendReceipt'], load: async () => (await import('./sendReceipt.js')).sendReceiptCommand },

@@ -5,12 +5,14 @@ import { writeFile } from 'node:fs/promises';
 import { block, CommandArguments, getProfile, getUserStatus, listContacts, sendMessageRequestResponse, setExpiration, unblock, updateContact } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
+import { optionsAsParams, printMethodResult } from './signalCliJson.js';
 
 export const listContactsCommand: Command = {
   name: 'listContacts',
   summary: 'show the contacts this account knows: number, ACI, names, profile name, blocked, timer',
   usage: '-a +NUMBER listContacts [--json] [--blocked true|false] [RECIPIENT...]',
   details: 'Names come from the phone (contact sync) or `updateContact`; profile names from the contacts themselves.',
+  jsonOutput: true,
   options: {
     json: { type: 'boolean', description: 'one JSON object per contact' },
     blocked: { type: 'string', valueName: 'true|false', description: 'only blocked (true) or only not blocked (false) contacts' },
@@ -23,6 +25,9 @@ export const listContactsCommand: Command = {
       { recipients: 'RECIPIENT', blocked: '--blocked' },
     );
     const filter = parseArguments(listContacts, args);
+    if (ctx.global.output === 'json') {
+      return printMethodResult(ctx, 'listContacts', optionsAsParams(ctx, { recipient: ctx.positionals, blocked: blockedOption === undefined ? undefined : blockedOption === 'true' }), { online: false });
+    }
     return withMessenger(ctx, async (messenger) => {
       for (const c of await listContacts.run(messenger, filter, {})) ctx.stdout.write((ctx.values.json ? JSON.stringify(c) : describeContact(c)) + '\n');
       return 0;
@@ -91,11 +96,13 @@ export const getUserStatusCommand: Command = {
   summary: 'check whether phone numbers are registered with Signal (contact discovery)',
   usage: '-a +NUMBER getUserStatus [--json] NUMBER...',
   details: 'Prints "NUMBER: true" or "NUMBER: false" per number; --json adds the ACI. Signal limits how many new numbers an account may look up.',
+  jsonOutput: true,
   options: {
     json: { type: 'boolean', description: 'one JSON object per number: recipient, number, uuid, isRegistered' },
   },
   async run(ctx) {
     const params = parseArguments(getUserStatus, new CommandArguments({ recipients: ctx.positionals }, { recipients: 'NUMBER' }));
+    if (ctx.global.output === 'json') return printMethodResult(ctx, 'getUserStatus', { recipient: ctx.positionals }, { online: true });
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
       for (const s of await getUserStatus.run(messenger, params, {})) {

@@ -19,7 +19,7 @@ const DEFAULT_SEED_PORT = 6789;
 export const daemonCommand: Command = {
   name: 'daemon',
   summary: "serve signal-cli's JSON-RPC (--tcp, --socket, --http) and optionally the seed socket protocol",
-  usage: '[-a +NUMBER] daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--http[=HOST:PORT]] [--seed-socket[=PORT]] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]\n         [--receive-stories] [--send-read-receipts]',
+  usage: '[-a +NUMBER] daemon [--tcp[=HOST:PORT]] [--socket[=PATH]] [--http[=HOST:PORT]] [--seed-socket[=PORT]] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE] [--receive-mode on-start|on-connection|manual] [--ignore-attachments]\n         [--receive-stories | --ignore-stories] [--send-read-receipts]',
   details: [
     'A drop-in for `signal-cli -a NUMBER daemon`: same methods, parameters, answers and notifications (docs/jsonrpc.md).',
     'HTTP: POST /api/v1/rpc, GET /api/v1/events (SSE), GET /api/v1/check. --auth-token-file and --tls-* apply to TCP,',

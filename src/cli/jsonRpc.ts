@@ -10,7 +10,7 @@ import { RECEIVE_POLICY_OPTIONS, receivePolicyOf } from './receivePolicy.js';
 export const jsonRpcCommand: Command = {
   name: 'jsonRpc',
   summary: "serve signal-cli's JSON-RPC on stdin/stdout (for programs that spawn signal-cli)",
-  usage: '[-a +NUMBER] jsonRpc [--receive-mode on-start|on-connection|manual] [--ignore-attachments] [--receive-stories] [--send-read-receipts]',
+  usage: '[-a +NUMBER] jsonRpc [--receive-mode on-start|on-connection|manual] [--ignore-attachments] [--receive-stories | --ignore-stories] [--send-read-receipts]',
   details: 'One request per line in, responses and receive notifications out. Ends when stdin ends. Without -a: every account of the data directory (multi-account mode). See docs/jsonrpc.md.',
   // Its output is JSON-RPC: `-o json` (which tools pass to signal-cli) changes nothing.
   jsonOutput: true,

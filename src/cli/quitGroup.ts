@@ -2,6 +2,7 @@ import { CommandArguments, quitGroup } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 import { reportGroupChange } from './groupReport.js';
+import { optionsAsParams, printMethodResult } from './signalCliJson.js';
 
 export const quitGroupCommand: Command = {
   name: 'quitGroup',
@@ -11,6 +12,7 @@ export const quitGroupCommand: Command = {
     "If this account is the group's only administrator and others remain, name a member who becomes",
     'one with --admin (as Signal\'s apps do, so the group keeps an administrator). The members are told.',
   ].join('\n'),
+  jsonOutput: true,
   options: {
     'group-id': { type: 'string', short: 'g', valueName: 'GROUP_ID', description: 'the group to leave' },
     admin: { type: 'string', multiple: true, valueName: 'MEMBER', description: 'make this member an administrator first (repeatable)' },
@@ -20,6 +22,7 @@ export const quitGroupCommand: Command = {
     if (ctx.positionals.length) throw new UsageError(`unexpected argument "${ctx.positionals[0]}"`);
     const args = new CommandArguments({ groupId: ctx.values['group-id'], admins: ctx.values.admin ?? [] }, { groupId: '-g GROUP_ID', admins: '--admin' });
     const params = parseArguments(quitGroup, args);
+    if (ctx.global.output === 'json') return printMethodResult(ctx, 'quitGroup', optionsAsParams(ctx, {}), { online: true });
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
       const result = await quitGroup.run(messenger, params, {});

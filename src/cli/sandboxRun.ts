@@ -7,6 +7,7 @@ import { AccountMessenger } from '../messenger/accountMessenger.js';
 import { linkAccount } from '../messenger/linkAccount.js';
 import { startSandboxWorld, type SandboxWorld } from '../sandbox/sandboxWorld.js';
 import { listen as listenJsonRpc, type JsonRpcListener } from '../jsonrpc/server.js';
+import { listenHttp } from '../jsonrpc/http.js';
 import { startSocketServer } from '../socket/server.js';
 import { stderrLog } from '../util/log.js';
 import { untilSignal } from './accountSetup.js';
@@ -16,12 +17,14 @@ import { checkPortFree } from '../socket/portInUse.js';
 import { jsonRpcSettingsFor } from './jsonRpcOptions.js';
 
 const DEFAULT_JSONRPC_PORT = 7583;
+/** signal-cli's daemon's `--http` port. */
+const DEFAULT_HTTP_PORT = 8080;
 
 export async function runFullSandbox(ctx: CommandContext): Promise<number> {
   const port = ctx.values.port === undefined ? 6789 : Number(ctx.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a TCP port number');
-  const jsonRpcPort = ctx.values['jsonrpc-port'] === undefined ? DEFAULT_JSONRPC_PORT : Number(ctx.values['jsonrpc-port']);
-  if (!Number.isInteger(jsonRpcPort) || jsonRpcPort < 0 || jsonRpcPort > 65535) throw new UsageError('--jsonrpc-port must be a TCP port number');
+  const jsonRpcPort = portOption(ctx, 'jsonrpc-port', DEFAULT_JSONRPC_PORT);
+  const httpPort = portOption(ctx, 'http-port', DEFAULT_HTTP_PORT);
   const log = stderrLog(ctx.global.verbose);
   const keptDir = ctx.values['state-dir'] as string | undefined;
   if (keptDir !== undefined) refuseEarlierRun(keptDir);
@@ -32,10 +35,12 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
   let messenger: AccountMessenger | undefined;
   let server: Awaited<ReturnType<typeof startSocketServer>> | undefined;
   let jsonRpc: JsonRpcListener | undefined;
+  let http: JsonRpcListener | undefined;
   try {
     // Found before the network starts and the account links, which take seconds.
     await advisingOnPortInUse(() => checkPortFree('127.0.0.1', port));
     await advisingOnPortInUse(() => checkPortFree('127.0.0.1', jsonRpcPort), '--jsonrpc-port');
+    await advisingOnPortInUse(() => checkPortFree('127.0.0.1', httpPort), '--http-port');
     world = await startSandboxWorld({ stateDir: join(stateDir, 'network'), log });
     const answer = world.expectLink();
     let linkedDevice: ReturnType<typeof answer> | undefined;
@@ -60,6 +65,7 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
     // signal-cli's JSON-RPC beside the seed protocol, over the same inbox (docs/jsonrpc.md).
     const settings = jsonRpcSettingsFor({ engine: opened, account: linked.number, dataDir, receiveMode: 'on-start', ignoreAttachments: false, log });
     jsonRpc = await listenJsonRpc({ tcp: { host: '127.0.0.1', port: jsonRpcPort } }, settings);
+    http = await listenHttp({ host: '127.0.0.1', port: httpPort }, settings);
     const ready = {
       ready: true,
       account: linked.number,
@@ -68,16 +74,18 @@ export async function runFullSandbox(ctx: CommandContext): Promise<number> {
       host: '127.0.0.1',
       port: server.port ?? port,
       jsonRpcPort: jsonRpc.port ?? jsonRpcPort,
+      httpPort: http.port ?? httpPort,
       contacts: world.contacts,
       groups: [{ name: world.group.name, groupId: world.group.groupId }],
     };
     ctx.stdout.write(JSON.stringify(ready) + '\n');
-    ctx.stderr.write(helpText(ready.port, ready.jsonRpcPort, world));
+    ctx.stderr.write(helpText(ready, world));
     const reason = await signals.promise;
     stderrLog(true)(`${reason}: shutting down`);
     return 0;
   } finally {
     signals.dispose();
+    await http?.close().catch(() => {});
     await jsonRpc?.close().catch(() => {});
     await server?.close().catch(() => {});
     await messenger?.stop().catch(() => {});
@@ -100,7 +108,13 @@ function refuseEarlierRun(dir: string): void {
   );
 }
 
-function helpText(port: number, jsonRpcPort: number, world: SandboxWorld): string {
+function portOption(ctx: CommandContext, name: string, defaultPort: number): number {
+  const port = ctx.values[name] === undefined ? defaultPort : Number(ctx.values[name]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--${name} must be a TCP port number`);
+  return port;
+}
+
+function helpText({ port, jsonRpcPort, httpPort }: { port: number; jsonRpcPort: number; httpPort: number }, world: SandboxWorld): string {
   const echo = world.contacts.find((c) => c.name === 'Echo')!;
   return [
     '',
@@ -112,6 +126,9 @@ function helpText(port: number, jsonRpcPort: number, world: SandboxWorld): strin
     `signal-cli's JSON-RPC is on 127.0.0.1:${jsonRpcPort}; new messages are pushed to its clients as notifications`,
     '(not to one that has closed its sending side, so keep stdin open a moment):',
     `  (echo '{"jsonrpc":"2.0","method":"send","params":{"recipient":["${echo.number}"],"message":"hi"},"id":1}'; sleep 2) | nc -q 1 localhost ${jsonRpcPort}`,
+    `and over HTTP on 127.0.0.1:${httpPort} (the event stream gets the notifications):`,
+    `  curl -sN localhost:${httpPort}/api/v1/events &`,
+    `  curl -s localhost:${httpPort}/api/v1/rpc -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","method":"send","params":{"recipient":["${echo.number}"],"message":"hi"},"id":1}'`,
     'Stop with Ctrl-C.',
     '',
   ].join('\n');

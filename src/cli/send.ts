@@ -5,6 +5,7 @@ import { fileContent } from '../util/fileContent.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 import { mentionFlags, textStyleFlags, timestampFlag } from './messageFlags.js';
+import { optionsAsParams, printMethodResult } from './signalCliJson.js';
 
 const LABELS = {
   recipient: 'RECIPIENT',
@@ -28,6 +29,7 @@ export const sendCommand: Command = {
     '-a +NUMBER send -m TEXT [--attachment FILE]... [--quote-timestamp TS --quote-author AUTHOR [--quote-message TEXT]] [--mention START:LENGTH:RECIPIENT]... [--text-style START:LENGTH:STYLE]... [--edit-timestamp TS]\n' +
     '         [--view-once] [--preview-url URL [--preview-title T] [--preview-description D] [--preview-image FILE]] (RECIPIENT | -g GROUP_ID)\n' +
     '  -a +NUMBER send --sticker PACK_ID:PACK_KEY:STICKER_ID --sticker-image FILE (RECIPIENT | -g GROUP_ID)',
+  jsonOutput: true,
   options: {
     'group-id': { type: 'string', short: 'g', valueName: 'GROUP_ID', description: 'send to this group (base64, as listGroups prints)' },
     message: { type: 'string', short: 'm', valueName: 'TEXT', description: 'the text to send' },
@@ -60,6 +62,10 @@ export const sendCommand: Command = {
     const previewDetails = ['preview-title', 'preview-description', 'preview-image'].filter((k) => ctx.values[k] !== undefined);
     if (previewUrl === undefined && previewDetails.length > 0) throw new UsageError(`--${previewDetails[0]} goes with --preview-url`);
     const previewImage = ctx.values['preview-image'] as string | undefined;
+    if (ctx.global.output === 'json') {
+      const timestamps = { 'quote-timestamp': timestampFlag(ctx.values['quote-timestamp']), 'edit-timestamp': timestampFlag(ctx.values['edit-timestamp']) };
+      return printMethodResult(ctx, 'send', optionsAsParams(ctx, { recipient: ctx.positionals[0], ...timestamps }), { online: true });
+    }
     const params = parseArguments(
       sendMessage,
       new CommandArguments(

@@ -2,11 +2,13 @@ import { CommandArguments, sendReceipt } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command } from './command.js';
 import { timestampFlag } from './messageFlags.js';
+import { optionsAsParams, printMethodResult } from './signalCliJson.js';
 
 export const sendReceiptCommand: Command = {
   name: 'sendReceipt',
   summary: "tell a contact you read (or viewed) its messages; your other devices mark them read too",
   usage: '-a +NUMBER sendReceipt -t TIMESTAMP... [--type read|viewed] RECIPIENT',
+  jsonOutput: true,
   options: {
     'target-timestamp': { type: 'string', short: 't', multiple: true, valueName: 'TIMESTAMP', description: "a received message's sent timestamp (repeatable)" },
     type: { type: 'string', valueName: 'read|viewed', description: 'the kind of receipt (default read)' },
@@ -19,6 +21,9 @@ export const sendReceiptCommand: Command = {
       { recipient: 'RECIPIENT', targetTimestamps: '-t TIMESTAMP', type: '--type' },
     );
     const params = parseArguments(sendReceipt, args);
+    if (ctx.global.output === 'json') {
+      return printMethodResult(ctx, 'sendReceipt', optionsAsParams(ctx, { recipient: ctx.positionals[0], 'target-timestamp': timestamps.map(timestampFlag) }), { online: true });
+    }
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
       await sendReceipt.run(messenger, params, {});

@@ -11,7 +11,7 @@ import { RECEIVE_POLICY_OPTIONS, receivePolicyOf } from './receivePolicy.js';
 export const socketCommand: Command = {
   name: 'socket',
   summary: 'run the daemon: stay connected to Signal and serve the JSON socket protocol',
-  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]\n         [--max-connections N] [--idle-timeout SEC] [--attachment-retry SEC]\n         [--receive-stories] [--send-read-receipts]',
+  usage: '-a +NUMBER socket [--host HOST] [--port PORT | --socket PATH] [--auth-token-file FILE] [--tls-cert FILE --tls-key FILE]\n         [--max-connections N] [--idle-timeout SEC] [--attachment-retry SEC]\n         [--receive-stories | --ignore-stories] [--send-read-receipts]',
   details: [
     'Clients send JSON commands (send_message, send_reaction, receive_messages, list_groups);',
     "try: echo \"{command:'receive_messages'}\" | socat -t 2 - TCP:localhost:6789",

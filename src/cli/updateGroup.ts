@@ -2,6 +2,7 @@ import { CommandArguments, updateGroup } from '../messenger/commands/index.js';
 import { parseArguments, withMessenger } from './accountSetup.js';
 import { UsageError, type Command, type CommandContext } from './command.js';
 import { reportGroupChange } from './groupReport.js';
+import { optionsAsParams, printMethodResult } from './signalCliJson.js';
 
 const LABELS = { groupId: '-g GROUP_ID', name: '-n NAME', addMembers: '-m MEMBER', removeMembers: '-r MEMBER', expiration: '-e SECONDS' };
 
@@ -36,6 +37,7 @@ export const updateGroupCommand: Command = {
     'when they accept in their app. The members are sent the change, so their apps show it.',
     'The socket daemon must not be running (it holds the account).',
   ].join('\n'),
+  jsonOutput: true,
   options: {
     'group-id': { type: 'string', short: 'g', valueName: 'GROUP_ID', description: 'the group to change (base64, as listGroups prints)' },
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the group name' },
@@ -49,6 +51,9 @@ export const updateGroupCommand: Command = {
     const expiration = given !== undefined && /^\d+$/.test(given) ? Number(given) : given;
     const args = new CommandArguments({ groupId: ctx.values['group-id'], name: ctx.values.name, addMembers: add, removeMembers: remove, expiration }, LABELS);
     const params = parseArguments(updateGroup, args);
+    if (ctx.global.output === 'json') {
+      return printMethodResult(ctx, 'updateGroup', optionsAsParams(ctx, { member: add, 'remove-member': remove, expiration }), { online: true });
+    }
     return withMessenger(ctx, async (messenger) => {
       messenger.start();
       const result = await updateGroup.run(messenger, params, {});

@@ -13,9 +13,10 @@ import { callMethod, envelopeEncoding, runInput, type Call } from './dispatch.js
 import { encodeReceived } from './envelope.js';
 import { RpcError, USER_ERROR, type RpcRequest } from './protocol.js';
 import type { JsonRpcListener, JsonRpcSettings, NetworkSecurity } from './server.js';
-import { EventStream } from './sse.js';
+import { EventStream, type EventSource } from './sse.js';
 import { accountsOf } from './accounts.js';
 import type { MethodContext } from './methods/index.js';
+import { accountLog } from '../util/log.js';
 
 export const DEFAULT_HTTP = 'localhost:8080';
 const ANY_ADDRESS = new Set(['0.0.0.0', '::', '']);
@@ -90,19 +91,24 @@ export async function listenHttp(where: { host: string; port: number }, settings
 
   const serveEvents = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     const account = url.searchParams.get('account');
-    let ctx: MethodContext;
+    const source = (ctx: MethodContext): EventSource => ({
+      takeInbox: (timeoutMs, signal) => ctx.engine.takeInbox(timeoutMs, signal),
+      encoding: envelopeEncoding(ctx, settings.ignoreAttachments),
+      log: settings.accounts ? accountLog(settings.log, ctx.account) : settings.log,
+    });
+    // Without ?account= in multi-account mode: every account's notifications (and those of the
+    // accounts added while it is open), as signal-cli's; with it, that account's.
+    const everyAccount = settings.accounts !== undefined && !account;
+    let sources: EventSource[];
     try {
-      // One stream carries one account's notifications: ?account= names it (needed when several are served).
-      ({ ctx } = accounts.forRequest(account ? { account } : undefined));
+      sources = everyAccount ? accounts.all().map(source) : [source(accounts.forRequest(account ? { account } : undefined).ctx)];
     } catch (err) {
       const served = accounts.all().map((c) => c.account).join(', ');
-      return reply(res, 400, `${err instanceof Error ? err.message : String(err)}: this daemon serves ${served}; name one with ?account=`);
+      return reply(res, 400, `${err instanceof Error ? err.message : String(err)}: this daemon serves ${served}`);
     }
-    const { engine } = ctx;
     const stream = new EventStream(req, res, {
-      takeInbox: (timeoutMs, signal) => engine.takeInbox(timeoutMs, signal),
-      encoding: envelopeEncoding(ctx, settings.ignoreAttachments),
-      log: settings.log,
+      sources,
+      onAdded: everyAccount ? (listener) => accounts.onAdded((added) => listener(source(added))) : undefined,
       ack: url.searchParams.get('ack') === 'true',
     });
     streams.add(stream);

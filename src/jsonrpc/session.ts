@@ -17,6 +17,7 @@ import { acknowledge, ACK_METHOD, ENABLE_ACK_METHOD } from './acknowledging.js';
 import { Pusher } from './pusher.js';
 import { subscriptionIdOf, type ReceiveMode } from './receiving.js';
 import { accountsOf, namesAccount, type AccountContexts } from './accounts.js';
+import { accountLog } from '../util/log.js';
 
 export interface SessionOptions {
   input: Readable;
@@ -281,7 +282,8 @@ export class Session {
       encode: (entries, ackId) => entries.map((entry) => encodeLine(this.notification(entry, ctx, ackId))).join(''),
       acks: () => this.acks,
       write: (text) => this.writeText(text),
-      log: this.options.log,
+      // Several accounts served: the line says which one it is about.
+      log: this.options.accounts ? accountLog(this.options.log, ctx.account) : this.options.log,
     }));
   }
 

@@ -11,17 +11,26 @@ import { Pusher } from './pusher.js';
 /** signal-cli's keep-alive period: a comment line, so proxies and clients see the stream alive. */
 const KEEP_ALIVE_MS = 15_000;
 
-export interface EventStreamDeps {
+/** One account's inbox, as a stream reads it. */
+export interface EventSource {
   takeInbox(timeoutMs: number, signal: AbortSignal): Promise<InboxLease>;
   encoding: EnvelopeEncoding;
   log: (line: string) => void;
+}
+
+export interface EventStreamDeps {
+  /** The accounts whose notifications the stream carries (several in multi-account mode, as signal-cli). */
+  sources: EventSource[];
+  /** Accounts served later (multi-account mode, a stream without `?account=`); returns the unsubscribe. */
+  onAdded?(listener: (source: EventSource) => void): () => void;
   /** The client acknowledges each event (`?ack=true`): events carry an `ackId`. */
   ack: boolean;
 }
 
 /** One SSE client; `stop` ends the stream (daemon shutdown). */
 export class EventStream {
-  private readonly pusher: Pusher;
+  private readonly pushers: Pusher[] = [];
+  private readonly stopWatching: () => void;
   private readonly keepAlive: NodeJS.Timeout;
   private closed = false;
   /** This stream's unacknowledged events, with `?ack=true`; acknowledged through POST /api/v1/rpc. */
@@ -48,17 +57,25 @@ export class EventStream {
       req.once('error', () => res.destroy());
       res.once('error', () => res.destroy());
     });
-    this.pusher = new Pusher({
-      take: (timeoutMs, signal) => deps.takeInbox(timeoutMs, signal),
-      encode: (entries, ackId) => entries.map((entry) => eventText(entry, deps.encoding, ackId)).join(''),
-      acks: () => this.acks,
-      write: (text) => this.write(text),
-      log: deps.log,
-    });
+    for (const source of deps.sources) this.pushFrom(source);
+    this.stopWatching = deps.onAdded?.((source) => this.closed || this.pushFrom(source)) ?? (() => {});
+  }
+
+  /** Each account is pushed by its own loop (entries keep their order within an account). */
+  private pushFrom(source: EventSource): void {
+    this.pushers.push(
+      new Pusher({
+        take: (timeoutMs, signal) => source.takeInbox(timeoutMs, signal),
+        encode: (entries, ackId) => entries.map((entry) => eventText(entry, source.encoding, ackId)).join(''),
+        acks: () => this.acks,
+        write: (text) => this.write(text),
+        log: source.log,
+      }),
+    );
   }
 
   stop(): void {
-    this.pusher.stop();
+    this.stopPushing();
     if (!this.closed) this.res.end();
   }
 
@@ -76,11 +93,16 @@ export class EventStream {
     });
   }
 
+  private stopPushing(): void {
+    this.stopWatching();
+    for (const pusher of this.pushers) pusher.stop();
+  }
+
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepAlive);
-    this.pusher.stop();
+    this.stopPushing();
     // No ack can come for a stream that is gone: its events go back, for the next client.
     this.acks?.releaseAll();
     // Write callbacks due have fired by now: a write still open never reached the client whole.

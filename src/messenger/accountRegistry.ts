@@ -4,7 +4,7 @@
 // without a restart.
 import type { ServerConfig } from '../signal/serverConfig.js';
 import type { TrustMode } from '../store/accountStore.js';
-import type { Log } from '../util/log.js';
+import { accountLog, type Log } from '../util/log.js';
 import { AccountMessenger, type ReceivePolicy } from './accountMessenger.js';
 import { listAccounts } from './accountFiles.js';
 import type { AccountEngine } from './commands/index.js';
@@ -39,7 +39,7 @@ export class AccountRegistry {
   private readonly open: OpenAccount;
 
   constructor(private readonly options: RegistryOptions, open?: OpenAccount) {
-    this.open = open ?? ((number) => AccountMessenger.open({ ...options, number }));
+    this.open = open ?? ((number) => AccountMessenger.open({ ...options, number, log: accountLog(options.log, number) }));
   }
 
   /** Opens every account of the data directory (each takes its lock: one in use elsewhere is an error). */
@@ -129,12 +129,12 @@ export class AccountRegistry {
 
   /** signal-cli's register: asks Signal for a verification code for `number`. */
   async register(number: string, request: { voice: boolean; captcha?: string }): Promise<void> {
-    await startRegistration({ ...this.options, number }, { transport: request.voice ? 'voice' : 'sms', captcha: request.captcha });
+    await startRegistration({ ...this.options, number, log: accountLog(this.options.log, number) }, { transport: request.voice ? 'voice' : 'sms', captcha: request.captcha });
   }
 
   /** signal-cli's verify: submits the code, stores the new account and serves it. */
   async verify(number: string, code: string): Promise<void> {
-    await completeRegistration({ ...this.options, number }, code);
+    await completeRegistration({ ...this.options, number, log: accountLog(this.options.log, number) }, code);
     this.add(number);
   }
 }

@@ -31,6 +31,14 @@ export function stderrLog(enabled: boolean): Log {
   return (line) => process.stderr.write(`${new Date().toISOString()} ${asLogged(line)}\n`);
 }
 
+/**
+ * Lines about one of the several accounts one process serves (multi-account mode), prefixed with
+ * that account: `[+15***01] chat: connected` (scrubbed as the rest of the line is).
+ */
+export function accountLog(log: Log, account: string): Log {
+  return (line) => log(`[${account}] ${line}`);
+}
+
 /** Keeps the country code's first digits and the last two: enough to tell accounts apart. */
 export function scrubNumber(e164: string | null | undefined): string {
   if (!e164) return '?';

@@ -20,6 +20,7 @@ describe('CLI usage errors, version and help', () => {
       [['-a', '+15005550100', 'register', '--voice=yes'], /^sigsock: register: --voice takes no value\n/, /^Usage: sigsock -a \+NUMBER register /m],
       [['nosuch'], /^sigsock: unknown command "nosuch"\n/, /^Usage: sigsock \[GLOBAL OPTIONS\]/m],
       [['sandbox', '--port', 'x'], /^sigsock: sandbox: --port must be a TCP port number\n/, /sigsock help sandbox/],
+      [['-a', '+15005550100', 'daemon', '--tcp', '--ignore-stories', '--receive-stories'], /^sigsock: daemon: --ignore-stories and --receive-stories contradict each other/, /^Usage: sigsock \[-a \+NUMBER\] daemon /m],
     ];
     for (const [args, first, usage] of cases) {
       const res = await runCli(args);

@@ -30,6 +30,10 @@ describe('contact discovery on a sandbox network', () => {
       { recipient: bob, number: bob, uuid: accounts.bob.aci, isRegistered: true },
       { recipient: nobody, number: nobody, uuid: null, isRegistered: false },
     ]);
+    // signal-cli's -o json: one array, the JSON-RPC method's result.
+    const signalCli = await accounts.run(alice, ['-o', 'json', 'getUserStatus', bob, nobody]);
+    assert.equal(signalCli.code, 0, signalCli.stderr);
+    assert.deepEqual(JSON.parse(signalCli.stdout), statuses);
     const text = await accounts.run(alice, ['getUserStatus', bob, nobody]);
     assert.equal(text.stdout, `${bob}: true\n${nobody}: false\n`);
     const bad = await accounts.run(alice, ['getUserStatus', 'bob']);

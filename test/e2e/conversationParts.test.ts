@@ -110,14 +110,16 @@ describe('conversation parts (issue 15)', { timeout: 120_000 }, () => {
     }
   });
 
-  it('without --receive-stories a story is dropped', async () => {
-    c.close();
-    await daemon.stop();
-    daemon = await startDaemon(f);
-    c = await client(daemon.port);
-    await sendFromBob({ storyMessage: { attachment: { textAttachment: { text: 'unseen' } }, allowsReplies: false } });
-    await sendFromBob({ dataMessage: dataMessage({ body: 'after the story' }) });
-    const [next] = await receiveAll(c, 1);
-    assert.equal(next?.body, 'after the story');
+  it("without --receive-stories (and with signal-cli's --ignore-stories) a story is dropped", async () => {
+    for (const args of [[], ['--ignore-stories']]) {
+      c.close();
+      await daemon.stop();
+      daemon = await startDaemon(f, args);
+      c = await client(daemon.port);
+      await sendFromBob({ storyMessage: { attachment: { textAttachment: { text: 'unseen' } }, allowsReplies: false } });
+      await sendFromBob({ dataMessage: dataMessage({ body: `after the story ${args.join(' ')}` }) });
+      const [next] = await receiveAll(c, 1);
+      assert.equal(next?.body, `after the story ${args.join(' ')}`);
+    }
   });
 });

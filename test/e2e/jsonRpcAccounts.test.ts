@@ -10,11 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { twoSandboxAccounts, type TwoAccounts } from '../support/sandboxAccounts.js';
 import { BIN, globalArgs, linkedAccount, MOCK_CODE, type LinkedFixture } from '../support/harness.js';
-import { spawnDaemon, type Daemon } from '../support/daemon.js';
+import { spawnDaemon, waitForLog, type Daemon } from '../support/daemon.js';
+import { scrubNumber } from '../../src/util/log.js';
 import { within } from '../support/contactActions.js';
 import { tcpRpc, type RpcClient } from './jsonRpcClient.js';
+import { openEvents, postRpc } from './httpRpcClient.js';
 
 const LISTENING = /JSON-RPC listening on tcp:\/\/[^\s]*:(\d+)/;
+const HTTP_LISTENING = /JSON-RPC over HTTP listening on http:\/\/[^\s]*:(\d+)/;
 
 /** The next notification for `account` whose envelope matches; others are passed over. */
 async function notificationFor(c: RpcClient, account: string, match: (envelope: any) => boolean): Promise<any> {
@@ -27,9 +30,12 @@ async function notificationFor(c: RpcClient, account: string, match: (envelope: 
 describe('multi-account mode: daemon without -a', () => {
   let two: TwoAccounts;
   let daemon: Daemon;
+  let httpPort: number;
   before(async () => {
     two = await twoSandboxAccounts(['+15005550301', '+15005550302'], 'multi');
-    daemon = await spawnDaemon({ spawn: (args) => two.spawnWithoutAccount(args) }, ['daemon', '--tcp=127.0.0.1:0'], LISTENING);
+    daemon = await spawnDaemon({ spawn: (args) => two.spawnWithoutAccount(args) }, ['daemon', '--tcp=127.0.0.1:0', '--http=127.0.0.1:0'], LISTENING);
+    await waitForLog(daemon, HTTP_LISTENING);
+    httpPort = Number(HTTP_LISTENING.exec(daemon.stderr())![1]);
   });
   after(async () => {
     const code = await daemon?.stop();
@@ -50,6 +56,46 @@ describe('multi-account mode: daemon without -a', () => {
     const back = await notificationFor(c, two.alice.number, (e) => e.dataMessage?.message === 'bob back');
     assert.equal(back.envelope.sourceUuid, two.bob.aci);
     c.socket.destroy();
+  });
+
+  it("says in its log which account a line is about (a scrubbed prefix), and logs no message body", async () => {
+    const escaped = (number: string) => scrubNumber(number).replace(/[+*]/g, (c) => `\\${c}`);
+    for (const number of [two.alice.number, two.bob.number]) {
+      await waitForLog(daemon, new RegExp(`^\\S+ \\[${escaped(number)}\\] chat: connected$`, 'm'));
+    }
+    assert.doesNotMatch(daemon.stderr(), /^\S+ chat: connected$/m, 'no engine line without its account');
+    assert.doesNotMatch(daemon.stderr(), /alice to bob|bob back/, 'no message body');
+  });
+
+  it("GET /api/v1/events without ?account= streams every account's notifications, as signal-cli's; with it, that account's", async () => {
+    const events = await openEvents(httpPort);
+    try {
+      assert.equal(events.status, 200);
+      const send = (from: string, to: string, message: string) =>
+        postRpc(httpPort, { jsonrpc: '2.0', method: 'send', params: { account: from, recipient: to, message }, id: 1 }).then((r) => r.json());
+      assert.equal((await send(two.alice.number, two.bob.aci, 'to bob, on the stream')).result?.results?.[0]?.type, 'SUCCESS');
+      assert.equal((await send(two.bob.number, two.alice.aci, 'to alice, on the stream')).result?.results?.[0]?.type, 'SUCCESS');
+      const got = new Map<string, string>();
+      while (got.size < 2) {
+        const event = await events.next();
+        const message = event.envelope?.dataMessage?.message;
+        if (typeof message === 'string' && message.endsWith('on the stream')) got.set(event.account, message);
+      }
+      assert.deepEqual(Object.fromEntries(got), { [two.bob.number]: 'to bob, on the stream', [two.alice.number]: 'to alice, on the stream' });
+    } finally {
+      events.destroy();
+    }
+    const onlyBob = await openEvents(httpPort, `?account=${encodeURIComponent(two.bob.number)}`);
+    try {
+      await postRpc(httpPort, { jsonrpc: '2.0', method: 'send', params: { account: two.alice.number, recipient: two.bob.aci, message: 'bob only' }, id: 1 });
+      let event;
+      do event = await onlyBob.next();
+      while (event.envelope?.dataMessage?.message !== 'bob only');
+      assert.equal(event.account, two.bob.number);
+    } finally {
+      onlyBob.destroy();
+    }
+    assert.equal((await openEvents(httpPort, '?account=%2B15005550399')).status, 400);
   });
 
   it("a request without account, or naming one not served, gets signal-cli's errors", async () => {

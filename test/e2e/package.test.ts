@@ -37,7 +37,7 @@ describe('the npm package', () => {
     const version = await run('sigsock', ['--version'], { env });
     assert.equal(version.stdout, `sigsock ${VERSION}\n`);
 
-    const sandbox = spawn('sigsock', ['sandbox', '--port', '0', '--jsonrpc-port', '0'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const sandbox = spawn('sigsock', ['sandbox', '--port', '0', '--jsonrpc-port', '0', '--http-port', '0'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     sandbox.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => sandbox.once('exit', (code) => r(code)));

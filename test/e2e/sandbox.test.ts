@@ -10,6 +10,7 @@ import { BIN } from '../support/harness.js';
 import { client, type Client } from '../support/lineClient.js';
 import { within } from '../support/contactActions.js';
 import { tcpRpc } from './jsonRpcClient.js';
+import { httpCall, openEvents, postRpc } from './httpRpcClient.js';
 
 interface Ready {
   ready: true;
@@ -17,6 +18,7 @@ interface Ready {
   host: string;
   port: number;
   jsonRpcPort: number;
+  httpPort: number;
   contacts: { name: string; number: string; uuid: string }[];
   groups: { name: string; groupId: string }[];
 }
@@ -40,7 +42,7 @@ describe('sigsock sandbox', () => {
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   before(async () => {
-    child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--jsonrpc-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--jsonrpc-port', '0', '--http-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
@@ -250,6 +252,26 @@ describe('sigsock sandbox', () => {
     });
     assert.equal(code, 0, `python3 examples/tour.py failed:\n${stderr}\n${stdout}`);
     for (const step of ['reply', 'get_user_status', 'unblocked', 'get_profile']) assert.match(stdout, new RegExp(`^${step}\\b`, 'm'), stdout);
+  });
+
+  it("serves JSON-RPC over HTTP: POST /api/v1/rpc sends to Echo, and Echo's reply comes on GET /api/v1/events", async () => {
+    assert.notEqual(ready.httpPort, ready.jsonRpcPort);
+    assert.equal((await httpCall(ready.httpPort, 'GET', '/api/v1/check')).status, 200);
+    const echo = ready.contacts[0]!;
+    const events = await openEvents(ready.httpPort);
+    try {
+      assert.equal(events.status, 200);
+      const sent = await postRpc(ready.httpPort, { jsonrpc: '2.0', method: 'send', params: { recipient: [echo.number], message: 'hi over http' }, id: 1 });
+      assert.equal(sent.status, 200, sent.text);
+      assert.equal(sent.json().result?.results?.[0]?.type, 'SUCCESS', sent.text);
+      let reply: Record<string, any>;
+      do reply = await events.next();
+      while (reply.envelope?.dataMessage?.message !== 'hi over http');
+      assert.equal(reply.account, ready.account);
+      assert.equal(reply.envelope.sourceUuid, echo.uuid);
+    } finally {
+      events.destroy();
+    }
   });
 
   it('exits 0 within 5 s of SIGTERM, leaving no process behind', async () => {

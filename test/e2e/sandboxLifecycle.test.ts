@@ -73,7 +73,7 @@ describe('sandbox lifecycle', () => {
 
   it('SIGINT is logged; the --state-dir stays for inspection, and a second run refuses it with a clear message', async () => {
     const stateDir = join(dir, 'kept');
-    const first = await startSandbox(process.execPath, [BIN, 'sandbox', '--port', '0', '--jsonrpc-port', '0', '--state-dir', stateDir]);
+    const first = await startSandbox(process.execPath, [BIN, 'sandbox', '--port', '0', '--jsonrpc-port', '0', '--http-port', '0', '--state-dir', stateDir]);
     leftovers.push(first.child.pid!);
     first.child.kill('SIGINT');
     assert.deepEqual(await first.exited, { code: 0, signal: null });
@@ -81,7 +81,7 @@ describe('sandbox lifecycle', () => {
     const kept = readdirSync(stateDir).sort();
     assert.deepEqual(kept, ['data', 'network']);
 
-    const second = await runCli(['sandbox', '--port', '0', '--jsonrpc-port', '0', '--state-dir', stateDir]);
+    const second = await runCli(['sandbox', '--port', '0', '--jsonrpc-port', '0', '--http-port', '0', '--state-dir', stateDir]);
     assert.equal(second.code, 2, second.stderr);
     assert.match(second.stderr, /^sigsock: sandbox: --state-dir .* already holds an earlier sandbox run\. A sandbox is not resumed .* another --state-dir, or remove /);
     assert.deepEqual(readdirSync(stateDir).sort(), kept);
@@ -89,7 +89,7 @@ describe('sandbox lifecycle', () => {
 
   it('started through npx, the sandbox exits when the npx process is stopped', async () => {
     const root = dirname(dirname(BIN));
-    const viaNpx = await startSandbox('npx', ['--offline', 'sigsock', 'sandbox', '--port', '0', '--jsonrpc-port', '0'], root);
+    const viaNpx = await startSandbox('npx', ['--offline', 'sigsock', 'sandbox', '--port', '0', '--jsonrpc-port', '0', '--http-port', '0'], root);
     const sandboxPid = viaNpx.ready.pid;
     leftovers.push(sandboxPid);
     assert.notEqual(sandboxPid, viaNpx.child.pid, 'npx runs sigsock as a separate process');

@@ -44,10 +44,52 @@ describe("signal-cli's global options", () => {
     assert.equal(message.envelope.sourceNumber, f.bob.device.number);
   });
 
+  it("-o json send, sendTyping, sendReceipt, sendReaction, remoteDelete and listContacts print signal-cli's JSON, the JSON-RPC results", async () => {
+    await f.introduce(f.carol);
+    const carol = { uuid: f.carol.device.aci, number: f.carol.device.number };
+    const sent = await f.run(['-o', 'json', 'send', '-m', 'sent with -o json', carol.number!]);
+    assert.equal(sent.code, 0, sent.stderr);
+    const result = JSON.parse(sent.stdout) as { timestamp: number; results: unknown[] };
+    assert.equal(typeof result.timestamp, 'number');
+    assert.deepEqual(result.results, [{ recipientAddress: carol, type: 'SUCCESS' }]);
+    assert.equal((await within(f.carol.waitForMessage(), 20_000, "Carol's copy")).body, 'sent with -o json');
+    const sendResult = { results: [{ recipientAddress: carol, type: 'SUCCESS' }] };
+    const reaction = ['sendReaction', '-e', '👍', '-a', f.number, '-t', String(result.timestamp)];
+    for (const args of [['sendTyping'], ['sendReceipt', '-t', String(result.timestamp)], reaction, ['remoteDelete', '-t', String(result.timestamp)]]) {
+      const out = await f.run(['-o', 'json', ...args, carol.number!]);
+      assert.equal(out.code, 0, out.stderr);
+      const printed = JSON.parse(out.stdout) as { timestamp: number };
+      assert.equal(typeof printed.timestamp, 'number', args[0]);
+      assert.deepEqual({ ...printed, timestamp: undefined }, { ...sendResult, timestamp: undefined }, args[0]);
+    }
+    // signal-cli's sendReaction command; its plain output is the timestamp, as send's.
+    const removed = await f.run([...reaction, '-r', carol.number!]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /^\d+\n$/);
+    const contacts = await f.run(['-o', 'json', 'listContacts', carol.number!]);
+    assert.equal(contacts.code, 0, contacts.stderr);
+    const listed = JSON.parse(contacts.stdout) as Record<string, unknown>[];
+    assert.deepEqual(listed.map((c) => [c.number, c.uuid, c.isBlocked]), [[carol.number, carol.uuid, false]]);
+  });
+
+  it("-o json updateGroup and quitGroup print signal-cli's {timestamp, results[, groupId]}", async () => {
+    await f.introduce(f.carol);
+    const created = await f.run(['-o', 'json', 'updateGroup', '-n', 'json group', '-m', f.carol.device.number!]);
+    assert.equal(created.code, 0, created.stderr);
+    const group = JSON.parse(created.stdout) as { groupId: string; timestamp: number; results: { recipientAddress: { uuid: string }; groupId: string; type: string }[] };
+    assert.match(group.groupId, /^[A-Za-z0-9+/]+=*$/);
+    assert.equal(typeof group.timestamp, 'number');
+    assert.deepEqual(group.results.map((r) => [r.recipientAddress.uuid, r.groupId, r.type]), [[f.carol.device.aci, group.groupId, 'SUCCESS']]);
+    const left = await f.run(['-o', 'json', 'quitGroup', '-g', group.groupId]);
+    assert.equal(left.code, 0, left.stderr);
+    const quit = JSON.parse(left.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(quit).sort(), ['results', 'timestamp']);
+  });
+
   it('a command without JSON output refuses -o json, as signal-cli does; a bad mode or two data directories are usage errors', async () => {
-    const send = await f.run(['-o', 'json', 'send', '-m', 'x', f.bob.device.number!]);
-    assert.equal(send.code, 2);
-    assert.match(send.stderr, /send does not support output type json/);
+    const profile = await f.run(['-o', 'json', 'updateProfile', '--about', 'x']);
+    assert.equal(profile.code, 2);
+    assert.match(profile.stderr, /updateProfile does not support output type json/);
     const mode = await runCli(['-o', 'yaml', 'listAccounts']);
     assert.equal(mode.code, 2);
     assert.match(mode.stderr, /--output must be plain-text or json/);
