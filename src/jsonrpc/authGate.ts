@@ -4,6 +4,7 @@
 // after `maxFailures` refusals the connection is closed. Without a token `auth` succeeds anyway, so
 // one client works against daemons with and without a token; signal-cli's clients, which never
 // send it, work against a daemon without a token as they did against signal-cli.
+import { AuthAttempts } from '../util/authAttempts.js';
 import type { TokenCheck } from '../util/tokenCheck.js';
 import { RpcError } from './protocol.js';
 
@@ -14,47 +15,40 @@ export const AUTH_METHOD = 'auth';
 const HOW_TO = 'send {"jsonrpc":"2.0","method":"auth","params":{"token":"YOUR_TOKEN"},"id":1} first';
 
 export class RpcAuthGate {
-  private authenticated: boolean;
-  private failures = 0;
+  private readonly attempts: AuthAttempts;
 
-  constructor(
-    private readonly check: TokenCheck | undefined,
-    private readonly maxFailures: number,
-  ) {
-    this.authenticated = check === undefined;
+  constructor(check: TokenCheck | undefined, maxFailures: number) {
+    this.attempts = new AuthAttempts(check, maxFailures);
   }
 
   get isOpen(): boolean {
-    return this.authenticated;
+    return this.attempts.isAuthenticated;
   }
 
   /** Too many failed attempts: the connection is to be closed once the refusal was written. */
   get exhausted(): boolean {
-    return this.failures >= this.maxFailures;
+    return this.attempts.exhausted;
   }
 
   /** The `auth` method: `{token}` (or `[token]`). Throws AUTH_ERROR when the token is wrong. */
   authenticate(params: Record<string, unknown> | unknown[] | undefined): Record<string, never> {
-    if (this.check === undefined) return {};
     const token = Array.isArray(params) ? params[0] : params?.token;
-    if (this.check(token)) {
-      this.authenticated = true;
-      return {};
+    switch (this.attempts.present(token)) {
+      case 'accepted':
+        return {};
+      case 'ignoredWhileIn':
+        throw new RpcError(AUTH_ERROR, 'authentication failed: wrong token (this connection stays authenticated)');
+      case 'refused':
+        throw this.refusal(typeof token === 'string' ? 'authentication failed: wrong token' : 'authentication failed: auth needs params.token, the token as a string');
     }
-    // Already in: a wrong token now changes nothing and is not held against the connection.
-    if (this.authenticated) throw new RpcError(AUTH_ERROR, 'authentication failed: wrong token (this connection stays authenticated)');
-    throw this.refusal(typeof token === 'string' ? 'authentication failed: wrong token' : 'authentication failed: auth needs params.token, the token as a string');
   }
 
   /** Throws AUTH_ERROR unless the connection has authenticated. */
   admit(): void {
-    if (!this.authenticated) throw this.refusal(`authentication required: ${HOW_TO}`);
+    if (!this.attempts.isAuthenticated) throw this.refusal(`authentication required: ${HOW_TO}`);
   }
 
   private refusal(why: string): RpcError {
-    this.failures++;
-    const left = this.maxFailures - this.failures;
-    const tail = left <= 0 ? ` (${this.failures} failed attempts: closing the connection)` : ` (${left} ${left === 1 ? 'attempt' : 'attempts'} left before the connection is closed)`;
-    return new RpcError(AUTH_ERROR, why + tail);
+    return new RpcError(AUTH_ERROR, why + this.attempts.fail().note);
   }
 }

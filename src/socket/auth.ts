@@ -4,6 +4,7 @@
 import { errorResponse, responseHead, type Response } from './commands.js';
 import { StatusCode } from './statusCodes.js';
 import { isPlainObject } from './validators.js';
+import { AuthAttempts } from '../util/authAttempts.js';
 import type { TokenCheck } from '../util/tokenCheck.js';
 
 export { tokenCheck, type TokenCheck } from '../util/tokenCheck.js';
@@ -23,30 +24,23 @@ export type Admission =
 
 /** One connection's authentication state. Without a token check every request is let through. */
 export class AuthGate {
-  private authenticated: boolean;
-  private failures = 0;
+  private readonly attempts: AuthAttempts;
 
-  constructor(
-    private readonly check: TokenCheck | undefined,
-    private readonly maxFailures: number,
-  ) {
-    this.authenticated = check === undefined;
+  constructor(check: TokenCheck | undefined, maxFailures: number) {
+    this.attempts = new AuthAttempts(check, maxFailures);
   }
 
   get isAuthenticated(): boolean {
-    return this.authenticated;
+    return this.attempts.isAuthenticated;
   }
 
   /** Decides about one request (a top-level object or one element of a batch), in arrival order. */
   admit(request: unknown): Admission {
     const object = isPlainObject(request) ? request : null;
     if (object?.command === AUTH_COMMAND) return this.explicitAuth(object);
-    if (this.authenticated) return { kind: 'run' };
+    if (this.attempts.isAuthenticated) return { kind: 'run' };
     if (object && object.auth !== undefined) {
-      if (this.check!(object.auth)) {
-        this.authenticated = true;
-        return { kind: 'run' };
-      }
+      if (this.attempts.present(object.auth) === 'accepted') return { kind: 'run' };
       return this.refuse(object, 'authentication failed: wrong token');
     }
     return this.refuse(object, `authentication required: ${HOW_TO}`);
@@ -58,40 +52,25 @@ export class AuthGate {
    * with garbage. Returns the reader's message with a hint, and whether to hang up.
    */
   rejectUnreadable(message: string): { message: string; hangUp: boolean } {
-    const hangUp = this.countFailure();
-    return { message: `${message}; this connection is not authenticated yet${this.attemptsLeft(hangUp)}: ${HOW_TO}`, hangUp };
+    const { hangUp, note } = this.attempts.fail();
+    return { message: `${message}; this connection is not authenticated yet${note}: ${HOW_TO}`, hangUp };
   }
 
   private explicitAuth(request: Record<string, unknown>): Admission {
-    const response = responseHead(request, StatusCode.SUCCESS);
-    // Without a configured token there is nothing to check: clients may authenticate anyway, so
-    // one client works against daemons with and without a token.
-    if (this.check === undefined) return { kind: 'answer', response, hangUp: false };
-    if (this.check(request.token)) {
-      this.authenticated = true;
-      return { kind: 'answer', response, hangUp: false };
+    switch (this.attempts.present(request.token)) {
+      case 'accepted':
+        return { kind: 'answer', response: responseHead(request, StatusCode.SUCCESS), hangUp: false };
+      case 'ignoredWhileIn':
+        return { kind: 'answer', response: errorResponse(request, StatusCode.UNKNOWN, 'authentication failed: wrong token (this connection stays authenticated)'), hangUp: false };
+      case 'refused': {
+        const why = typeof request.token === 'string' ? 'wrong token' : 'the auth command needs "token": the token as a string';
+        return this.refuse(request, `authentication failed: ${why}`);
+      }
     }
-    if (this.authenticated) {
-      // Already in: a wrong token now changes nothing and is not held against the connection.
-      return { kind: 'answer', response: errorResponse(request, StatusCode.UNKNOWN, 'authentication failed: wrong token (this connection stays authenticated)'), hangUp: false };
-    }
-    const why = typeof request.token === 'string' ? 'wrong token' : 'the auth command needs "token": the token as a string';
-    return this.refuse(request, `authentication failed: ${why}`);
   }
 
   private refuse(request: Record<string, unknown> | null, why: string): Admission {
-    const hangUp = this.countFailure();
-    return { kind: 'answer', response: errorResponse(request, StatusCode.UNKNOWN, `${why}${this.attemptsLeft(hangUp)}`), hangUp };
-  }
-
-  private countFailure(): boolean {
-    this.failures++;
-    return this.failures >= this.maxFailures;
-  }
-
-  private attemptsLeft(hangUp: boolean): string {
-    if (hangUp) return ` (${this.failures} failed attempts: closing the connection)`;
-    const left = this.maxFailures - this.failures;
-    return ` (${left} ${left === 1 ? 'attempt' : 'attempts'} left before the connection is closed)`;
+    const { hangUp, note } = this.attempts.fail();
+    return { kind: 'answer', response: errorResponse(request, StatusCode.UNKNOWN, `${why}${note}`), hangUp };
   }
 }
