@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { fatalLine, main } from '../dist/src/cli/main.js';
+import { enableCompileCache } from '../dist/src/cli/compileCache.js';
+
+// Before the rest is imported, so Node ≥ 22.1 compiles it from its cache (src/cli/compileCache.ts).
+enableCompileCache();
+const { fatalLine, main } = await import('../dist/src/cli/main.js');
 
 // Exit explicitly once output is flushed: libsignal's native threads (e.g. a registration
 // session's connection) may still be winding down, and letting Node tear down around them aborts.

@@ -49,9 +49,12 @@ export interface ReceiverDeps {
 export const DISK_FULL_RETRY_MS = 2000;
 /**
  * At most this many envelopes share a commit: the protocol lock (which sends wait for) is held
- * while they are decrypted, and none is acknowledged before the commit.
+ * while they are decrypted (~0.2 ms each here), and none is acknowledged before the commit.
+ * On a lightly loaded machine 128 rather than 64 drained a backlog of 1,000 at 0.75–0.87 of the
+ * bench's floor instead of 0.50–0.66, and 256 no faster; under heavy load neither showed a
+ * difference (docs/benchmarks.md, "Round two").
  */
-export const RECEIVE_GROUP_MAX = 64;
+export const RECEIVE_GROUP_MAX = 128;
 
 /** An envelope read far enough to know where it goes; `null` from `inspect`: nothing to record. */
 type Inspected =

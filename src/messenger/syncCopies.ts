@@ -95,10 +95,15 @@ export class SyncCopies {
     if (this.stopped || this.running || holdSyncCopiesForTest(this.deps.log, this.queue.length)) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.running = this.run().finally(() => {
-      this.running = null;
-      this.afterRun();
-    });
+    // From the next turn of the event loop: the answer to the send that queued this copy is still
+    // corked in its socket until the end of this turn (socket/connection.ts coalesces writes), and the
+    // copy's commit blocks the thread for an fsync; started at once it held that answer back by it.
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run())
+      .finally(() => {
+        this.running = null;
+        this.afterRun();
+      });
   }
 
   private async run(): Promise<void> {
