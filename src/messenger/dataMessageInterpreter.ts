@@ -58,7 +58,11 @@ export function interpretData(data: DataMessage, origin: Omit<Origin, 'groupId'>
   const { parts, attachments } = messageContent(data);
   const empty = parts.body === null && attachments.length === 0 && !parts.reaction && !parts.quote && parts.sharedContacts.length === 0 && !parts.sticker;
   if (empty) {
-    if (flags & DataMessageFlags.PROFILE_KEY_UPDATE || data.groupV2) return null;
+    if (flags & DataMessageFlags.PROFILE_KEY_UPDATE) return null;
+    // A group update without its signed change (a new group, a revision the sender did not
+    // describe): the group was updated, details unknown; list_groups shows the state it reached.
+    if (group?.masterKey?.length === 32) return { value: { kind: 'groupChange', ...at, ...interpretGroupChange(group.masterKey, group.revision ?? 0, undefined) }, attachments: [] };
+    if (data.groupV2) return null;
     const contentKind = data.payment ? 'paymentActivation' : data.groupCallUpdate ? 'groupCallUpdate' : data.giftBadge ? 'giftBadge' : 'dataMessage';
     return { value: { kind: 'unsupported', sender: at.sender, timestamp: at.timestamp, contentKind }, attachments: [] };
   }

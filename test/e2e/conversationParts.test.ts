@@ -8,6 +8,7 @@ import { anyContent, dataMessage, uploadedPointer, within } from '../support/con
 import { receiveAll, startDaemon, type Daemon } from '../support/daemon.js';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { client, type LineClient } from '../support/lineClient.js';
+import { groupIdFromMasterKey } from '../../src/messenger/groupIds.js';
 
 const READ = 1;
 
@@ -77,6 +78,16 @@ describe('conversation parts (issue 15)', { timeout: 120_000 }, () => {
         organization: 'Analytical Engines',
       },
     ]);
+  });
+
+  it('a group update that carries no change (Bob adds us to a new group) is an entry naming its revision', async () => {
+    const group = await f.bob.createGroup({ title: "Bob's new group", members: [f.bob, f.phone] });
+    await sendFromBob({ dataMessage: dataMessage({ groupV2: group.toContext() }) });
+    const [update] = (await receiveAll(c, 1)) as Record<string, any>[];
+    assert.equal(update.groupId, groupIdFromMasterKey(group.masterKey));
+    assert.equal(update.senderUuid, f.bob.device.aci);
+    assert.equal(update.groupChange?.revision, group.revision, JSON.stringify(update));
+    assert.equal(update.groupChange.editor ?? null, null, 'who changed what is not known');
   });
 
   it("the owner's read and viewed syncs, calls, a payment and a story", async () => {

@@ -59,12 +59,15 @@ test('a group change: editor, title, timer, members added, removed, invited, rol
   );
 });
 
-test('a group update without a readable change stays handled and invisible, or names only the revision', () => {
+test('a group update without a change, or without a readable one, names only the revision; a profile key update in a group stays invisible', () => {
   const masterKey = randomBytes(32);
   const from = { senderAci: BOB, senderDevice: 1, senderE164: null, sealed: false, content: new Uint8Array(), groupId: null };
   const meta = { serverTimestamp: 1, clientTimestamp: 1, localAci: SELF };
-  const bare = interpretContent(decodeContent(encodeContent({ dataMessage: { timestamp: 5, groupV2: { masterKey, revision: 2 } } })), from, meta);
-  assert.equal(bare.entry, null);
+  // A new group, or a revision the sender did not describe: shown, not silently dropped.
+  const bare = interpretContent(decodeContent(encodeContent({ dataMessage: { timestamp: 5, groupV2: { masterKey, revision: 2 } } })), from, meta).entry?.value;
+  assert.deepEqual(bare?.kind === 'groupChange' && [bare.revision, bare.editor, bare.membersAdded, bare.title], [2, null, [], null]);
+  const profileKeyOnly = interpretContent(decodeContent(encodeContent({ dataMessage: { timestamp: 5, flags: 4, profileKey: randomBytes(32), groupV2: { masterKey, revision: 2 } } })), from, meta);
+  assert.equal(profileKeyOnly.entry, null);
   const garbled = interpretContent(decodeContent(encodeContent({ dataMessage: { timestamp: 5, groupV2: { masterKey, revision: 3, groupChange: new Uint8Array([10, 3, 1, 2, 3]) } } })), from, meta);
   const value = garbled.entry?.value;
   assert.deepEqual(value?.kind === 'groupChange' && [value.revision, value.editor, value.membersAdded], [3, null, []]);
