@@ -22,15 +22,25 @@ const MAX_ENTRIES_PER_LEASE = 100;
 const MAX_BYTES_PER_LEASE = 64 * 1024 * 1024;
 /** How often a delete that failed (a full disk) is tried again. */
 export const DELETE_RETRY_MS = 2000;
+/**
+ * How long an answer in flight holds newer entries back. A client that never reads (or never
+ * acks) would otherwise stall every other client for as long as its connection lives; after this,
+ * newer entries go to others, and the held ones still come first if they come back.
+ */
+export const IN_FLIGHT_HOLD_MS = 10_000;
 
 export interface InboxQueueOptions {
   log: Log;
   /** After entries were deleted: space was freed, a write waiting for it may try again. */
   afterDelete?: () => void;
+  /** IN_FLIGHT_HOLD_MS unless given (tests). */
+  inFlightHoldMs?: number;
 }
 
 export class InboxQueue {
   private readonly leased = new Set<number>();
+  /** When each answer in flight was handed out; while one is younger than the hold, nothing newer goes out. */
+  private readonly inFlightSince = new Set<{ since: number }>();
   /**
    * Entries a client has, whose delete failed (a full disk). They are never handed out again by
    * this process, and deleted as soon as a delete succeeds; only a restart before that repeats
@@ -91,9 +101,10 @@ export class InboxQueue {
 
   private tryLease(): InboxLease | null {
     // One answer in flight at a time: if it comes back (client gone, no ack), its messages must
-    // still come before everything newer, so nothing newer may be handed out meanwhile.
-    if (this.leased.size > 0 || this.knownEmpty) return null;
-    const rows = this.source.readyEntries(MAX_ENTRIES_PER_LEASE, this.undeleted);
+    // still come before everything newer, so nothing newer may be handed out meanwhile — for a
+    // while: an answer its client does not take off (or ack) stops holding the others back.
+    if (this.knownEmpty || this.holdingBack()) return null;
+    const rows = this.source.readyEntries(MAX_ENTRIES_PER_LEASE, this.leased.size > 0 ? new Set([...this.undeleted, ...this.leased]) : this.undeleted);
     if (rows.length === 0) {
       this.knownEmpty = true;
       return null;
@@ -108,12 +119,22 @@ export class InboxQueue {
     }
     const ids = picked.map((r) => r.id);
     for (const id of ids) this.leased.add(id);
+    const inFlight = { since: Date.now() };
+    this.inFlightSince.add(inFlight);
+    // Wakes waiting takers once this answer stops holding them back.
+    const holdEnds = setTimeout(() => this.notify(), this.holdMs());
+    holdEnds.unref();
     let settled = false;
+    const settle = () => {
+      settled = true;
+      clearTimeout(holdEnds);
+      this.inFlightSince.delete(inFlight);
+    };
     return {
       entries: picked.map(toInboxEntry),
       commit: () => {
         if (settled) return;
-        settled = true;
+        settle();
         for (const id of ids) {
           this.leased.delete(id);
           this.undeleted.add(id);
@@ -123,7 +144,7 @@ export class InboxQueue {
       },
       release: () => {
         if (settled) return;
-        settled = true;
+        settle();
         for (const id of ids) this.leased.delete(id);
         this.notify();
       },
@@ -163,6 +184,17 @@ export class InboxQueue {
   stop(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+  }
+
+  private holdMs(): number {
+    return this.options.inFlightHoldMs ?? IN_FLIGHT_HOLD_MS;
+  }
+
+  /** Whether an answer in flight is young enough that nothing newer may go out yet. */
+  private holdingBack(): boolean {
+    const since = Date.now() - this.holdMs();
+    for (const inFlight of this.inFlightSince) if (inFlight.since > since) return true;
+    return false;
   }
 
   private emptyLease(): InboxLease {

@@ -47,6 +47,25 @@ describe('inbox queue', () => {
       assert.equal((await queue.take(0)).entries.length, 0);
     }));
 
+  it('an answer in flight holds newer entries back only for a while: a client that never reads stalls nobody', async () => {
+    const s = source(['a']);
+    const queue = new InboxQueue(s.src, { log: () => {}, inFlightHoldMs: 100 });
+    try {
+      const stuck = await queue.take(0);
+      s.add('b');
+      queue.notify();
+      assert.equal((await queue.take(0)).entries.length, 0, 'held back while the answer is young');
+      // A waiting taker is woken when the hold ends, and gets only what is not in flight.
+      const next = await queue.take(5000);
+      assert.deepEqual(bodies(next.entries), ['b']);
+      next.commit();
+      stuck.release();
+      assert.deepEqual(bodies((await queue.take(0)).entries), ['a'], 'the stuck answer comes back, first');
+    } finally {
+      queue.stop();
+    }
+  });
+
   it('gives a released lease back first, before anything newer, and to one caller at a time', () =>
     withQueue(['a', 'b'], async (queue, s) => {
       const first = await queue.take(0);
