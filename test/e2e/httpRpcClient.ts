@@ -4,7 +4,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { LinkedFixture } from '../support/harness.js';
-import { spawnDaemon, type Daemon } from '../support/daemon.js';
+import { spawnDaemon, waitForLog, type Daemon } from '../support/daemon.js';
 import { rpcOver, type RpcClient } from './jsonRpcClient.js';
 
 export interface HttpOptions {
@@ -132,7 +132,15 @@ export function tlsRpc(port: number, ca: Buffer): Promise<RpcClient & { socket: 
   });
 }
 
+const HTTP_LISTENING = /JSON-RPC over HTTP listening on https?:\/\/[^\s]*:(\d+)/;
+
+/** The port of a daemon's HTTP transport (started with `--http=127.0.0.1:0`), once it listens. */
+export async function httpPortOf(daemon: Daemon): Promise<number> {
+  await waitForLog(daemon, HTTP_LISTENING);
+  return Number(HTTP_LISTENING.exec(daemon.stderr())![1]);
+}
+
 /** `sigsock daemon --http=127.0.0.1:0 …`: resolves once the HTTP transport listens, with its port. */
 export function startHttpDaemon(f: Pick<LinkedFixture, 'spawn'>, extraArgs: string[] = []): Promise<Daemon> {
-  return spawnDaemon(f, ['daemon', '--http=127.0.0.1:0', ...extraArgs], /JSON-RPC over HTTP listening on https?:\/\/[^\s]*:(\d+)/);
+  return spawnDaemon(f, ['daemon', '--http=127.0.0.1:0', ...extraArgs], HTTP_LISTENING);
 }

@@ -14,10 +14,9 @@ import { spawnDaemon, waitForLog, type Daemon } from '../support/daemon.js';
 import { scrubNumber } from '../../src/util/log.js';
 import { within } from '../support/contactActions.js';
 import { tcpRpc, type RpcClient } from './jsonRpcClient.js';
-import { openEvents, postRpc } from './httpRpcClient.js';
+import { httpPortOf, openEvents, postRpc } from './httpRpcClient.js';
 
 const LISTENING = /JSON-RPC listening on tcp:\/\/[^\s]*:(\d+)/;
-const HTTP_LISTENING = /JSON-RPC over HTTP listening on http:\/\/[^\s]*:(\d+)/;
 
 /** The next notification for `account` whose envelope matches; others are passed over. */
 async function notificationFor(c: RpcClient, account: string, match: (envelope: any) => boolean): Promise<any> {
@@ -34,8 +33,7 @@ describe('multi-account mode: daemon without -a', () => {
   before(async () => {
     two = await twoSandboxAccounts(['+15005550301', '+15005550302'], 'multi');
     daemon = await spawnDaemon({ spawn: (args) => two.spawnWithoutAccount(args) }, ['daemon', '--tcp=127.0.0.1:0', '--http=127.0.0.1:0'], LISTENING);
-    await waitForLog(daemon, HTTP_LISTENING);
-    httpPort = Number(HTTP_LISTENING.exec(daemon.stderr())![1]);
+    httpPort = await httpPortOf(daemon);
   });
   after(async () => {
     const code = await daemon?.stop();

@@ -5,8 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { closedByDaemon } from './tcpStates.js';
-import { waitForLog } from '../support/daemon.js';
-import { openEvents, postRpc } from './httpRpcClient.js';
+import { httpPortOf, openEvents, postRpc } from './httpRpcClient.js';
 import { startJsonRpcDaemon, tcpRpc, type JsonRpcDaemon } from './jsonRpcClient.js';
 
 describe('JSON-RPC notifications with acknowledgement (enableAck / ack)', () => {
@@ -17,8 +16,7 @@ describe('JSON-RPC notifications with acknowledgement (enableAck / ack)', () => 
   before(async () => {
     f = await linkedAccount();
     daemon = await startJsonRpcDaemon(f, ['--receive-mode', 'manual', '--http=127.0.0.1:0']);
-    await waitForLog(daemon, /JSON-RPC over HTTP listening on http:\/\/[^\s]*:\d+/);
-    httpPort = Number(/JSON-RPC over HTTP listening on http:\/\/[^\s]*:(\d+)/.exec(daemon.stderr())![1]);
+    httpPort = await httpPortOf(daemon);
     await f.introduce(f.carol);
   });
   after(async () => {

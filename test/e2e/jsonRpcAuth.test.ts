@@ -11,7 +11,7 @@ import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { spawnDaemon, waitForLog, type Daemon } from '../support/daemon.js';
 import { LineClient } from '../support/lineClient.js';
 import { selfSignedCertificate } from '../support/tlsFixtures.js';
-import { httpCall, openEvents, postRpc, tlsRpc } from './httpRpcClient.js';
+import { httpCall, httpPortOf, openEvents, postRpc, tlsRpc } from './httpRpcClient.js';
 
 const TOKEN = 'c0ffee'.repeat(8);
 
@@ -36,10 +36,9 @@ describe('auth token and TLS on JSON-RPC over TCP and HTTP', () => {
       ['daemon', '--tcp=127.0.0.1:0', '--http=127.0.0.1:0', '--seed-socket=0', '--auth-token-file', tokenFile, '--tls-cert', certPath, '--tls-key', keyPath],
       /JSON-RPC listening on tls:\/\/[^\s]*:(\d+)/,
     );
-    await waitForLog(daemon, /JSON-RPC over HTTP listening on https:/);
     await waitForLog(daemon, /^\S+ listening on tls:/m);
     seedPort = Number(/^\S+ listening on tls:\/\/[^\s]*:(\d+)/m.exec(daemon.stderr())![1]);
-    httpPort = Number(/JSON-RPC over HTTP listening on https:\/\/[^\s]*:(\d+)/.exec(daemon.stderr())![1]);
+    httpPort = await httpPortOf(daemon);
     await f.introduce(f.carol);
   });
   after(async () => {

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { linkedAccount, type LinkedFixture } from '../support/harness.js';
 import { within } from '../support/contactActions.js';
 import { connect } from 'node:net';
-import { waitForLog } from '../support/daemon.js';
-import { openEvents } from './httpRpcClient.js';
+import { httpPortOf, openEvents } from './httpRpcClient.js';
 import { startJsonRpcDaemon, tcpRpc, type JsonRpcDaemon } from './jsonRpcClient.js';
 
 /**
@@ -25,8 +24,7 @@ describe('a JSON-RPC client that dies with a push in flight', () => {
   before(async () => {
     f = await linkedAccount();
     daemon = await startJsonRpcDaemon(f, ['--http=127.0.0.1:0']);
-    await waitForLog(daemon, /JSON-RPC over HTTP listening on http:\/\/[^\s]*:\d+/);
-    httpPort = Number(/JSON-RPC over HTTP listening on http:\/\/[^\s]*:(\d+)/.exec(daemon.stderr())![1]);
+    httpPort = await httpPortOf(daemon);
     await f.introduce(f.carol);
   });
   after(async () => {
